@@ -1,0 +1,115 @@
+# Top-level build: the VMM (host, x86-64), the guest kernel (freestanding
+# i386), test guests, and the CMocka tests.  `make` builds ./vmm and
+# ./guest.elf; `make demo` and `make test` are the two commands the README
+# gives.  Everything built lands in build/ (plus ./vmm and ./guest.elf).
+
+CC ?= cc
+O := build
+
+WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+	-Wshadow -Wpointer-arith -Wundef
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -I. -MD -MP -D_GNU_SOURCE
+HOST_LDLIBS := -lelf -lpthread
+
+# The guest: 32-bit, freestanding, no SSE (the kernel never saves FPU state).
+GUEST_CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g $(WARNINGS) \
+	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
+	-I. -Iguest/include -MD -MP
+GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+GUEST_LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
+
+VMM_SRCS := $(filter-out vmm/main.c,$(wildcard vmm/*.c))
+VMM_OBJS := $(VMM_SRCS:%.c=$(O)/%.o)
+GUEST_SRCS := $(wildcard guest/*.S guest/*.c guest/*/*.S guest/*/*.c)
+GUEST_OBJS := $(patsubst %,$(O)/%.o,$(basename $(GUEST_SRCS)))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+KVM_TESTS := $(patsubst tests/kvm/%.c,$(O)/tests/kvm/%,$(wildcard tests/kvm/test_*.c))
+TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard tests/guests/*.S))
+TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
+
+# Where KVM tests run: directly on this host's /dev/kvm when it has a
+# usable one, and always under the nested runner with both of KVM's MMUs
+# (nested paging and shadow paging), which no single host offers at once.
+# `make test KVM_MODES=direct` skips the nested runs on a KVM host.
+KVM_USABLE := $(shell tools/kvm-run --direct-ok 2>/dev/null && echo yes)
+KVM_MODES ?= $(if $(KVM_USABLE),direct npt shadow,npt shadow)
+
+VMM_BIN := $(O)/bin/vmm
+
+.PHONY: all demo test check-unit check-kvm bench deps clean format
+all: $(O)/bin/vmm guest.elf
+
+$(O)/bin/vmm: $(O)/vmm/main.o $(O)/libvmm.a
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(HOST_LDLIBS)
+
+$(O)/libvmm.a: $(VMM_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/vmm/%.o: vmm/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(O)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+guest.elf: $(GUEST_OBJS) guest/guest.ld
+	$(CC) $(GUEST_LDFLAGS) -T guest/guest.ld -o $@ $(GUEST_OBJS) $(GUEST_LIBGCC)
+
+$(O)/guest/%.o: guest/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(O)/guest/%.o: guest/%.S
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+# Small purpose-built guests (one .S each) for the VMM's exit paths.
+$(O)/tests/guests/%.elf: tests/guests/%.S tests/guests/guest.ld
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ $(GUEST_LDFLAGS) -T tests/guests/guest.ld -o $@ $<
+
+$(O)/tests/unit/%: $(O)/tests/unit/%.o $(TEST_SUPPORT) $(O)/libvmm.a
+	$(CC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
+
+$(O)/tests/kvm/%: $(O)/tests/kvm/%.o $(TEST_SUPPORT) $(O)/libvmm.a
+	$(CC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
+
+deps:
+	@tools/deps
+
+# The README's two commands.  Each installs what is missing first, then
+# builds, then runs: on this host's KVM when it has a usable one, else
+# under the nested runner (tools/kvm-run decides).
+demo:
+	@tools/deps
+	@$(MAKE) --no-print-directory all
+	tools/kvm-run $(VMM_BIN) guest.elf
+
+test:
+	@tools/deps
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS)
+	tools/run-tests $(UNIT_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
+
+check-unit: all $(UNIT_TESTS)
+	tools/run-tests $(UNIT_TESTS) -- --
+
+check-kvm: all $(KVM_TESTS) $(TEST_GUESTS)
+	tools/run-tests -- $(KVM_MODES) -- $(KVM_TESTS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(O) vmm guest.elf
+
+# Extra rules a part of the tree keeps beside its sources (host builds of guest code).
+-include $(wildcard tests/unit/*.mk)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

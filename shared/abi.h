@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host/guest interface: I/O ports and the mailbox.
+ *
+ * Protocol.  At boot the guest fills in mailbox.magic/version and writes
+ * the mailbox's *physical* address to PORT_HELLO.  A VMM answers by
+ * setting mailbox.host_version; a guest that finds it still zero (booted
+ * by QEMU or GRUB) knows no VMM is listening and runs on its own.
+ *
+ * The guest then serves commands: it rings PORT_DOORBELL with DB_READY,
+ * the host (stopped on that port write) reads the result of the previous
+ * command, writes the next command, and resumes the vCPU.  Everything the
+ * guest hands over is by value: the host never follows a guest pointer
+ * found in the mailbox.  The host validates every field it reads.
+ */
+#ifndef SHARED_ABI_H
+#define SHARED_ABI_H
+
+#define VMM_ABI_VERSION 1u
+#define MAILBOX_MAGIC 0x584f424du /* "MBOX" */
+
+/* I/O ports. */
+#define PORT_CONSOLE 0xe9 /* outb: one byte to the debug console */
+#define PORT_EXIT 0xf4 /* outl: guest exit status (0..63) */
+#define PORT_HELLO 0xf5 /* outl: physical address of struct mailbox */
+#define PORT_DOORBELL 0xf6 /* outl: DB_* */
+
+#define GUEST_EXIT_MAX 63u /* larger exit values are a protocol error */
+
+/* Doorbell values, usable from assembly too. */
+#define DB_READY 1 /* last command done (status/result valid); next please */
+#define DB_OOPS 2 /* fatal exception: mailbox.exc and mailbox.text hold the report */
+#define DB_PANIC 3 /* panic(): mailbox.text holds the message */
+
+/* Mailbox field offsets, for assembly; checked against the struct below. */
+#define MBOX_OFF_MAGIC 0
+#define MBOX_OFF_VERSION 4
+#define MBOX_OFF_HOST_VERSION 8
+#define MBOX_OFF_EXC 80
+#define EXC_OFF_VALID 0
+#define EXC_OFF_VECTOR 4
+#define EXC_OFF_ERROR_CODE 8
+#define EXC_OFF_EIP 12
+#define EXC_OFF_CS 16
+#define EXC_OFF_EFLAGS 20
+#define EXC_OFF_CR2 24
+#define EXC_OFF_CR3 28
+#define MBOX_OFF_TEXT_LEN 112
+#define MBOX_OFF_TEXT 116
+
+#ifndef __ASSEMBLY__
+#include <stddef.h>
+#include <stdint.h>
+
+/* Commands; arguments and results are listed per command. */
+enum mbox_cmd {
+	CMD_NONE = 0,
+	CMD_EXIT = 1, /* arg0: exit status; the guest leaves through PORT_EXIT */
+	CMD_SELFTEST = 2, /* arg0: index (0..n-1) -> result0: n, text: name, then why it failed;
+			     status ST_OK = passed, ST_FAIL = failed, ST_EINVAL = no such index */
+	CMD_VMALLOC = 3, /* arg0: size -> result0: address (0 = NULL) */
+	CMD_VMALLOC_DMA = 4, /* arg0: size -> result0: address */
+	CMD_VMALLOC_32 = 5, /* arg0: size -> result0: address */
+	CMD_VMAP = 6, /* arg0: count, arg1: zone, arg2: prot low, arg3: prot high
+			 -> result0: address, result1..: pfns (first 8) */
+	CMD_VFREE = 7, /* arg0: address */
+	CMD_PROBE = 8, /* arg0: address, arg1: PROBE_READ/PROBE_WRITE, arg2: value
+			  -> result0: 1 if faulted; result1: value or vector;
+			     result2: error code; result3: CR2 */
+	CMD_FILL = 9, /* arg0: address, arg1: bytes, arg2: seed */
+	CMD_CHECK = 10, /* arg0: address, arg1: bytes, arg2: seed -> result0: bad offset+1 or 0 */
+	CMD_NEW_MM = 11, /* -> result0: mm id */
+	CMD_SWITCH_MM = 12, /* arg0: mm id (0 = init_mm) */
+	CMD_TOUCH = 13, /* arg0: address -> like PROBE read, in the current mm */
+	CMD_COUNTERS = 14, /* -> result: see struct guest_counters (copied in text[]) */
+	CMD_FAULT_INJECT = 15, /* arg0: FI_ALLOC_PAGE/FI_KMALLOC, arg1: fail the Nth call (0 = off) */
+	CMD_PROBE_SEQ = 16, /* arg0: enum probe_seq, arg1..: parameters -> results */
+	CMD_GET_VM_AREA = 17, /* arg0: size, arg1: flags -> result0: address */
+	CMD_FREE_PAGES = 18, /* -> result0..2: free pages per zone (DMA, NORMAL, HIGHMEM) */
+	CMD_MAX
+};
+
+enum mbox_status {
+	ST_OK = 0,
+	ST_FAIL = 1, /* the operation ran and failed (e.g. NULL from vmalloc) */
+	ST_EINVAL = 2, /* bad argument; nothing was done */
+	ST_UNKNOWN_CMD = 3,
+};
+
+enum probe_kind { PROBE_READ = 0, PROBE_WRITE = 1 };
+
+#define MBOX_ARGS 6
+#define MBOX_RESULTS 8
+#define MBOX_TEXT 2048
+
+/* What the guest's exception handler reports before stopping. */
+struct guest_exception {
+	uint32_t valid;
+	uint32_t vector;
+	uint32_t error_code;
+	uint32_t eip;
+	uint32_t cs;
+	uint32_t eflags;
+	uint32_t cr2;
+	uint32_t cr3;
+};
+
+struct mailbox {
+	uint32_t magic; /* MAILBOX_MAGIC, set by the guest */
+	uint32_t version; /* VMM_ABI_VERSION of the guest */
+	uint32_t host_version; /* set by the host on PORT_HELLO */
+	uint32_t seq; /* bumped by the host with every command */
+	uint32_t cmd; /* enum mbox_cmd */
+	uint32_t args[MBOX_ARGS];
+	uint32_t status; /* enum mbox_status */
+	uint32_t results[MBOX_RESULTS];
+	struct guest_exception exc; /* last exception the guest saw */
+	uint32_t text_len; /* bytes of text[] in use */
+	char text[MBOX_TEXT]; /* message for the host; not NUL-terminated */
+};
+
+_Static_assert(sizeof(struct mailbox) == 4 * (5 + MBOX_ARGS + 1 + MBOX_RESULTS + 8 + 1) + MBOX_TEXT,
+	       "mailbox layout must not depend on the compiler");
+
+_Static_assert(offsetof(struct mailbox, magic) == MBOX_OFF_MAGIC, "mailbox.magic");
+_Static_assert(offsetof(struct mailbox, version) == MBOX_OFF_VERSION, "mailbox.version");
+_Static_assert(offsetof(struct mailbox, host_version) == MBOX_OFF_HOST_VERSION, "host_version");
+_Static_assert(offsetof(struct mailbox, exc) == MBOX_OFF_EXC, "mailbox.exc");
+_Static_assert(offsetof(struct guest_exception, cr2) == EXC_OFF_CR2, "exc.cr2");
+_Static_assert(offsetof(struct guest_exception, cr3) == EXC_OFF_CR3, "exc.cr3");
+_Static_assert(offsetof(struct mailbox, text_len) == MBOX_OFF_TEXT_LEN, "mailbox.text_len");
+_Static_assert(offsetof(struct mailbox, text) == MBOX_OFF_TEXT, "mailbox.text");
+
+#endif /* !__ASSEMBLY__ */
+
+#endif /* SHARED_ABI_H */

@@ -1,0 +1,11 @@
+/* cli; hlt without writing the exit port.  Expect "guest halted". */
+#include "mini.h"
+	multiboot_header
+	.globl _start
+_start:
+	puts msg
+	cli
+	hlt
+	jmp .
+	.data
+msg:	.asciz "halt: halting with interrupts off\n"

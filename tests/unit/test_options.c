@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ./vmm's command line: good values parse, bad ones are refused by name. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vmm/options.h"
+
+struct size_case {
+	const char *str;
+	int ok;
+	uint64_t bytes;
+};
+
+static const struct size_case size_cases[] = {
+	{ "128M", 1, 128ull << 20 },
+	{ "1G", 1, 1ull << 30 },
+	{ "65536K", 1, 64ull << 20 },
+	{ "16777216", 1, 16ull << 20 },
+	{ "3g", 1, 3ull << 30 },
+	{ "", 0, 0 },
+	{ "abc", 0, 0 },
+	{ "5T", 0, 0 },
+	{ "-1M", 0, 0 },
+	{ "12MB", 0, 0 },
+	{ "99999999999999999999", 0, 0 },
+	{ "17179869184G", 0, 0 }, /* 2^34 G overflows 64 bits */
+};
+
+static void test_parse_size(void **state)
+{
+	size_t i, bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(size_cases) / sizeof(size_cases[0]); i++) {
+		char err[256] = "";
+		uint64_t got = 0;
+		int ret = parse_size(size_cases[i].str, &got, err, sizeof(err));
+
+		if ((ret == 0) != size_cases[i].ok || (ret == 0 && got != size_cases[i].bytes)) {
+			print_error("parse_size('%s'): expected %s %llu, got ret %d value %llu (%s)\n",
+				    size_cases[i].str, size_cases[i].ok ? "ok" : "error",
+				    (unsigned long long)size_cases[i].bytes, ret,
+				    (unsigned long long)got, err);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+struct argv_case {
+	const char *argv[6];
+	int ok;
+	const char *msg_part;
+};
+
+static const struct argv_case argv_cases[] = {
+	{ { "vmm", "guest.elf" }, 1, "" },
+	{ { "vmm", "-m", "1G", "--paging", "pae", "guest.elf" }, 1, "" },
+	{ { "vmm", "-m", "0", "guest.elf" }, 0, "-m 0: guest RAM must be between 16M and 3G" },
+	{ { "vmm", "-m", "5T", "guest.elf" }, 0, "unknown size suffix 'T'" },
+	{ { "vmm", "-m", "abc", "guest.elf" }, 0, "-m abc: 'abc' is not a size" },
+	{ { "vmm", "-m", "4G", "guest.elf" }, 0, "between 16M and 3G" },
+	{ { "vmm", "--bogus", "guest.elf" }, 0, "unknown option '--bogus'" },
+	{ { "vmm", "--paging", "3level", "guest.elf" }, 0, "use 2level or pae" },
+	{ { "vmm", "--timeout", "x", "guest.elf" }, 0, "--timeout 'x': not a number" },
+	{ { "vmm", "--cpus", "0", "guest.elf" }, 0, "at least one vCPU" },
+	{ { "vmm", "--cpus", "99", "guest.elf" }, 0, "at most 8" },
+	{ { "vmm" }, 0, "no guest ELF given" },
+	{ { "vmm", "a.elf", "b.elf" }, 0, "unexpected argument 'b.elf'" },
+	{ { "vmm", "guest.elf", "-m" }, 0, "needs a value" },
+};
+
+static void test_parse_options_table(void **state)
+{
+	size_t i, bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(argv_cases) / sizeof(argv_cases[0]); i++) {
+		const struct argv_case *c = &argv_cases[i];
+		char *argv[7] = { 0 };
+		struct vmm_options opts;
+		char err[256] = "";
+		int argc = 0, ret;
+
+		while (argc < 6 && c->argv[argc]) {
+			argv[argc] = (char *)c->argv[argc];
+			argc++;
+		}
+		ret = parse_options(argc, argv, &opts, err, sizeof(err));
+		if ((ret == 0) != c->ok || (!c->ok && !strstr(err, c->msg_part))) {
+			print_error("case %zu (%s ...): expected %s '%s', got ret %d '%s'\n", i,
+				    c->argv[1] ? c->argv[1] : "", c->ok ? "success" : "error",
+				    c->msg_part, ret, err);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void test_parse_options_values(void **state)
+{
+	char *argv[] = { "vmm", "-m", "1G", "--paging", "pae", "--cmdline", "failslab=3",
+			 "--timeout", "5", "-q", "g.elf", NULL };
+	struct vmm_options opts;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_options(11, argv, &opts, err, sizeof(err)), 0);
+	assert_int_equal(opts.vm.ram_size, 1ull << 30);
+	assert_int_equal(opts.vm.paging, PAGING_PAE);
+	assert_string_equal(opts.vm.cmdline, "failslab=3");
+	assert_int_equal(opts.vm.timeout_sec, 5);
+	assert_true(opts.quiet);
+	assert_string_equal(opts.guest_path, "g.elf");
+}
+
+static void test_guest_cmdline(void **state)
+{
+	struct vm_config cfg = { .paging = PAGING_PAE, .cmdline = "failslab=2" };
+	char buf[2048];
+
+	(void)state;
+	assert_int_equal(vm_guest_cmdline(&cfg, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "paging=pae failslab=2");
+	cfg.paging = PAGING_2LEVEL;
+	cfg.cmdline = NULL;
+	assert_int_equal(vm_guest_cmdline(&cfg, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "paging=2level");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_parse_options_table),
+		cmocka_unit_test(test_parse_options_values),
+		cmocka_unit_test(test_guest_cmdline),
+	};
+
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}

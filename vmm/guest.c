@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "vmm/guest.h"
+
+#include <string.h>
+
+int guest_wait_ready(struct vm *vm, struct vm_event *ev)
+{
+	if (vm_run(vm, ev) == 0 && ev->kind == VM_EV_READY)
+		return 0;
+	return -1;
+}
+
+int guest_call(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int nargs,
+	       struct guest_reply *reply, struct vm_event *ev)
+{
+	struct mailbox mb;
+
+	memset(reply, 0, sizeof(*reply));
+	if (vm_mailbox_write_cmd(vm, cmd, args, nargs)) {
+		ev->kind = VM_EV_PROTOCOL;
+		snprintf(ev->msg, sizeof(ev->msg), "no mailbox to send command %u to", cmd);
+		return -1;
+	}
+	if (vm_run(vm, ev) != 0 || ev->kind != VM_EV_READY)
+		return -1;
+	if (vm_mailbox_read(vm, &mb)) {
+		ev->kind = VM_EV_PROTOCOL;
+		snprintf(ev->msg, sizeof(ev->msg), "mailbox unreadable after command %u", cmd);
+		return -1;
+	}
+	reply->status = mb.status;
+	memcpy(reply->results, mb.results, sizeof(reply->results));
+	reply->text_len = mb.text_len; /* clamped to MBOX_TEXT by vm_mailbox_read */
+	memcpy(reply->text, mb.text, reply->text_len);
+	reply->text[reply->text_len] = '\0';
+	return 0;
+}
+
+int guest_selftest(struct vm *vm, uint32_t idx, uint32_t *count, struct guest_reply *reply,
+		   struct vm_event *ev)
+{
+	int ret = guest_call(vm, CMD_SELFTEST, &idx, 1, reply, ev);
+
+	if (ret == 0)
+		*count = reply->results[0];
+	return ret;
+}
+
+int guest_exit(struct vm *vm, uint32_t status, struct vm_event *ev)
+{
+	struct guest_reply reply;
+
+	if (guest_call(vm, CMD_EXIT, &status, 1, &reply, ev) == 0) {
+		/* The guest answered instead of exiting. */
+		ev->kind = VM_EV_PROTOCOL;
+		snprintf(ev->msg, sizeof(ev->msg), "guest did not exit on CMD_EXIT (status %u)",
+			 reply.status);
+		return -1;
+	}
+	return ev->kind == VM_EV_EXIT ? 0 : -1;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Commands to the guest through the mailbox, as plain C calls.  The guest
+ * must be waiting at DB_READY (vm_run() returned VM_EV_READY).  Each call
+ * returns 0 when the guest answered, with its status/results/text in
+ * *reply, or -1 when the VM stopped for another reason, described in *ev.
+ */
+#ifndef VMM_GUEST_H
+#define VMM_GUEST_H
+
+#include "shared/abi.h"
+#include "vmm/vm.h"
+
+struct guest_reply {
+	uint32_t status; /* enum mbox_status */
+	uint32_t results[MBOX_RESULTS];
+	uint32_t text_len;
+	char text[MBOX_TEXT + 1]; /* NUL-terminated copy of the guest's text */
+};
+
+int guest_call(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int nargs,
+	       struct guest_reply *reply, struct vm_event *ev);
+
+/* Boot to the first DB_READY: 0, or -1 with ev telling why not. */
+int guest_wait_ready(struct vm *vm, struct vm_event *ev);
+
+/* Run self-test idx; *count receives how many the guest has. */
+int guest_selftest(struct vm *vm, uint32_t idx, uint32_t *count, struct guest_reply *reply,
+		   struct vm_event *ev);
+
+/* Tell the guest to exit with status; runs to the exit (ev->kind == VM_EV_EXIT). */
+int guest_exit(struct vm *vm, uint32_t status, struct vm_event *ev);
+
+#endif /* VMM_GUEST_H */

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "vmm/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/layout.h"
+#include "shared/mmu.h"
+
+#define DEFAULT_TIMEOUT_SEC 60u
+
+static int bad(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int parse_size(const char *str, uint64_t *bytes, char *err, size_t errlen)
+{
+	unsigned long long n;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!str || !*str || *str == '-' || *str == '+' || *str == ' ')
+		return bad(err, errlen, "'%s' is not a size (a number with K, M or G)",
+			   str ? str : "");
+	errno = 0;
+	n = strtoull(str, &end, 10);
+	if (end == str)
+		return bad(err, errlen, "'%s' is not a size (a number with K, M or G)", str);
+	if (errno == ERANGE)
+		return bad(err, errlen, "'%s' is too large", str);
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	default:
+		return bad(err, errlen, "'%s': unknown size suffix '%c' (use K, M or G)", str, *end);
+	}
+	if (*end != '\0')
+		return bad(err, errlen, "'%s': trailing characters after the size", str);
+	if (n > (UINT64_MAX >> shift))
+		return bad(err, errlen, "'%s' is too large", str);
+	*bytes = (uint64_t)n << shift;
+	return 0;
+}
+
+static int parse_uint(const char *opt, const char *str, unsigned int max, unsigned int *out,
+		      char *err, size_t errlen)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	if (!*str || *str == '-' || *str == '+')
+		return bad(err, errlen, "%s '%s': not a number", opt, str);
+	v = strtoul(str, &end, 10);
+	if (*end || errno)
+		return bad(err, errlen, "%s '%s': not a number", opt, str);
+	if (v > max)
+		return bad(err, errlen, "%s %lu: at most %u", opt, v, max);
+	*out = (unsigned int)v;
+	return 0;
+}
+
+void print_usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"usage: %s [OPTIONS] GUEST.ELF\n"
+		"Boot a Multiboot i386 guest on /dev/kvm and drive its vmalloc subsystem.\n"
+		"\n"
+		"  -m, --memory SIZE    guest RAM, with K/M/G suffix (default 128M; 16M..3G)\n"
+		"      --paging MODE    guest paging: 2level (default) or pae\n"
+		"      --cmdline STR    extra guest command line (after paging=...)\n"
+		"      --cpus N         vCPUs (default 1)\n"
+		"      --timeout SEC    stop a guest still running after SEC seconds\n"
+		"                       (default %u; 0 = never); exit status 124\n"
+		"      --selftest       run the guest's self-tests and report each\n"
+		"  -q, --quiet          do not echo the guest console\n"
+		"  -h, --help           this text\n"
+		"      --version        print the host/guest ABI version\n"
+		"\n"
+		"Exit status: the guest's own status (0..63), or 64 usage, 65 bad ELF,\n"
+		"66 unreadable file, 69 no usable /dev/kvm, 70 host/KVM failure, 71 triple\n"
+		"fault, 72 KVM internal error or failed entry, 73 unexpected port/MMIO access,\n"
+		"74 host/guest protocol error, 75 guest oops or panic, 76 check failed,\n"
+		"77 guest halted, 124 timeout.\n",
+		prog, DEFAULT_TIMEOUT_SEC);
+}
+
+enum { OPT_PAGING = 256, OPT_CMDLINE, OPT_CPUS, OPT_TIMEOUT, OPT_SELFTEST, OPT_VERSION };
+
+int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "memory", required_argument, NULL, 'm' },
+		{ "paging", required_argument, NULL, OPT_PAGING },
+		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "selftest", no_argument, NULL, OPT_SELFTEST },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	char sizeerr[256];
+	int c, ret;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->vm.ram_size = GUEST_RAM_DEFAULT;
+	opts->vm.nr_vcpus = 1;
+	opts->vm.paging = PAGING_2LEVEL;
+	opts->vm.timeout_sec = DEFAULT_TIMEOUT_SEC;
+
+	optind = 0; /* full reset: parse_options may be called more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_size(optarg, &opts->vm.ram_size, sizeerr, sizeof(sizeerr)))
+				return bad(err, errlen, "-m %s: %s", optarg, sizeerr);
+			if (opts->vm.ram_size < GUEST_RAM_MIN || opts->vm.ram_size > GUEST_RAM_MAX)
+				return bad(err, errlen,
+					   "-m %s: guest RAM must be between 16M and 3G (a 32-bit "
+					   "guest; the top GiB is kept for devices)",
+					   optarg);
+			if (opts->vm.ram_size % PAGE_SIZE)
+				return bad(err, errlen, "-m %s: not a whole number of 4K pages",
+					   optarg);
+			break;
+		case OPT_PAGING:
+			if (!strcmp(optarg, "2level"))
+				opts->vm.paging = PAGING_2LEVEL;
+			else if (!strcmp(optarg, "pae"))
+				opts->vm.paging = PAGING_PAE;
+			else
+				return bad(err, errlen, "--paging %s: use 2level or pae", optarg);
+			break;
+		case OPT_CMDLINE:
+			if (strlen(optarg) > MB_CMDLINE_MAX - 128)
+				return bad(err, errlen, "--cmdline: longer than %u bytes",
+					   MB_CMDLINE_MAX - 128);
+			opts->vm.cmdline = optarg;
+			break;
+		case OPT_CPUS:
+			ret = parse_uint("--cpus", optarg, VM_MAX_VCPUS, &opts->vm.nr_vcpus, err,
+					 errlen);
+			if (ret)
+				return ret;
+			if (opts->vm.nr_vcpus == 0)
+				return bad(err, errlen, "--cpus 0: at least one vCPU");
+			break;
+		case OPT_TIMEOUT:
+			ret = parse_uint("--timeout", optarg, 24 * 3600, &opts->vm.timeout_sec, err,
+					 errlen);
+			if (ret)
+				return ret;
+			break;
+		case OPT_SELFTEST:
+			opts->selftest = true;
+			break;
+		case 'q':
+			opts->quiet = true;
+			break;
+		case 'h':
+			opts->help = true;
+			return 0;
+		case OPT_VERSION:
+			opts->version = true;
+			return 0;
+		case ':':
+			return bad(err, errlen, "option %s needs a value", argv[optind - 1]);
+		default:
+			return bad(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return bad(err, errlen, "no guest ELF given (usage: vmm [OPTIONS] GUEST.ELF)");
+	if (optind + 1 < argc)
+		return bad(err, errlen, "unexpected argument '%s' after the guest ELF",
+			   argv[optind + 1]);
+	opts->guest_path = argv[optind];
+	return 0;
+}

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run loop: KVM_RUN, then dispatch the exit through a table.  Port
+ * handlers are a second table keyed by port.  A handler either consumes
+ * the exit (returns 0: run on) or fills in an event for the caller
+ * (returns 1).  Every exit and every port nobody expects stops the VM
+ * with a message: nothing is ignored silently.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "vmm/exitcodes.h"
+#include "vmm/vm.h"
+
+static int event(struct vm_event *ev, enum vm_event_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int event(struct vm_event *ev, enum vm_event_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	ev->kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(ev->msg, sizeof(ev->msg), fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static void console_put(struct vm *vm, uint8_t c)
+{
+	vm->console_log[vm->console_len % CONSOLE_LOG_SIZE] = (char)c;
+	vm->console_len++;
+	if (vm->cfg.console) {
+		fputc(c, vm->cfg.console);
+		if (c == '\n')
+			fflush(vm->cfg.console);
+	}
+}
+
+size_t vm_console_tail(const struct vm *vm, char *buf, size_t len)
+{
+	size_t n = vm->console_len < CONSOLE_LOG_SIZE ? vm->console_len : CONSOLE_LOG_SIZE;
+	size_t i, start;
+
+	if (!len)
+		return 0;
+	if (n > len - 1)
+		n = len - 1;
+	start = vm->console_len - n;
+	for (i = 0; i < n; i++)
+		buf[i] = vm->console_log[(start + i) % CONSOLE_LOG_SIZE];
+	buf[n] = '\0';
+	return n;
+}
+
+int vm_mailbox_read(struct vm *vm, struct mailbox *mb)
+{
+	if (!vm->mailbox_valid)
+		return -ENOENT;
+	if (gmem_read(&vm->mem, vm->mailbox_gpa, mb, sizeof(*mb)))
+		return -EFAULT;
+	/* The guest may have scribbled anything: never trust text_len. */
+	if (mb->text_len > MBOX_TEXT)
+		mb->text_len = MBOX_TEXT;
+	return 0;
+}
+
+int vm_mailbox_write_cmd(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int nargs)
+{
+	struct mailbox *mb;
+
+	if (!vm->mailbox_valid)
+		return -ENOENT;
+	if (nargs > MBOX_ARGS)
+		return -E2BIG;
+	mb = gmem_ptr(&vm->mem, vm->mailbox_gpa, sizeof(*mb));
+	if (!mb)
+		return -EFAULT;
+	memset(mb->args, 0, sizeof(mb->args));
+	if (nargs)
+		memcpy(mb->args, args, nargs * sizeof(args[0]));
+	mb->cmd = cmd;
+	mb->status = 0;
+	memset(mb->results, 0, sizeof(mb->results));
+	mb->text_len = 0;
+	mb->seq++;
+	return 0;
+}
+
+/* Append the guest's text (not NUL-terminated, printable bytes only) to msg. */
+static void append_guest_text(char *msg, size_t len, const struct mailbox *mb)
+{
+	size_t used = strlen(msg), i;
+
+	for (i = 0; i < mb->text_len && used + 1 < len; i++) {
+		char c = mb->text[i];
+
+		msg[used++] = (c == '\n' || (c >= 0x20 && c < 0x7f)) ? c : '?';
+	}
+	msg[used] = '\0';
+}
+
+/* ---- port handlers ---------------------------------------------------- */
+
+struct pio {
+	uint16_t port;
+	uint8_t size; /* 1, 2 or 4 */
+	bool out;
+	uint32_t count;
+	uint8_t *data;
+};
+
+static uint32_t pio_value(const struct pio *io)
+{
+	uint32_t v = 0;
+
+	memcpy(&v, io->data, io->size);
+	return v;
+}
+
+static int pio_console(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
+{
+	uint32_t i;
+
+	(void)ev;
+	/* rep outsb arrives as one exit with count bytes */
+	for (i = 0; i < io->count; i++)
+		console_put(vcpu->vm, io->data[i * io->size]);
+	return 0;
+}
+
+static int pio_exit(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
+{
+	uint32_t status = pio_value(io);
+
+	(void)vcpu;
+	if (status > GUEST_EXIT_MAX)
+		return event(ev, VM_EV_PROTOCOL,
+			     "guest wrote exit status %" PRIu32 " to port 0x%x; statuses above %u "
+			     "are reserved for the VMM",
+			     status, PORT_EXIT, GUEST_EXIT_MAX);
+	ev->status = (int)status;
+	return event(ev, VM_EV_EXIT, "guest exited with status %" PRIu32, status);
+}
+
+static int pio_hello(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
+{
+	struct vm *vm = vcpu->vm;
+	uint32_t gpa = pio_value(io);
+	struct mailbox *mb;
+
+	if (io->size != 4)
+		return event(ev, VM_EV_PROTOCOL, "HELLO (port 0x%x) must be a 32-bit write",
+			     PORT_HELLO);
+	mb = gmem_ptr(&vm->mem, gpa, sizeof(*mb));
+	if (!mb)
+		return event(ev, VM_EV_PROTOCOL,
+			     "HELLO: mailbox at guest-physical 0x%" PRIx32 " (%zu bytes) is not "
+			     "inside guest RAM",
+			     gpa, sizeof(*mb));
+	if (mb->magic != MAILBOX_MAGIC)
+		return event(ev, VM_EV_PROTOCOL,
+			     "HELLO: mailbox at 0x%" PRIx32 " has magic 0x%08" PRIx32
+			     ", expected 0x%08x",
+			     gpa, mb->magic, MAILBOX_MAGIC);
+	if (mb->version != VMM_ABI_VERSION)
+		return event(ev, VM_EV_PROTOCOL,
+			     "HELLO: guest speaks host/guest ABI version %" PRIu32
+			     ", this VMM speaks version %u: rebuild the guest and the VMM together",
+			     mb->version, VMM_ABI_VERSION);
+	mb->host_version = VMM_ABI_VERSION;
+	vm->mailbox_gpa = gpa;
+	vm->mailbox_valid = true;
+	return 0;
+}
+
+static int pio_doorbell(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
+{
+	struct vm *vm = vcpu->vm;
+	struct mailbox mb;
+	uint32_t bell = pio_value(io);
+
+	if (!vm->mailbox_valid)
+		return event(ev, VM_EV_PROTOCOL, "doorbell %" PRIu32 " rung before HELLO", bell);
+	if (vm_mailbox_read(vm, &mb))
+		return event(ev, VM_EV_PROTOCOL, "mailbox at 0x%" PRIx64 " became unreadable",
+			     vm->mailbox_gpa);
+	switch (bell) {
+	case DB_READY:
+		return event(ev, VM_EV_READY, "guest ready");
+	case DB_OOPS:
+		event(ev, VM_EV_OOPS,
+		      "guest oops: vector %" PRIu32 " error code 0x%" PRIx32 " EIP 0x%08" PRIx32
+		      " CR2 0x%08" PRIx32 " CR3 0x%08" PRIx32 "\n",
+		      mb.exc.vector, mb.exc.error_code, mb.exc.eip, mb.exc.cr2, mb.exc.cr3);
+		append_guest_text(ev->msg, sizeof(ev->msg), &mb);
+		return 1;
+	case DB_PANIC:
+		event(ev, VM_EV_PANIC, "guest panic: ");
+		append_guest_text(ev->msg, sizeof(ev->msg), &mb);
+		return 1;
+	default:
+		return event(ev, VM_EV_PROTOCOL, "unknown doorbell value %" PRIu32, bell);
+	}
+}
+
+static const struct pio_handler {
+	uint16_t port;
+	bool out; /* direction the port accepts */
+	uint8_t sizes; /* bit mask of accepted access sizes (1, 2, 4) */
+	const char *name;
+	int (*fn)(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev);
+} pio_handlers[] = {
+	{ PORT_CONSOLE, true, 1, "debug console", pio_console },
+	{ PORT_EXIT, true, 1 | 2 | 4, "exit", pio_exit },
+	{ PORT_HELLO, true, 4, "hello", pio_hello },
+	{ PORT_DOORBELL, true, 4, "doorbell", pio_doorbell },
+};
+
+static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
+{
+	struct kvm_run *run = vcpu->run;
+	struct pio io = {
+		.port = run->io.port,
+		.size = run->io.size,
+		.out = run->io.direction == KVM_EXIT_IO_OUT,
+		.count = run->io.count,
+	};
+	size_t i;
+
+	vcpu->vm->nr_io_exits++;
+	if ((uint64_t)run->io.data_offset + (uint64_t)io.size * io.count > vcpu->vm->run_size)
+		return event(ev, VM_EV_HOST_ERROR, "KVM_EXIT_IO data outside kvm_run");
+	io.data = (uint8_t *)run + run->io.data_offset;
+	for (i = 0; i < sizeof(pio_handlers) / sizeof(pio_handlers[0]); i++) {
+		const struct pio_handler *h = &pio_handlers[i];
+
+		if (h->port != io.port)
+			continue;
+		if (h->out != io.out || !(h->sizes & io.size) || (io.count != 1 && h->fn != pio_console))
+			break;
+		return h->fn(vcpu, &io, ev);
+	}
+	return event(ev, VM_EV_UNEXPECTED_IO,
+		     "unexpected port I/O: %s of %u byte(s) x%u %s port 0x%04x%s%s",
+		     io.out ? "write" : "read", io.size, io.count, io.out ? "to" : "from", io.port,
+		     i < sizeof(pio_handlers) / sizeof(pio_handlers[0]) ? " (" : "",
+		     i < sizeof(pio_handlers) / sizeof(pio_handlers[0]) ?
+			     "wrong direction or size for this port)" :
+			     "");
+}
+
+/* ---- exit handlers ---------------------------------------------------- */
+
+static int handle_hlt(struct vcpu *vcpu, struct vm_event *ev)
+{
+	(void)vcpu;
+	/* No interrupt controller is emulated: nothing can ever wake it. */
+	return event(ev, VM_EV_HALTED, "guest halted (HLT) without writing the exit port 0x%x",
+		     PORT_EXIT);
+}
+
+static int handle_mmio(struct vcpu *vcpu, struct vm_event *ev)
+{
+	struct kvm_run *run = vcpu->run;
+
+	return event(ev, VM_EV_UNEXPECTED_IO,
+		     "unexpected MMIO: %s of %u byte(s) at guest-physical 0x%llx (outside RAM; no "
+		     "device there)",
+		     run->mmio.is_write ? "write" : "read", run->mmio.len,
+		     (unsigned long long)run->mmio.phys_addr);
+}
+
+static int handle_shutdown(struct vcpu *vcpu, struct vm_event *ev)
+{
+	(void)vcpu;
+	return event(ev, VM_EV_TRIPLE_FAULT,
+		     "guest triple fault (KVM_EXIT_SHUTDOWN): an exception while delivering an "
+		     "exception, with no handler left to take it");
+}
+
+static int handle_internal_error(struct vcpu *vcpu, struct vm_event *ev)
+{
+	struct kvm_run *run = vcpu->run;
+	char data[256] = "";
+	size_t used = 0;
+	uint32_t i;
+
+	for (i = 0; i < run->internal.ndata && i < 16; i++)
+		used += snprintf(data + used, sizeof(data) - used, " 0x%llx",
+				 (unsigned long long)run->internal.data[i]);
+	return event(ev, VM_EV_KVM_ERROR, "KVM_EXIT_INTERNAL_ERROR: suberror %u%s%s",
+		     run->internal.suberror,
+		     run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
+			     " (instruction emulation failed)" :
+			     "",
+		     used ? data : "");
+}
+
+static int handle_fail_entry(struct vcpu *vcpu, struct vm_event *ev)
+{
+	struct kvm_run *run = vcpu->run;
+
+	return event(ev, VM_EV_KVM_ERROR,
+		     "KVM_EXIT_FAIL_ENTRY: hardware entry failure reason 0x%llx on CPU %u",
+		     (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+		     run->fail_entry.cpu);
+}
+
+static const struct exit_handler {
+	uint32_t reason;
+	int (*fn)(struct vcpu *vcpu, struct vm_event *ev);
+} exit_handlers[] = {
+	{ KVM_EXIT_IO, handle_io },
+	{ KVM_EXIT_HLT, handle_hlt },
+	{ KVM_EXIT_MMIO, handle_mmio },
+	{ KVM_EXIT_SHUTDOWN, handle_shutdown },
+	{ KVM_EXIT_INTERNAL_ERROR, handle_internal_error },
+	{ KVM_EXIT_FAIL_ENTRY, handle_fail_entry },
+};
+
+int vm_run(struct vm *vm, struct vm_event *ev)
+{
+	struct vcpu *vcpu = &vm->vcpus[0];
+	size_t i;
+
+	memset(ev, 0, sizeof(*ev));
+	vcpu->thread = pthread_self();
+	__atomic_store_n(&vcpu->thread_valid, true, __ATOMIC_SEQ_CST);
+	for (;;) {
+		int handled = -1;
+
+		if (vm->timed_out) {
+			event(ev, VM_EV_TIMEOUT, "guest still running after --timeout %u s",
+			      vm->cfg.timeout_sec);
+			return 0;
+		}
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue; /* a kick: the loop head checks for a timeout */
+			event(ev, VM_EV_HOST_ERROR, "KVM_RUN: %s", strerror(errno));
+			return 0;
+		}
+		vm->nr_exits++;
+		for (i = 0; i < sizeof(exit_handlers) / sizeof(exit_handlers[0]); i++) {
+			if (exit_handlers[i].reason == vcpu->run->exit_reason) {
+				handled = exit_handlers[i].fn(vcpu, ev);
+				break;
+			}
+		}
+		if (handled < 0)
+			handled = event(ev, VM_EV_KVM_ERROR, "unexpected KVM exit reason %u",
+					vcpu->run->exit_reason);
+		if (handled)
+			return 0;
+	}
+}
+
+static const char *const event_names[] = {
+	[VM_EV_READY] = "ready",
+	[VM_EV_EXIT] = "exit",
+	[VM_EV_OOPS] = "oops",
+	[VM_EV_PANIC] = "panic",
+	[VM_EV_TRIPLE_FAULT] = "triple-fault",
+	[VM_EV_HALTED] = "halted",
+	[VM_EV_KVM_ERROR] = "kvm-error",
+	[VM_EV_UNEXPECTED_IO] = "unexpected-io",
+	[VM_EV_PROTOCOL] = "protocol-error",
+	[VM_EV_TIMEOUT] = "timeout",
+	[VM_EV_HOST_ERROR] = "host-error",
+};
+
+const char *vm_event_name(enum vm_event_kind kind)
+{
+	if ((size_t)kind < sizeof(event_names) / sizeof(event_names[0]) && event_names[kind])
+		return event_names[kind];
+	return "?";
+}
+
+int vm_event_exit_status(const struct vm_event *ev)
+{
+	switch (ev->kind) {
+	case VM_EV_EXIT:
+		return ev->status;
+	case VM_EV_READY:
+		return 0;
+	case VM_EV_OOPS:
+	case VM_EV_PANIC:
+		return VMM_EXIT_GUEST_OOPS;
+	case VM_EV_TRIPLE_FAULT:
+		return VMM_EXIT_TRIPLE_FAULT;
+	case VM_EV_HALTED:
+		return VMM_EXIT_GUEST_HALTED;
+	case VM_EV_KVM_ERROR:
+		return VMM_EXIT_KVM_ERROR;
+	case VM_EV_UNEXPECTED_IO:
+		return VMM_EXIT_UNEXPECTED_IO;
+	case VM_EV_PROTOCOL:
+		return VMM_EXIT_PROTOCOL;
+	case VM_EV_TIMEOUT:
+		return VMM_EXIT_TIMEOUT;
+	case VM_EV_HOST_ERROR:
+		return VMM_EXIT_INTERNAL;
+	}
+	return VMM_EXIT_INTERNAL;
+}
+
+static void print_segment(FILE *out, const char *name, const struct kvm_segment *s)
+{
+	fprintf(out, "%-3s sel=%04x base=%08llx limit=%08x type=%x dpl=%u p=%u db=%u g=%u\n", name,
+		s->selector, (unsigned long long)s->base, s->limit, s->type, s->dpl, s->present,
+		s->db, s->g);
+}
+
+void vcpu_dump_state(struct vcpu *vcpu, FILE *out)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct mailbox mb;
+
+	fprintf(out, "--- vCPU %u state ---\n", vcpu->id);
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) == 0) {
+		fprintf(out, "EAX=%08llx EBX=%08llx ECX=%08llx EDX=%08llx\n",
+			(unsigned long long)regs.rax, (unsigned long long)regs.rbx,
+			(unsigned long long)regs.rcx, (unsigned long long)regs.rdx);
+		fprintf(out, "ESI=%08llx EDI=%08llx EBP=%08llx ESP=%08llx\n",
+			(unsigned long long)regs.rsi, (unsigned long long)regs.rdi,
+			(unsigned long long)regs.rbp, (unsigned long long)regs.rsp);
+		fprintf(out, "EIP=%08llx EFLAGS=%08llx\n", (unsigned long long)regs.rip,
+			(unsigned long long)regs.rflags);
+	} else {
+		fprintf(out, "KVM_GET_REGS: %s\n", strerror(errno));
+	}
+	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) == 0) {
+		print_segment(out, "CS", &sregs.cs);
+		print_segment(out, "DS", &sregs.ds);
+		print_segment(out, "SS", &sregs.ss);
+		fprintf(out, "GDT=%08llx/%x IDT=%08llx/%x\n", (unsigned long long)sregs.gdt.base,
+			sregs.gdt.limit, (unsigned long long)sregs.idt.base, sregs.idt.limit);
+		fprintf(out, "CR0=%08llx CR2=%08llx CR3=%08llx CR4=%08llx EFER=%08llx\n",
+			(unsigned long long)sregs.cr0, (unsigned long long)sregs.cr2,
+			(unsigned long long)sregs.cr3, (unsigned long long)sregs.cr4,
+			(unsigned long long)sregs.efer);
+	} else {
+		fprintf(out, "KVM_GET_SREGS: %s\n", strerror(errno));
+	}
+	if (vm_mailbox_read(vcpu->vm, &mb) == 0 && mb.exc.valid)
+		fprintf(out,
+			"last exception reported by the guest: vector %u error code 0x%x EIP %08x "
+			"CR2 %08x\n",
+			mb.exc.vector, mb.exc.error_code, mb.exc.eip, mb.exc.cr2);
+	else
+		fprintf(out, "last exception reported by the guest: none\n");
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VM: /dev/kvm, one anonymous mapping of guest RAM, vCPUs, and the
+ * run loop that turns KVM exits into events for the caller.
+ *
+ * Tiers, as in the KVM selftests: vm_create()/vm_boot() report errors and
+ * return them; only main() exits.  The run loop handles what it can
+ * itself (console output, the HELLO handshake) and stops on everything
+ * a caller must decide about (the guest is ready for a command, exited,
+ * crashed, touched something unexpected, or ran out of time).
+ */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "shared/abi.h"
+#include "vmm/elf.h"
+#include "vmm/guestmem.h"
+
+#define VM_MAX_VCPUS 8
+#define VM_ERR_LEN 1024
+#define CONSOLE_LOG_SIZE (64u << 10)
+
+enum paging_mode { PAGING_2LEVEL = 0, PAGING_PAE = 1 };
+
+struct vm_config {
+	uint64_t ram_size;
+	unsigned int nr_vcpus;
+	enum paging_mode paging;
+	const char *cmdline; /* extra guest command line, may be NULL */
+	unsigned int timeout_sec; /* 0: none */
+	FILE *console; /* where guest console bytes go; NULL: only the log */
+};
+
+/* Why vm_run() stopped. */
+enum vm_event_kind {
+	VM_EV_READY, /* guest rang DB_READY: mailbox result valid, next command please */
+	VM_EV_EXIT, /* guest wrote PORT_EXIT; ev.status */
+	VM_EV_OOPS, /* guest reported a fatal exception (mailbox.exc) */
+	VM_EV_PANIC, /* guest panicked (mailbox.text) */
+	VM_EV_TRIPLE_FAULT,
+	VM_EV_HALTED,
+	VM_EV_KVM_ERROR, /* INTERNAL_ERROR, FAIL_ENTRY */
+	VM_EV_UNEXPECTED_IO, /* port or MMIO nobody handles */
+	VM_EV_PROTOCOL, /* malformed handshake / mailbox / exit value */
+	VM_EV_TIMEOUT,
+	VM_EV_HOST_ERROR, /* an ioctl failed */
+};
+
+struct vm_event {
+	enum vm_event_kind kind;
+	int status; /* VM_EV_EXIT: the guest's status */
+	char msg[VM_ERR_LEN]; /* human-readable account of what happened */
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread; /* the thread that calls KVM_RUN, for the watchdog's kick */
+	bool thread_valid;
+};
+
+struct vm {
+	struct vm_config cfg;
+	int kvm_fd;
+	int vm_fd;
+	size_t run_size;
+	struct guest_mem mem;
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	uint32_t entry;
+
+	/* Set by the guest's HELLO: where its mailbox lives. */
+	bool mailbox_valid;
+	uint64_t mailbox_gpa;
+
+	/* Everything the guest printed, for tests and reports (ring). */
+	char console_log[CONSOLE_LOG_SIZE];
+	size_t console_len; /* total bytes ever written */
+
+	/* Watchdog for --timeout. */
+	pthread_t watchdog;
+	bool watchdog_running;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stopping;
+	volatile int timed_out;
+
+	/* Counters for the benchmark and tests. */
+	uint64_t nr_exits;
+	uint64_t nr_io_exits;
+};
+
+/* Open /dev/kvm, create the VM, its RAM and vCPUs.  On failure returns a
+ * negative errno, fills err (message with the fix), and frees everything. */
+int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t errlen);
+/* Load the checked image, write the Multiboot information, set the boot
+ * registers, and start the watchdog. */
+/* Whether a vm_create() error means "no usable KVM here" (exit status 69)
+ * rather than a failure of a working KVM. */
+bool vm_create_error_is_kvm(int err);
+int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen);
+void vm_destroy(struct vm *vm);
+
+/* Run vCPU 0 until something needs the caller (see enum vm_event_kind);
+ * always returns 0 with *ev describing why it stopped. */
+int vm_run(struct vm *vm, struct vm_event *ev);
+
+/* Print general, segment and control registers of a vCPU, and the last
+ * exception the guest reported, for post-mortems. */
+void vcpu_dump_state(struct vcpu *vcpu, FILE *out);
+
+/* Map an event to the VMM exit status documented in the README. */
+int vm_event_exit_status(const struct vm_event *ev);
+const char *vm_event_name(enum vm_event_kind kind);
+
+/* Console log access: copies the last (up to) len bytes, NUL-terminated. */
+size_t vm_console_tail(const struct vm *vm, char *buf, size_t len);
+
+/* Mailbox access (after HELLO): snapshot and write back. */
+int vm_mailbox_read(struct vm *vm, struct mailbox *mb);
+int vm_mailbox_write_cmd(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int nargs);
+
+/* Build the guest command line for a configuration ("paging=pae ..."). */
+int vm_guest_cmdline(const struct vm_config *cfg, char *buf, size_t len);
+
+/* Write Multiboot information for a guest of gm->size bytes (multiboot.c). */
+int multiboot_write_info(const struct guest_mem *gm, const char *cmdline);
+
+#endif /* VMM_VM_H */
