@@ -59,3 +59,38 @@ int guest_exit(struct vm *vm, uint32_t status, struct vm_event *ev)
 	}
 	return ev->kind == VM_EV_EXIT ? 0 : -1;
 }
+
+int guest_vmalloc(struct vm *vm, uint32_t cmd, uint32_t size, uint32_t *addr,
+		  struct guest_reply *reply, struct vm_event *ev)
+{
+	int ret = guest_call(vm, cmd, &size, 1, reply, ev);
+
+	*addr = ret == 0 && reply->status == ST_OK ? reply->results[0] : 0;
+	return ret;
+}
+
+int guest_vfree(struct vm *vm, uint32_t addr, struct guest_reply *reply, struct vm_event *ev)
+{
+	return guest_call(vm, CMD_VFREE, &addr, 1, reply, ev);
+}
+
+int guest_probe(struct vm *vm, uint32_t addr, enum probe_kind kind, uint32_t value,
+		struct guest_probe *probe, struct vm_event *ev)
+{
+	const uint32_t args[] = { addr, kind, value };
+	struct guest_reply reply;
+	int ret = guest_call(vm, CMD_PROBE, args, 3, &reply, ev);
+
+	memset(probe, 0, sizeof(*probe));
+	if (ret)
+		return ret;
+	probe->faulted = reply.results[0] != 0;
+	if (probe->faulted) {
+		probe->vector = reply.results[1];
+		probe->error_code = reply.results[2];
+		probe->cr2 = reply.results[3];
+	} else {
+		probe->value = reply.results[1];
+	}
+	return reply.status == ST_OK ? 0 : -1;
+}

@@ -31,4 +31,22 @@ int guest_selftest(struct vm *vm, uint32_t idx, uint32_t *count, struct guest_re
 /* Tell the guest to exit with status; runs to the exit (ev->kind == VM_EV_EXIT). */
 int guest_exit(struct vm *vm, uint32_t status, struct vm_event *ev);
 
+/* The vmalloc operations (CMD_* in shared/abi.h).  *addr receives the
+ * guest virtual address (0 when the guest returned NULL). */
+int guest_vmalloc(struct vm *vm, uint32_t cmd, uint32_t size, uint32_t *addr,
+		  struct guest_reply *reply, struct vm_event *ev);
+int guest_vfree(struct vm *vm, uint32_t addr, struct guest_reply *reply, struct vm_event *ev);
+
+/* Probe one address in the guest: a read (or a write of value) that may
+ * fault; the fault is caught in the guest and reported, not fatal. */
+struct guest_probe {
+	bool faulted;
+	uint32_t value; /* read value, when not faulted */
+	uint32_t vector; /* when faulted */
+	uint32_t error_code;
+	uint32_t cr2;
+};
+int guest_probe(struct vm *vm, uint32_t addr, enum probe_kind kind, uint32_t value,
+		struct guest_probe *probe, struct vm_event *ev);
+
 #endif /* VMM_GUEST_H */
