@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The page-table layer (Linux 2.4 include/asm-i386/pgtable*.h), for both
+ * paging modes in one kernel: the mode is chosen at boot (paging=pae) and
+ * every accessor looks at pae_enabled.
+ *
+ *   2-level: pgd (1024 x 4 bytes) -> pte (1024 x 4 bytes); the pmd is
+ *            folded into the pgd: pmd_offset(pgd, a) is the pgd entry.
+ *   PAE:     pgd = PDPT (4 x 8 bytes) -> pmd (512 x 8) -> pte (512 x 8).
+ *            All four PDPT entries are present from boot to the end, so
+ *            pgd_none()/pgd_bad() are 0 in both modes and pmd_alloc()
+ *            cannot fail.
+ *
+ * Values (pgd_t, pmd_t, pte_t, pgprot_t) are 64 bits wide in both modes.
+ * An entry pointer (pgd_t *, pmd_t *, pte_t *) points at the entry in the
+ * table, whose size is 4 bytes in 2-level mode and 8 in PAE, so:
+ *
+ *   NEVER dereference an entry pointer and NEVER do arithmetic on it.
+ *   Read with pgdp_get()/pmdp_get()/ptep_get() (modern Linux's names),
+ *   write with set_pte()/set_pmd()/pte_clear()/pmd_clear(), and get the
+ *   next entry with pgd_offset_k()/pmd_offset()/pte_offset() on the next
+ *   address:
+ *
+ *	pte_t *pte = pte_offset(pmd, address);
+ *	if (!pte_none(ptep_get(pte)))       not  pte_none(*pte)
+ *	...
+ *	address += PAGE_SIZE;
+ *	pte = pte_offset(pmd, address);     not  pte++
+ */
+#ifndef GUEST_PGTABLE_H
+#define GUEST_PGTABLE_H
+
+#include <stdint.h>
+
+#include <kernel.h>
+#include <mm.h>
+#include <page.h>
+#include <processor.h>
+
+#include "shared/layout.h"
+#include "shared/mmu.h"
+
+/* PAE paging is on (set once in paging_init, never changed). */
+extern int pae_enabled;
+/* The command line asked for it (paging=pae) and the CPU has PAE. */
+extern int pae_requested;
+/* EFER.NXE is set: _PAGE_NX may be used in PAE entries. */
+extern int nx_enabled;
+
+typedef struct {
+	uint64_t pte;
+} pte_t;
+typedef struct {
+	uint64_t pmd;
+} pmd_t;
+typedef struct {
+	uint64_t pgd;
+} pgd_t;
+typedef struct {
+	uint64_t pgprot;
+} pgprot_t;
+
+#define pte_val(x) ((x).pte)
+#define pmd_val(x) ((x).pmd)
+#define pgd_val(x) ((x).pgd)
+#define pgprot_val(x) ((x).pgprot)
+#define __pte(x) ((pte_t){ (x) })
+#define __pmd(x) ((pmd_t){ (x) })
+#define __pgd(x) ((pgd_t){ (x) })
+#define __pgprot(x) ((pgprot_t){ (x) })
+
+#define PGDIR_SHIFT (pae_enabled ? PGDIR_SHIFT_PAE : PGDIR_SHIFT_2L)
+#define PGDIR_SIZE (1UL << PGDIR_SHIFT)
+#define PGDIR_MASK (~(PGDIR_SIZE - 1))
+#define PMD_SHIFT (pae_enabled ? PMD_SHIFT_PAE : PGDIR_SHIFT_2L)
+#define PMD_SIZE (1UL << PMD_SHIFT)
+#define PMD_MASK (~(PMD_SIZE - 1))
+
+#define PTRS_PER_PGD (pae_enabled ? PTRS_PER_PGD_PAE : PTRS_PER_PGD_2L)
+#define PTRS_PER_PMD (pae_enabled ? PTRS_PER_PMD_PAE : 1u)
+#define PTRS_PER_PTE (pae_enabled ? PTRS_PER_PTE_PAE : PTRS_PER_PTE_2L)
+#define USER_PTRS_PER_PGD (TASK_SIZE / PGDIR_SIZE)
+
+/* Bytes per entry at every level. */
+#define PT_ENTRY_SIZE (pae_enabled ? 8u : 4u)
+/* The frame bits of an entry that points to a table or a 4 KiB page. */
+#define PT_FRAME_MASK (pae_enabled ? ENTRY_FRAME_MASK_PAE : (uint64_t)ENTRY_FRAME_MASK_2L)
+
+/* vmalloc range: VMALLOC_START follows lowmem, fixed in paging_init(). */
+extern unsigned long vmalloc_start;
+#define VMALLOC_START (vmalloc_start)
+/* VMALLOC_END comes from shared/layout.h. */
+
+#define __PAGE_KERNEL_RO (_PAGE_PRESENT | _PAGE_DIRTY | _PAGE_ACCESSED)
+/* 2.4's MAKE_GLOBAL(): global where the CPU has (and we use) PGE. */
+#define MAKE_GLOBAL(x) __pgprot((uint64_t)(x) | (cpu_has_pge ? _PAGE_GLOBAL : 0))
+#define PAGE_KERNEL MAKE_GLOBAL(__PAGE_KERNEL)
+#define PAGE_KERNEL_RO MAKE_GLOBAL(__PAGE_KERNEL_RO)
+
+/* x86 caches are coherent with each other and with page-table changes: nothing to do. */
+#define flush_cache_all() \
+	do {              \
+	} while (0)
+
+/* ---- Raw entry access: 4 or 8 bytes. ---- */
+
+/* Atomically replace a 64-bit entry (cmpxchg8b), returning the old value. */
+static inline uint64_t __xchg_u64(void *ptr, uint64_t val)
+{
+	volatile uint64_t *p = ptr;
+	uint64_t old = *p;
+
+	__asm__ __volatile__("1: lock cmpxchg8b %0\n\t"
+			     "jnz 1b"
+			     : "+m"(*p), "+A"(old)
+			     : "b"((uint32_t)val), "c"((uint32_t)(val >> 32))
+			     : "memory", "cc");
+	return old;
+}
+
+static inline uint64_t __pt_entry_read(const void *ptr)
+{
+	const volatile uint32_t *w = ptr;
+
+	if (pae_enabled) {
+		uint32_t lo = w[0], hi = w[1];
+
+		return ((uint64_t)hi << 32) | lo;
+	}
+	return w[0];
+}
+
+static inline uint64_t __pt_entry_xchg(void *ptr, uint64_t val)
+{
+	if (pae_enabled)
+		return __xchg_u64(ptr, val);
+	return __atomic_exchange_n((volatile uint32_t *)ptr, (uint32_t)val, __ATOMIC_SEQ_CST);
+}
+
+static inline pte_t ptep_get(pte_t *ptep)
+{
+	return __pte(__pt_entry_read(ptep));
+}
+static inline pmd_t pmdp_get(pmd_t *pmdp)
+{
+	return __pmd(__pt_entry_read(pmdp));
+}
+static inline pgd_t pgdp_get(pgd_t *pgdp)
+{
+	return __pgd(__pt_entry_read(pgdp));
+}
+
+static inline void set_pte(pte_t *ptep, pte_t pte)
+{
+	__pt_entry_xchg(ptep, pte_val(pte));
+}
+static inline void set_pmd(pmd_t *pmdp, pmd_t pmd)
+{
+	__pt_entry_xchg(pmdp, pmd_val(pmd));
+}
+/* In PAE mode a PDPT entry takes effect only at the next CR3 load. */
+static inline void set_pgd(pgd_t *pgdp, pgd_t pgd)
+{
+	__pt_entry_xchg(pgdp, pgd_val(pgd));
+}
+
+static inline pte_t ptep_get_and_clear(pte_t *ptep)
+{
+	return __pte(__pt_entry_xchg(ptep, 0));
+}
+
+static inline void pte_clear(pte_t *ptep)
+{
+	set_pte(ptep, __pte(0));
+}
+static inline void pmd_clear(pmd_t *pmdp)
+{
+	set_pmd(pmdp, __pmd(0));
+}
+/* The pgd level never changes after boot (2-level: folded; PAE: PDPT fixed). */
+static inline void pgd_clear(pgd_t *pgdp)
+{
+	(void)pgdp;
+}
+
+/* ---- Entry predicates. ---- */
+
+static inline int pte_none(pte_t pte)
+{
+	return pte_val(pte) == 0;
+}
+static inline int pte_present(pte_t pte)
+{
+	return (pte_val(pte) & _PAGE_PRESENT) != 0;
+}
+static inline int pmd_none(pmd_t pmd)
+{
+	return pmd_val(pmd) == 0;
+}
+static inline int pmd_present(pmd_t pmd)
+{
+	return (pmd_val(pmd) & _PAGE_PRESENT) != 0;
+}
+/* A page-table entry of a kernel table: exactly _KERNPG_TABLE apart from _PAGE_USER. */
+static inline int pmd_bad(pmd_t pmd)
+{
+	return (pmd_val(pmd) & (_PAGE_FLAGS_MASK & ~_PAGE_USER)) != _KERNPG_TABLE;
+}
+static inline int pmd_large(pmd_t pmd)
+{
+	return (pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PSE)) == (_PAGE_PRESENT | _PAGE_PSE);
+}
+static inline int pgd_none(pgd_t pgd)
+{
+	(void)pgd;
+	return 0;
+}
+static inline int pgd_bad(pgd_t pgd)
+{
+	(void)pgd;
+	return 0;
+}
+static inline int pgd_present(pgd_t pgd)
+{
+	(void)pgd;
+	return 1;
+}
+
+/* ---- Frames and pages. ---- */
+
+static inline unsigned long pte_pfn(pte_t pte)
+{
+	return (unsigned long)((pte_val(pte) & PT_FRAME_MASK) >> PAGE_SHIFT);
+}
+
+static inline pte_t mk_pte_phys(uint64_t physpage, pgprot_t pgprot)
+{
+	return __pte((physpage & PT_FRAME_MASK) | pgprot_val(pgprot));
+}
+
+static inline pte_t mk_pte(struct page *page, pgprot_t pgprot)
+{
+	return mk_pte_phys((uint64_t)page_to_pfn(page) << PAGE_SHIFT, pgprot);
+}
+
+#define pte_page(pte) pfn_to_page(pte_pfn(pte))
+
+/* Direct-map address of the table an entry points to. */
+static inline unsigned long pmd_page(pmd_t pmd)
+{
+	return (unsigned long)__va((unsigned long)(pmd_val(pmd) & PT_FRAME_MASK));
+}
+static inline unsigned long pgd_page(pgd_t pgd)
+{
+	return (unsigned long)__va((unsigned long)(pgd_val(pgd) & PT_FRAME_MASK));
+}
+
+/* ---- Walking down: entry pointers from an address. ---- */
+
+#define pgd_index(address) (((address) >> PGDIR_SHIFT) & (PTRS_PER_PGD - 1))
+#define pmd_index(address) (((address) >> PMD_SHIFT) & (PTRS_PER_PMD - 1))
+#define pte_index(address) (((address) >> PAGE_SHIFT) & (PTRS_PER_PTE - 1))
+
+static inline pgd_t *pgd_offset_pgd(pgd_t *pgd, unsigned long address)
+{
+	return (pgd_t *)((char *)pgd + pgd_index(address) * PT_ENTRY_SIZE);
+}
+
+struct mm_struct;
+extern struct mm_struct init_mm;
+#define pgd_offset(mm, address) pgd_offset_pgd((mm)->pgd, (address))
+#define pgd_offset_k(address) pgd_offset(&init_mm, (address))
+
+static inline pmd_t *pmd_offset(pgd_t *dir, unsigned long address)
+{
+	if (!pae_enabled)
+		return (pmd_t *)dir;
+	return (pmd_t *)(pgd_page(pgdp_get(dir)) + pmd_index(address) * PT_ENTRY_SIZE);
+}
+
+static inline pte_t *pte_offset(pmd_t *dir, unsigned long address)
+{
+	return (pte_t *)(pmd_page(pmdp_get(dir)) + pte_index(address) * PT_ENTRY_SIZE);
+}
+
+/*
+ * The caller holds mm->page_table_lock.  pmd_alloc() never fails (the
+ * pmd level exists from boot); pte_alloc() takes a zeroed page from
+ * __get_free_page(GFP_KERNEL) when the pmd entry is none, dropping the
+ * lock around the allocation as 2.4 does; NULL when that fails.
+ */
+pmd_t *pmd_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long address);
+pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address);
+
+/* ---- Reporting bad entries, as 2.4 does (no level: KERN_WARNING). ---- */
+
+#define __pt_ERROR(what, e)                                                                  \
+	do {                                                                                 \
+		if (pae_enabled)                                                             \
+			printk("%s:%d: bad " what " %016llx.\n", __FILE__, __LINE__,         \
+			       (unsigned long long)(e));                                     \
+		else                                                                         \
+			printk("%s:%d: bad " what " %08lx.\n", __FILE__, __LINE__,           \
+			       (unsigned long)(e));                                          \
+	} while (0)
+#define pte_ERROR(e) __pt_ERROR("pte", pte_val(e))
+#define pmd_ERROR(e) __pt_ERROR("pmd", pmd_val(e))
+#define pgd_ERROR(e) __pt_ERROR("pgd", pgd_val(e))
+
+/* ---- Boot and inspection. ---- */
+
+/*
+ * swapper_pg_dir: the kernel's page directory, the ELF symbol the host
+ * looks for.  2-level: the 1024-entry PGD.  PAE: its first 32 bytes are
+ * the PDPT; the four PMD pages hang below it.
+ */
+extern uint32_t swapper_pg_dir[1024];
+
+/* Build swapper_pg_dir, switch to it, set vmalloc_start (arch/i386/mm/init.c). */
+void paging_init(void);
+
+/*
+ * One walk of the page tables rooted at @cr3 for @address, as the CPU
+ * does it: every level's entry, stopping at a not-present or large one.
+ */
+struct pt_walk {
+	int levels; /* entries read, 1..3 */
+	const char *name[3]; /* "pgd", "pmd", "pte" (2-level: "pgd", "pte") */
+	uint64_t entry[3];
+	uint64_t entry_pa[3]; /* physical address of each entry */
+	int cut; /* entry levels (the next one) lies outside the direct map: not read */
+	int mapped; /* the walk ended in a present leaf */
+	int large; /* ... which was a 4 MiB / 2 MiB page */
+	uint64_t phys; /* the physical address @address translates to, when mapped */
+};
+
+void pt_walk(unsigned long cr3, unsigned long address, struct pt_walk *w);
+/* printk the walk, one level a line, at @level (a KERN_* string). */
+void show_pt_walk(const char *level, unsigned long cr3, unsigned long address);
+
+#include <sched.h>
+
+#endif /* GUEST_PGTABLE_H */

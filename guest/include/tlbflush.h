@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TLB flushes (Linux 2.4 include/asm-i386/pgalloc.h, tlbflush.h) and the
+ * counters the host reads through the ELF symbol `tlb_counters`.
+ *
+ *   flush_all   full flushes, global entries included (__flush_tlb_all)
+ *   flush_tlb   CR3 reloads that keep global entries (__flush_tlb)
+ *   flush_one   single-page invalidations (__flush_tlb_one: invlpg)
+ *   cr3_writes  every CR3 load: flushes, switch_mm, boot
+ *   cr4_writes  every CR4 load: PGE toggles, boot
+ */
+#ifndef GUEST_TLBFLUSH_H
+#define GUEST_TLBFLUSH_H
+
+#include <stdint.h>
+
+struct tlb_counters {
+	uint32_t flush_all;
+	uint32_t flush_tlb;
+	uint32_t flush_one;
+	uint32_t cr3_writes;
+	uint32_t cr4_writes;
+};
+
+extern struct tlb_counters tlb_counters;
+
+/* CR4 as we set it (2.4's mmu_cr4_features); only set_in_cr4() changes it. */
+extern unsigned long mmu_cr4_features;
+
+/*
+ * Every CR3 and CR4 write goes through these two: they count, and under
+ * PAE they first clear reserved bits in the PDPT entries (tlb.c says why).
+ */
+void write_cr3(unsigned long val);
+void write_cr4(unsigned long val);
+
+/* PDPT entries found with reserved bits set (by an emulator) and repaired. */
+extern unsigned long pdpte_fixups;
+
+static inline void set_in_cr4(unsigned long mask)
+{
+	mmu_cr4_features |= mask;
+	write_cr4(mmu_cr4_features);
+}
+
+/* This CPU only. */
+void __flush_tlb(void); /* reload CR3: non-global entries */
+void __flush_tlb_global(void); /* toggle CR4.PGE: everything */
+void __flush_tlb_all(void); /* everything, by whichever of the two applies */
+void __flush_tlb_one(unsigned long addr); /* invlpg */
+
+/* Every CPU (one, for now): what vfree uses after clearing kernel PTEs. */
+void flush_tlb_all(void);
+
+#endif /* GUEST_TLBFLUSH_H */

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel page tables (Linux 2.4 arch/i386/mm/init.c, mm/memory.c's
+ * pte_alloc, include/asm-i386/pgalloc.h): swapper_pg_dir and the direct
+ * map, page-table pages, PGDs for new address spaces, and a walker.
+ */
+#include <bootmem.h>
+#include <extable.h>
+#include <kernel.h>
+#include <mm.h>
+#include <pgalloc.h>
+#include <pgtable.h>
+#include <processor.h>
+#include <sched.h>
+#include <string.h>
+#include <tlbflush.h>
+
+#include "shared/layout.h"
+#include "shared/mmu.h"
+
+int pae_enabled;
+int nx_enabled;
+unsigned long vmalloc_start;
+
+/* 2-level: the PGD.  PAE: the PDPT in the first 32 bytes (aligned, as CR3 needs). */
+uint32_t swapper_pg_dir[1024] __aligned(PAGE_SIZE);
+
+/* What the direct map covers: boot.S's early mapping, then lowmem. */
+static unsigned long direct_map_end = EARLY_MAP_SIZE;
+
+/* arch/boot.S, .text.boot: runs identity-mapped; see the comment there. */
+void enable_pae_paging(unsigned long pdpt_phys, unsigned long cr4, unsigned long nxe);
+
+/* ---- Page-table pages. ---- */
+
+pte_t *pte_alloc_one(struct mm_struct *mm, unsigned long address)
+{
+	unsigned long page = __get_free_page(GFP_KERNEL);
+
+	(void)mm;
+	(void)address;
+	if (page)
+		memset((void *)page, 0, PAGE_SIZE);
+	return (pte_t *)page;
+}
+
+void pte_free(pte_t *pte)
+{
+	free_page((unsigned long)pte);
+}
+
+pmd_t *pmd_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long address)
+{
+	(void)mm;
+	/* pgd_none() is always 0: the pmd level (if any) exists from boot. */
+	return pmd_offset(pgd, address);
+}
+
+pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address)
+{
+	if (pmd_none(pmdp_get(pmd))) {
+		pte_t *new;
+
+		/* The allocator may sleep in the kernel; keep 2.4's locking shape. */
+		spin_unlock(&mm->page_table_lock);
+		new = pte_alloc_one(mm, address);
+		spin_lock(&mm->page_table_lock);
+		if (!new)
+			return NULL;
+		if (!pmd_none(pmdp_get(pmd))) {
+			/* Someone else populated it meanwhile. */
+			pte_free(new);
+		} else {
+			set_pmd(pmd, __pmd(__pa(new) | _KERNPG_TABLE)); /* pmd_populate */
+		}
+	}
+	return pte_offset(pmd, address);
+}
+
+pgd_t *pgd_alloc(void)
+{
+	unsigned long pgd = __get_free_page(GFP_KERNEL), kernel = USER_PTRS_PER_PGD * PT_ENTRY_SIZE;
+	unsigned int i;
+
+	if (!pgd)
+		return NULL;
+	memset((void *)pgd, 0, PAGE_SIZE);
+	if (pae_enabled) {
+		for (i = 0; i < USER_PTRS_PER_PGD; i++) {
+			unsigned long pmd = __get_free_page(GFP_KERNEL);
+
+			if (!pmd)
+				goto out_oom;
+			memset((void *)pmd, 0, PAGE_SIZE);
+			set_pgd(pgd_offset_pgd((pgd_t *)pgd, i * PGDIR_SIZE),
+				__pgd(__pa(pmd) | _PAGE_PRESENT));
+		}
+	}
+	/* The kernel's entries; PAE: the PDPT entry of the kernel's own (shared) PMD page. */
+	memcpy((char *)pgd + kernel, (char *)swapper_pg_dir + kernel,
+	       PTRS_PER_PGD * PT_ENTRY_SIZE - kernel);
+	return (pgd_t *)pgd;
+
+out_oom:
+	while (i--)
+		free_page(pgd_page(pgdp_get(pgd_offset_pgd((pgd_t *)pgd, i * PGDIR_SIZE))));
+	free_page(pgd);
+	return NULL;
+}
+
+void pgd_free(pgd_t *pgd)
+{
+	unsigned int i;
+
+	if (pae_enabled)
+		for (i = 0; i < USER_PTRS_PER_PGD; i++)
+			free_page(pgd_page(pgdp_get(pgd_offset_pgd(pgd, i * PGDIR_SIZE))));
+	free_page((unsigned long)pgd);
+}
+
+/* ---- Boot: swapper_pg_dir. ---- */
+
+/*
+ * Map lowmem [0, max_low_pfn) at PAGE_OFFSET: large pages (4 MiB, or
+ * 2 MiB under PAE) where the CPU has PSE and a whole one fits, 4 KiB
+ * pages from bootmem for the rest.  Global where the CPU has PGE.
+ */
+static void kernel_physical_mapping_init(void)
+{
+	unsigned long end = PFN_PHYS(max_low_pfn), phys = 0;
+	uint64_t global = cpu_has_pge ? _PAGE_GLOBAL : 0;
+
+	while (phys < end) {
+		unsigned long vaddr = PAGE_OFFSET + phys;
+		pmd_t *pmd = pmd_offset(pgd_offset_k(vaddr), vaddr);
+		pte_t *pte_page;
+		unsigned int i;
+
+		if (cpu_has_pse && end - phys >= PMD_SIZE) {
+			set_pmd(pmd, __pmd(phys | __PAGE_KERNEL | _PAGE_PSE | global));
+			phys += PMD_SIZE;
+			continue;
+		}
+		pte_page = alloc_bootmem_low_pages(PAGE_SIZE);
+		set_pmd(pmd, __pmd(__pa(pte_page) | _KERNPG_TABLE));
+		for (i = 0; i < PTRS_PER_PTE && phys < end; i++, phys += PAGE_SIZE)
+			set_pte(pte_offset(pmd, PAGE_OFFSET + phys), mk_pte_phys(phys, PAGE_KERNEL));
+	}
+}
+
+/*
+ * Switching from boot.S's 2-level tables: a plain CR3 load for 2-level.
+ * PAE cannot be turned on with paging on, so enable_pae_paging() does it
+ * from identity-mapped code with paging briefly off; swapper_pg_dir maps
+ * that code's first PMD_SIZE at 0 just for the switch (through PDPT slot
+ * 0's PMD page), and the entry is cleared right after.  Global pages are
+ * turned on only after that, so the identity entries were never global
+ * and the CR3 reload flushes them.
+ */
+static void switch_to_swapper(void)
+{
+	unsigned long pdpt = __pa(swapper_pg_dir);
+
+	if (!pae_enabled) {
+		if (cpu_has_pse)
+			set_in_cr4(X86_CR4_PSE);
+		write_cr3(pdpt);
+		return;
+	}
+
+	pmd_t *ident = pmd_offset(pgd_offset_k(0), 0);
+	pmd_t *direct = pmd_offset(pgd_offset_k(PAGE_OFFSET), PAGE_OFFSET);
+
+	BUG_ON((unsigned long)enable_pae_paging >= PMD_SIZE);
+	set_pmd(ident, pmdp_get(direct));
+	nx_enabled = cpu_has_nx;
+	mmu_cr4_features |= X86_CR4_PAE | (cpu_has_pse ? X86_CR4_PSE : 0);
+	enable_pae_paging(pdpt, mmu_cr4_features, nx_enabled);
+	tlb_counters.cr4_writes++;
+	tlb_counters.cr3_writes++;
+	pmd_clear(ident);
+	__flush_tlb();
+}
+
+void paging_init(void)
+{
+	unsigned int i;
+
+	pae_enabled = pae_requested;
+	mmu_cr4_features = read_cr4();
+	memset(swapper_pg_dir, 0, sizeof(swapper_pg_dir));
+	if (pae_enabled) {
+		/* The four PMD pages: the pgd level never changes again. */
+		for (i = 0; i < PTRS_PER_PGD; i++) {
+			void *pmd = alloc_bootmem_low_pages(PAGE_SIZE);
+
+			set_pgd(pgd_offset_k(i * PGDIR_SIZE), __pgd(__pa(pmd) | _PAGE_PRESENT));
+		}
+	}
+	kernel_physical_mapping_init();
+	switch_to_swapper();
+	if (cpu_has_pge)
+		set_in_cr4(X86_CR4_PGE);
+	bootmem_set_limit(max_low_pfn);
+	direct_map_end = PFN_PHYS(max_low_pfn);
+
+	vmalloc_start = VMALLOC_START_FOR(PAGE_OFFSET + PFN_PHYS(max_low_pfn));
+	printk(KERN_INFO "Paging: %s, lowmem mapped with %s pages%s%s\n",
+	       pae_enabled ? "PAE (3-level)" : "2-level", cpu_has_pse ? "large" : "4 KiB",
+	       cpu_has_pge ? ", global" : "", nx_enabled ? ", NX enabled" : "");
+	printk(KERN_INFO "swapper_pg_dir at %08lx, CR4 %08lx\n", __pa(swapper_pg_dir), read_cr4());
+	printk(KERN_INFO "vmalloc area: %08lx - %08x\n", vmalloc_start, VMALLOC_END);
+}
+
+/* ---- Inspection. ---- */
+
+/* Read a page-table entry by physical address, through the direct map; -1 if out of reach. */
+static int read_entry(uint64_t pa, uint64_t *val)
+{
+	uint32_t lo, hi = 0;
+
+	if (pa + PT_ENTRY_SIZE > direct_map_end)
+		return -1;
+	if (probe_read_u32((unsigned long)__va((unsigned long)pa), &lo))
+		return -1;
+	if (pae_enabled && probe_read_u32((unsigned long)__va((unsigned long)pa) + 4, &hi))
+		return -1;
+	*val = ((uint64_t)hi << 32) | lo;
+	return 0;
+}
+
+void pt_walk(unsigned long cr3, unsigned long address, struct pt_walk *w)
+{
+	static const char *const names_2l[] = { "pgd", "pte" };
+	static const char *const names_pae[] = { "pgd", "pmd", "pte" };
+	const char *const *names = pae_enabled ? names_pae : names_2l;
+	int levels = pae_enabled ? 3 : 2;
+	uint64_t table = pae_enabled ? (cr3 & ~0x1ful) : (cr3 & PAGE_MASK);
+	int level;
+
+	memset(w, 0, sizeof(*w));
+	for (level = 0; level < levels; level++) {
+		unsigned int shift = pae_enabled ? 30 - 9 * level : 22 - 10 * level;
+		unsigned int index = (address >> shift) & (pae_enabled ? (level ? 511 : 3) : 1023);
+		uint64_t e;
+
+		w->name[level] = names[level];
+		w->entry_pa[level] = table + index * PT_ENTRY_SIZE;
+		if (read_entry(w->entry_pa[level], &e)) {
+			w->cut = 1;
+			return;
+		}
+		w->entry[level] = e;
+		w->levels = level + 1;
+		if (!(e & _PAGE_PRESENT))
+			return;
+		if (level == levels - 1) {
+			w->mapped = 1;
+			w->phys = (e & PT_FRAME_MASK) | (address & ~PAGE_MASK);
+			return;
+		}
+		/* A PDPT entry has no PS bit; CR4.PSE gates 4 MiB pages, PAE always has 2 MiB ones. */
+		if (level > 0 || !pae_enabled) {
+			if ((e & _PAGE_PSE) && (pae_enabled || (read_cr4() & X86_CR4_PSE))) {
+				uint64_t size = 1ull << shift;
+
+				w->mapped = w->large = 1;
+				w->phys = (e & (pae_enabled ? LARGE_FRAME_MASK_PAE : LARGE_FRAME_MASK_2L)) |
+					  (address & (size - 1));
+				return;
+			}
+		}
+		table = e & PT_FRAME_MASK;
+	}
+}
+
+void show_pt_walk(const char *level, unsigned long cr3, unsigned long address)
+{
+	struct pt_walk w;
+	int i;
+
+	pt_walk(cr3, address, &w);
+	printk("%sPage-table walk for %08lx (%s, CR3 %08lx):\n", level, address,
+	       pae_enabled ? "PAE" : "2-level", cr3);
+	for (i = 0; i < w.levels; i++) {
+		if (pae_enabled)
+			printk("%s  *%s = %016llx (at %08llx)\n", level, w.name[i],
+			       (unsigned long long)w.entry[i], (unsigned long long)w.entry_pa[i]);
+		else
+			printk("%s  *%s = %08llx (at %08llx)\n", level, w.name[i],
+			       (unsigned long long)w.entry[i], (unsigned long long)w.entry_pa[i]);
+	}
+	if (w.cut)
+		printk("%s  *%s out of reach (at %08llx)\n", level,
+		       w.name[w.levels],
+		       (unsigned long long)w.entry_pa[w.levels]);
+	if (w.mapped)
+		printk("%s  -> %08llx%s\n", level, (unsigned long long)w.phys, w.large ? " (large page)" : "");
+	else
+		printk("%s  -> not mapped\n", level);
+}
