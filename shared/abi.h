@@ -62,7 +62,7 @@ enum mbox_cmd {
 	CMD_VMALLOC_DMA = 4, /* arg0: size -> result0: address */
 	CMD_VMALLOC_32 = 5, /* arg0: size -> result0: address */
 	CMD_VMAP = 6, /* arg0: count, arg1: zone, arg2: prot low, arg3: prot high
-			 -> result0: address, result1..: pfns (first 8) */
+			 -> result0: address, result1..7: pfns of the first 7 pages */
 	CMD_VFREE = 7, /* arg0: address */
 	CMD_PROBE = 8, /* arg0: address, arg1: PROBE_READ/PROBE_WRITE, arg2: value
 			  -> result0: 1 if faulted; result1: value or vector;
@@ -71,12 +71,18 @@ enum mbox_cmd {
 	CMD_CHECK = 10, /* arg0: address, arg1: bytes, arg2: seed -> result0: bad offset+1 or 0 */
 	CMD_NEW_MM = 11, /* -> result0: mm id */
 	CMD_SWITCH_MM = 12, /* arg0: mm id (0 = init_mm) */
-	CMD_TOUCH = 13, /* arg0: address -> like PROBE read, in the current mm */
-	CMD_COUNTERS = 14, /* -> result: see struct guest_counters (copied in text[]) */
+	CMD_TOUCH = 13, /* arg0: address -> like PROBE read, in the current mm;
+			   result4: vmalloc faults it took */
+	CMD_COUNTERS = 14, /* arg0 0: vmalloc_counters in result0..7; arg0 1: tlb_counters in
+			      result0..4, result5: vmalloc faults, result6: caught exceptions */
 	CMD_FAULT_INJECT = 15, /* arg0: FI_ALLOC_PAGE/FI_KMALLOC, arg1: fail the Nth call (0 = off) */
 	CMD_PROBE_SEQ = 16, /* arg0: enum probe_seq, arg1..: parameters -> results */
 	CMD_GET_VM_AREA = 17, /* arg0: size, arg1: flags -> result0: address */
-	CMD_FREE_PAGES = 18, /* -> result0..2: free pages per zone (DMA, NORMAL, HIGHMEM) */
+	CMD_FREE_PAGES = 18, /* -> result0..2: free pages per zone (DMA, NORMAL, HIGHMEM),
+				3: kmalloc objects in use, 4..6: managed pages per zone,
+				7: pages held by kmalloc */
+	CMD_VMAP_PUT = 19, /* arg0: address CMD_VMAP returned: drop the command's own reference
+			      on each page (after CMD_VFREE: frees them) -> result0: pages freed */
 	CMD_MAX
 };
 
@@ -87,7 +93,28 @@ enum mbox_status {
 	ST_UNKNOWN_CMD = 3,
 };
 
+/* CMD_FAULT_INJECT arg0: which allocator's Nth call fails. */
+#define FI_ALLOC_PAGE 0u /* alloc_pages(): fail_page_alloc_nth */
+#define FI_KMALLOC 1u /* kmalloc(): failslab_nth */
+
 enum probe_kind { PROBE_READ = 0, PROBE_WRITE = 1 };
+
+/* CMD_PROBE_SEQ arg0: a sequence the guest runs with no VM exit inside (guest/mm/vmalloc_cmds.c). */
+enum probe_seq {
+	/* arg1: pages (1..1024).  vmalloc, write and read every page, vfree, read every page and
+	 * the guard -> result0: address, 1: pages that faulted before vfree, 2: TLB flushes of
+	 * any kind during vmalloc, 3: full flushes (flush_tlb_all) during vfree, 4: other flushes
+	 * during vfree, 5: pages probed after vfree (pages + 1), 6: probes that took a
+	 * not-present #PF with CR2 = the address, 7: first address that did not (0: none). */
+	SEQ_VFREE_THEN_PROBE = 0,
+	/* One vmalloc'd page, written (its translation now cached), its PTE cleared with no
+	 * flush -> result0: address, 1: the read then did not fault (stale translation used),
+	 * 2: after a CR3 reload it still did not fault (global entry kept), 3: after invlpg it
+	 * faulted (must be 1), 4: after restoring the PTE and invlpg it read the value (must be
+	 * 1), 5: 1 if the PTE had _PAGE_GLOBAL.  Observations 1 and 2 are reported, not rules. */
+	SEQ_STALE_TLB = 1,
+	SEQ_MAX
+};
 
 #define MBOX_ARGS 6
 #define MBOX_RESULTS 8

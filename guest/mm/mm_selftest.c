@@ -18,11 +18,6 @@
 
 #include "shared/abi.h"
 
-/* Proposed for shared/abi.h: arg0 of CMD_FAULT_INJECT. */
-#ifndef FI_ALLOC_PAGE
-#define FI_ALLOC_PAGE 0u /* alloc_pages(): fail_page_alloc_nth */
-#define FI_KMALLOC 1u /* kmalloc(): failslab_nth */
-#endif
 
 #define CHECK(cond, fmt, ...)                                                                \
 	do {                                                                                 \

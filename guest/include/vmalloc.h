@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Non-contiguous kernel memory (Linux 2.4 include/linux/vmalloc.h,
+ * mm/vmalloc.c): areas of [VMALLOC_START, VMALLOC_END) mapped page by
+ * page through the kernel's page tables.
+ *
+ * The host reads `vmlist` and `vmalloc_counters` through the guest's ELF
+ * symbols, so both are written with 32-bit fields and their i386 layout is
+ * spelled out; a pointer field is a 32-bit guest virtual address.
+ */
+#ifndef GUEST_VMALLOC_H
+#define GUEST_VMALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mm.h>
+#include <pgtable.h>
+#include <spinlock.h>
+
+/* vm_struct.flags: what made the area. */
+#define VM_IOREMAP 0x00000001u /* get_vm_area() only: the caller maps it */
+#define VM_ALLOC 0x00000002u /* vmalloc(): every page but the guard is its own */
+#define VM_MAP 0x00000004u /* vmap(): the caller's pages, one reference each */
+
+/*
+ * One area, as 2.4 has it (no page array: vfree finds the pages through the
+ * page tables).  i386 layout:
+ *
+ *  offset size field  meaning
+ *   0     4    flags  VM_IOREMAP / VM_ALLOC / VM_MAP
+ *   4     4    addr   first virtual address, page aligned
+ *   8     4    size   bytes, the guard page after the area included
+ *  12     4    next   the area at the next higher address (NULL: last)
+ *  sizeof = 16
+ *
+ * vmlist points at the lowest area; the list is sorted by address.
+ */
+struct vm_struct {
+	unsigned long flags;
+	void *addr;
+	unsigned long size;
+	struct vm_struct *next;
+};
+
+#if defined(__i386__)
+_Static_assert(sizeof(struct vm_struct) == 16 && offsetof(struct vm_struct, next) == 12,
+	       "struct vm_struct layout is read by the host");
+#endif
+
+extern struct vm_struct *vmlist;
+extern rwlock_t vmlist_lock;
+
+/*
+ * What vmalloc did since boot, read by the host through the ELF symbol
+ * `vmalloc_counters` (eight uint32_t, in this order):
+ *
+ *   vmlist_visited      vm_structs looked at by get_vm_area() and vfree()
+ *   pte_writes          PTEs set by __vmalloc_area_pages()
+ *   pte_clears          PTEs that vmfree_area_pages() found not none and cleared
+ *   pages_allocated     pages alloc_area_pte() took from alloc_page()
+ *   pages_freed         references free_area_pte() dropped (__free_page)
+ *   areas_allocated     successful get_vm_area() calls
+ *   areas_freed         areas vfree() found and released
+ *   get_vm_area_failed  get_vm_area() calls that returned NULL
+ */
+struct vmalloc_counters {
+	uint32_t vmlist_visited;
+	uint32_t pte_writes;
+	uint32_t pte_clears;
+	uint32_t pages_allocated;
+	uint32_t pages_freed;
+	uint32_t areas_allocated;
+	uint32_t areas_freed;
+	uint32_t get_vm_area_failed;
+};
+
+extern struct vmalloc_counters vmalloc_counters;
+
+/* Pages from any zone / ZONE_DMA only / no highmem; NULL for 0 or more than RAM. */
+void *vmalloc(unsigned long size);
+void *vmalloc_dma(unsigned long size);
+void *vmalloc_32(unsigned long size);
+void *__vmalloc(unsigned long size, int gfp_mask, pgprot_t prot);
+
+/* Map @count pages of the caller's (each gets one more reference) contiguously. */
+void *vmap(struct page **pages, int count, unsigned long flags, pgprot_t prot);
+
+/* NULL is fine; anything else must be an area's address, or it is reported and ignored. */
+void vfree(void *addr);
+
+/* Reserve @size bytes plus a guard page, first fit; nothing is mapped.  NULL when full. */
+struct vm_struct *get_vm_area(unsigned long size, unsigned long flags);
+
+/*
+ * Map [address, address + size) with fresh pages (@pages NULL) or with the
+ * caller's pages (*pages walks the array).  0, or -ENOMEM with the pages
+ * mapped so far left in place for vfree() to return.
+ */
+int vmalloc_area_pages(unsigned long address, unsigned long size, int gfp_mask, pgprot_t prot);
+int __vmalloc_area_pages(unsigned long address, unsigned long size, int gfp_mask, pgprot_t prot,
+			 struct page ***pages);
+
+/* Unmap [address, address + size), dropping a reference on each page, then flush the TLBs once. */
+void vmfree_area_pages(unsigned long address, unsigned long size);
+
+/* The area holding @addr (guard page included), or NULL; the caller holds vmlist_lock. */
+struct vm_struct *find_vm_area_locked(unsigned long addr);
+
+#endif /* GUEST_VMALLOC_H */
