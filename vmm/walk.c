@@ -223,8 +223,13 @@ static enum walk_status walk_pae(const struct walk_ctx *ctx, struct walk_result 
 		return fail(res, WALK_READ_ERROR, WALK_PGD, 0, pdpte_addr);
 	if (!(pdpte & _PAGE_PRESENT))
 		return fail(res, WALK_NOT_PRESENT, WALK_PGD, 0, 0);
-	/* SDM 4.4.1: PDPTE bits 2:1, 8:5 and 63:M are reserved (no RW/US/XD here). */
-	rsvd = PDPTE_RESERVED_PAE | bits(m, 63);
+	/*
+	 * SDM 4.4.1: PDPTE bits 2:1, 8:5 and 63:M are reserved (no RW/US/XD
+	 * here).  Except bit 5: with AMD nested paging the table walker sets
+	 * the accessed bit in the guest's PDPT entries (seen under kvm_amd
+	 * npt=1), so a set A bit there is the CPU's doing, not a corrupt entry.
+	 */
+	rsvd = (PDPTE_RESERVED_PAE & ~(uint64_t)_PAGE_ACCESSED) | bits(m, 63);
 	if (pdpte & rsvd)
 		return fail(res, WALK_RESERVED, WALK_PGD, pdpte & rsvd, 0);
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "tests/lib/testvm.h"
 
+#include "shared/mmu.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include <cmocka.h>
 
@@ -40,8 +43,68 @@ void testvm_boot(struct testvm *t, const char *path, const struct vm_config *cfg
 	}
 }
 
+void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_config *cfg)
+{
+	char console[2048];
+	struct vm_event ev;
+	char err[256];
+
+	testvm_boot(t, path, cfg);
+	if (sym_load_path(&t->syms, path, err, sizeof(err)) != 0) {
+		testvm_destroy(t);
+		fail_msg("%s: no symbols: %s", path, err);
+	}
+	if (guest_wait_ready(t->vm, &ev)) {
+		vm_console_tail(t->vm, console, sizeof(console));
+		print_error("console:\n%s\n", console);
+		testvm_destroy(t);
+		fail_msg("%s did not reach DB_READY: %s: %s", path, vm_event_name(ev.kind), ev.msg);
+	}
+}
+
+void testvm_walk_ctx(struct testvm *t, struct walk_ctx *ctx)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(t->vm->vcpus[0].fd, KVM_GET_SREGS, &sregs) < 0)
+		fail_msg("KVM_GET_SREGS failed");
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->read = walk_read_gmem;
+	ctx->read_ctx = &t->vm->mem;
+	ctx->mode = (sregs.cr4 & X86_CR4_PAE) ? WALK_PAE : WALK_2LEVEL;
+	ctx->cr3 = sregs.cr3;
+	ctx->pse = (sregs.cr4 & X86_CR4_PSE) != 0;
+	ctx->nxe = (sregs.efer & EFER_NXE) != 0;
+	ctx->ram_size = t->vm->mem.size;
+}
+
+uint64_t testvm_sym_phys(struct testvm *t, const char *name, uint64_t *size)
+{
+	uint64_t addr, phys, sz;
+
+	if (sym_lookup(&t->syms, name, &addr, &sz) != 0)
+		fail_msg("guest symbol %s not found", name);
+	if (sym_virt_to_phys(addr, &phys) != 0)
+		fail_msg("guest symbol %s at 0x%llx is not in the direct map", name,
+			 (unsigned long long)addr);
+	if (size)
+		*size = sz;
+	return phys;
+}
+
+void testvm_call(struct testvm *t, uint32_t cmd, const uint32_t *args, unsigned int nargs,
+		 struct guest_reply *reply)
+{
+	struct vm_event ev;
+
+	if (guest_call(t->vm, cmd, args, nargs, reply, &ev))
+		fail_msg("command %u: the VM stopped instead of answering: %s: %s", cmd,
+			 vm_event_name(ev.kind), ev.msg);
+}
+
 void testvm_destroy(struct testvm *t)
 {
+	sym_free(&t->syms);
 	vm_destroy(t->vm);
 	t->vm = NULL;
 	elf_image_close(&t->img);

@@ -4,6 +4,9 @@
 #define TESTS_LIB_TESTVM_H
 
 #include "vmm/elf.h"
+#include "vmm/guest.h"
+#include "vmm/symbols.h"
+#include "vmm/walk.h"
 #include "vmm/vm.h"
 
 /* Paths of built guests, relative to the repository root (where tests run). */
@@ -13,11 +16,25 @@
 struct testvm {
 	struct vm *vm;
 	struct elf_image img;
+	struct sym_table syms; /* loaded by testvm_boot() for the real guest */
 };
 
 /* Load path and boot it with cfg; fails the current test on any error. */
 void testvm_boot(struct testvm *t, const char *path, const struct vm_config *cfg);
 void testvm_destroy(struct testvm *t);
+
+/* Boot and run to the guest's first DB_READY; fails the test otherwise. */
+void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_config *cfg);
+
+/* A walker context for vCPU 0's current CR3/CR4/EFER over guest RAM. */
+void testvm_walk_ctx(struct testvm *t, struct walk_ctx *ctx);
+
+/* Guest-physical address of a kernel symbol (fails the test if absent). */
+uint64_t testvm_sym_phys(struct testvm *t, const char *name, uint64_t *size);
+
+/* Send a command; fails the test if the VM stops instead of answering. */
+void testvm_call(struct testvm *t, uint32_t cmd, const uint32_t *args, unsigned int nargs,
+		 struct guest_reply *reply);
 
 /* A default configuration: 64M, one vCPU, 2-level paging, 30 s timeout,
  * console captured only (set TEST_VERBOSE=1 to echo it). */

@@ -424,7 +424,8 @@ struct rsvd_case {
 static const struct rsvd_case rsvd_cases[] = {
 	{ "PDPTE RW (bit 1)", WALK_PGD, 1u << 1, false, true, 0, WALK_RESERVED },
 	{ "PDPTE US (bit 2)", WALK_PGD, 1u << 2, false, true, 0, WALK_RESERVED },
-	{ "PDPTE A (bit 5)", WALK_PGD, 1u << 5, false, true, 0, WALK_RESERVED },
+	{ "PDPTE A (bit 5): set by AMD walkers", WALK_PGD, 1u << 5, false, true, 0, WALK_OK },
+	{ "PDPTE D (bit 6)", WALK_PGD, 1u << 6, false, true, 0, WALK_RESERVED },
 	{ "PDPTE bit 8", WALK_PGD, 1u << 8, false, true, 0, WALK_RESERVED },
 	{ "PDPTE PWT is allowed", WALK_PGD, _PAGE_PWT, false, true, 0, WALK_OK },
 	{ "PDPTE XD (bit 63)", WALK_PGD, 1ull << 63, false, true, 0, WALK_RESERVED },

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The real guest on KVM, in both paging modes and at three RAM sizes:
+ * it boots to the mailbox, its console lines come through, every guest
+ * self-test passes, its zones match the memory map the VMM gave it, the
+ * direct map in swapper_pg_dir maps PAGE_OFFSET + x to x, and it exits
+ * with the status it is told.  Outcomes are read from guest memory on the
+ * host wherever they can be, not only taken from the guest's answers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "shared/layout.h"
+#include "shared/mmu.h"
+#include "tests/lib/testvm.h"
+
+struct boot_case {
+	enum paging_mode paging;
+	uint64_t ram;
+};
+
+static const struct boot_case boot_cases[] = {
+	{ PAGING_2LEVEL, 64ull << 20 },	 { PAGING_PAE, 64ull << 20 },
+	{ PAGING_2LEVEL, 512ull << 20 }, { PAGING_PAE, 512ull << 20 },
+	{ PAGING_2LEVEL, 1ull << 30 },	 { PAGING_PAE, 1ull << 30 },
+};
+
+static const char *mode_name(enum paging_mode m)
+{
+	return m == PAGING_PAE ? "pae" : "2level";
+}
+
+/* Zone sizes the memory map implies, computed here independently of the
+ * guest: RAM below 639 KiB and from 1 MiB up, split at 16 MiB and 896 MiB. */
+static void expected_present(uint64_t ram, uint32_t present[3])
+{
+	uint64_t lowmem = ram < MAXMEM ? ram : MAXMEM;
+
+	present[0] = (LOW_RAM_END >> PAGE_SHIFT) + ((ZONE_DMA_LIMIT - ISA_HOLE_END) >> PAGE_SHIFT);
+	present[1] = (uint32_t)((lowmem - ZONE_DMA_LIMIT) >> PAGE_SHIFT);
+	present[2] = ram > MAXMEM ? (uint32_t)((ram - MAXMEM) >> PAGE_SHIFT) : 0;
+}
+
+/* zone_t as the guest lays it out (guest/include/mm.h): we need the counts. */
+#define ZONE_OFF_PRESENT 12
+#define ZONE_OFF_MANAGED 16
+#define ZONE_OFF_FREE 20
+
+static void check_zones(struct testvm *t, const struct boot_case *c)
+{
+	uint64_t zt_size, zt = testvm_sym_phys(t, "zone_table", &zt_size);
+	uint32_t present[3], zone_stride = (uint32_t)(zt_size / 3);
+	struct guest_reply reply;
+	int z;
+
+	expected_present(c->ram, present);
+	testvm_call(t, CMD_FREE_PAGES, NULL, 0, &reply);
+	assert_int_equal(reply.status, ST_OK);
+	for (z = 0; z < 3; z++) {
+		uint32_t got_present, managed, free_pages;
+
+		assert_int_equal(gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_PRESENT,
+					     &got_present), 0);
+		assert_int_equal(gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_MANAGED,
+					     &managed), 0);
+		assert_int_equal(gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_FREE,
+					     &free_pages), 0);
+		if (got_present != present[z] || free_pages > managed || managed > present[z] ||
+		    free_pages != reply.results[z]) {
+			fail_msg("%s %lluM zone %d: expected present %u, free <= managed <= present, "
+				 "free as the guest reports (%u); read from guest memory: present "
+				 "%u managed %u free %u",
+				 mode_name(c->paging), (unsigned long long)(c->ram >> 20), z,
+				 present[z], reply.results[z], got_present, managed, free_pages);
+		}
+	}
+	/* Highmem exists only with more RAM than the direct map can hold. */
+	assert_int_equal(present[2] != 0, c->ram > MAXMEM);
+}
+
+/* The direct map: PAGE_OFFSET + x -> x for all lowmem, kernel-only,
+ * writable, global where the CPU has PGE; nothing mapped in the hole above. */
+static void check_direct_map(struct testvm *t, const struct boot_case *c)
+{
+	uint64_t lowmem = c->ram < MAXMEM ? c->ram : MAXMEM;
+	uint64_t probes[] = { 0, PAGE_SIZE, 0x9f000, 0x100000, ZONE_DMA_LIMIT - PAGE_SIZE,
+			      ZONE_DMA_LIMIT, lowmem / 2, lowmem - PAGE_SIZE };
+	struct walk_result res;
+	struct walk_ctx ctx;
+	size_t i;
+
+	testvm_walk_ctx(t, &ctx);
+	assert_int_equal(ctx.mode, c->paging == PAGING_PAE ? WALK_PAE : WALK_2LEVEL);
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		uint64_t va = PAGE_OFFSET + probes[i];
+
+		walk(&ctx, va, &res);
+		if (res.status != WALK_OK || res.pa != probes[i] || !res.writable || res.user) {
+			walk_fprint(stderr, &res);
+			fail_msg("%s %lluM: expected 0x%llx -> 0x%llx, kernel-only, writable; got "
+				 "%s pa 0x%llx writable %d user %d",
+				 mode_name(c->paging), (unsigned long long)(c->ram >> 20),
+				 (unsigned long long)va, (unsigned long long)probes[i],
+				 walk_status_str(res.status), (unsigned long long)res.pa,
+				 res.writable, res.user);
+		}
+	}
+	/* The 8 MiB hole after the direct map catches stray accesses. */
+	walk(&ctx, PAGE_OFFSET + lowmem, &res);
+	if (res.status != WALK_NOT_PRESENT) {
+		walk_fprint(stderr, &res);
+		fail_msg("hole after the direct map at 0x%llx: expected not present, got %s",
+			 (unsigned long long)(PAGE_OFFSET + lowmem), walk_status_str(res.status));
+	}
+	/* No user mapping is left from early boot. */
+	walk(&ctx, 0x100000, &res);
+	if (res.status != WALK_NOT_PRESENT) {
+		walk_fprint(stderr, &res);
+		fail_msg("identity map of 1 MiB still present after boot");
+	}
+}
+
+static void check_selftests(struct testvm *t, const struct boot_case *c)
+{
+	uint32_t i, count = 1, failed = 0;
+	struct guest_reply reply;
+	struct vm_event ev;
+
+	for (i = 0; i < count; i++) {
+		if (guest_selftest(t->vm, i, &count, &reply, &ev))
+			fail_msg("self-test %u stopped the VM: %s", i, ev.msg);
+		if (reply.status != ST_OK) {
+			print_error("%s %lluM: self-test %u failed:\n%s\n", mode_name(c->paging),
+				    (unsigned long long)(c->ram >> 20), i, reply.text);
+			failed++;
+		}
+	}
+	assert_true(count >= 5); /* the allocators' and the page-table layer's */
+	assert_int_equal(failed, 0);
+}
+
+static void run_boot_case(const struct boot_case *c)
+{
+	struct vm_config cfg = testvm_config();
+	char console[CONSOLE_LOG_SIZE];
+	struct vm_event ev;
+	struct testvm t;
+
+	cfg.paging = c->paging;
+	cfg.ram_size = c->ram;
+	testvm_boot_ready(&t, GUEST_ELF, &cfg);
+	vm_console_tail(t.vm, console, sizeof(console));
+	assert_non_null(strstr(console, "Linux version"));
+	assert_non_null(strstr(console, c->paging == PAGING_PAE ? "PAE" : "2-level"));
+	check_zones(&t, c);
+	check_direct_map(&t, c);
+	check_selftests(&t, c);
+	assert_int_equal(guest_exit(t.vm, 7, &ev), 0);
+	assert_int_equal(ev.status, 7);
+	testvm_destroy(&t);
+}
+
+#define BOOT_TEST(name, idx)                    \
+	static void test_##name(void **state)    \
+	{                                        \
+		(void)state;                     \
+		run_boot_case(&boot_cases[idx]); \
+	}
+
+BOOT_TEST(boot_2level_64M, 0)
+BOOT_TEST(boot_pae_64M, 1)
+BOOT_TEST(boot_2level_512M, 2)
+BOOT_TEST(boot_pae_512M, 3)
+BOOT_TEST(boot_2level_1G, 4)
+BOOT_TEST(boot_pae_1G, 5)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_boot_2level_64M), cmocka_unit_test(test_boot_pae_64M),
+		cmocka_unit_test(test_boot_2level_512M), cmocka_unit_test(test_boot_pae_512M),
+		cmocka_unit_test(test_boot_2level_1G),	 cmocka_unit_test(test_boot_pae_1G),
+	};
+
+	printf("[ INFO     ] boot: running on %s\n", testvm_where());
+	return cmocka_run_group_tests_name("boot", tests, NULL, NULL);
+}
