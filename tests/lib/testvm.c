@@ -112,11 +112,12 @@ void testvm_destroy(struct testvm *t)
 
 const char *testvm_where(void)
 {
+	const char *nested = getenv("KVM_RUN_NESTED");
 	const char *mmu = getenv("KVM_RUN_MMU");
 
-	if (getenv("KVM_RUN_NESTED") && mmu && !strcmp(mmu, "shadow"))
+	if (!nested || strcmp(nested, "1"))
+		return "host KVM";
+	if (mmu && !strcmp(mmu, "shadow"))
 		return "nested KVM (kvm_amd npt=0: shadow paging)";
-	if (getenv("KVM_RUN_NESTED"))
-		return "nested KVM (kvm_amd npt=1: nested paging)";
-	return "host KVM";
+	return "nested KVM (kvm_amd npt=1: nested paging)";
 }

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016 # the single-quoted $ expressions are for the nested sh to expand
+# tests/runner/test-kvm-run.sh: checks tools/kvm-run in nested mode (QEMU TCG + kvm_amd inside),
+# under nested paging and shadow paging, plus direct mode when this machine's /dev/kvm opens.
+# One line per check, then "N passed, M failed"; exit status 1 if anything failed.
+# Takes about a minute: each nested run boots a kernel (about 4-5 s here).
+
+set -u -o pipefail
+
+ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+KVM_RUN=$ROOT/tools/kvm-run
+SMOKE=build/runner/kvm-smoke # relative to ROOT: it must travel in the initramfs
+cd "$ROOT" || exit 1
+
+PASSED=0
+FAILED=0
+# Every run keeps its temp files here, so we can check that none are left behind.
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-kvm-run.XXXXXX") || exit 1
+RUN_TMP=$T/runs
+mkdir -p "$RUN_TMP"
+trap 'rm -rf "$T"' EXIT
+
+# pass NAME / fail NAME [DETAIL...]: record and print one check.
+pass() {
+	PASSED=$((PASSED + 1))
+	printf 'ok    %s\n' "$1"
+}
+fail() {
+	FAILED=$((FAILED + 1))
+	printf 'FAIL  %s\n' "$1"
+	shift
+	local line
+	for line in "$@"; do printf '        %s\n' "$line"; done
+}
+
+# expect NAME WANT GOT: pass if the two strings are equal, else show both.
+expect() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "wanted: $(printf %q "$2")" "got:    $(printf %q "$3")"; fi
+}
+
+# kr ARGS...: run kvm-run with ARGS; stdout in $T/out, stderr in $T/err, status in RC, seconds in SECS.
+kr() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	TMPDIR=$RUN_TMP "$KVM_RUN" "$@" >"$T/out" 2>"$T/err"
+	RC=$?
+	t1=$(date +%s.%N)
+	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+}
+
+# show_err: the last lines of the last run's stderr, for a failure message.
+show_err() { tail -n 15 "$T/err" | sed 's/^/| /'; }
+
+export KVM_RUN_MODE=nested
+
+# --- no boot needed ---------------------------------------------------------------------------
+if TMPDIR=$RUN_TMP "$KVM_RUN" --check >"$T/out" 2>&1; then
+	pass "--check says the runner can work ($(grep '^mode:' "$T/out"))"
+else
+	fail "--check says the runner can work" "$(cat "$T/out")"
+fi
+
+want_direct=1
+if [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; then want_direct=0; fi
+"$KVM_RUN" --direct-ok >"$T/out" 2>&1
+RC=$?
+expect "--direct-ok answers $want_direct, silently" "$want_direct:" "$RC:$(cat "$T/out")"
+
+kr ./no-such-program
+if [ "$RC" = 127 ]; then pass "missing COMMAND gives 127 without booting"; else fail "missing COMMAND gives 127" "status $RC" "$(show_err)"; fi
+
+kr --mmu bogus true
+if [ "$RC" = 125 ]; then pass "bad --mmu value gives 125"; else fail "bad --mmu value gives 125" "status $RC"; fi
+
+mkdir -p "$(dirname "$SMOKE")"
+if ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$SMOKE" tests/runner/kvm-smoke.c 2>"$T/cc.err"; then
+	pass "kvm-smoke compiles ($SMOKE)"
+else
+	fail "kvm-smoke compiles" "$(cat "$T/cc.err")"
+fi
+
+# --- nested runs ------------------------------------------------------------------------------
+kr sh -c 'exit 7'
+expect "exit status passes through (sh -c 'exit 7')" 7 "$RC"
+
+kr sh -c 'echo out-line; echo err-line >&2; printf "no newline"'
+# The x keeps $(...) from eating trailing newlines: the output must end exactly as written.
+expect "stdout comes back" "out-line
+no newlinex" "$(cat "$T/out"; echo x)"
+expect "stderr comes back" "err-line" "$(cat "$T/err")"
+
+# Arguments that a kernel command line or a naive quoting would mangle.
+args=("two words" "it's" 'say "hi"' '$HOME `id` $(id)' '' '  lead and trail  ' 'back\slash' $'new\nline' '*' ';|&<>')
+want=$(sh -c 'for a; do printf "<%s>\n" "$a"; done' argv0 "${args[@]}")
+kr sh -c 'for a; do printf "<%s>\n" "$a"; done' argv0 "${args[@]}"
+expect "arguments with spaces, quotes, newlines survive" "$want" "$(cat "$T/out")"
+
+VMM_X='a b' TEST_Y="q'uote" CMOCKA_MESSAGE_OUTPUT=xml CMOCKA_TEST_ABORT=1 UNRELATED=leak \
+	kr sh -c 'echo "$VMM_X|$TEST_Y|$CMOCKA_MESSAGE_OUTPUT|$CMOCKA_TEST_ABORT|${UNRELATED-unset}|$KVM_RUN_NESTED"'
+expect "VMM_*, TEST_*, CMOCKA_* pass through, others do not" "a b|q'uote|xml|1|unset|1" "$(cat "$T/out")"
+
+kr sh -c 'seq 1 20000; seq 1 3000 >&2'
+if [ "$RC" = 0 ] && seq 1 20000 | cmp -s - "$T/out" && seq 1 3000 | cmp -s - "$T/err"; then
+	pass "bulk output (108 KB stdout, 14 KB stderr) comes back exactly (${SECS} s)"
+else
+	fail "bulk output comes back exactly" "status $RC, $(wc -c <"$T/out") bytes stdout, $(wc -c <"$T/err") bytes stderr"
+fi
+
+kr /usr/bin/expr 6 '*' 7
+expect "a host program outside the repo runs (with its libraries)" "42" "$(cat "$T/out")"
+
+kr --smp 1 --mem 1G sh -c 'nproc; awk "/MemTotal/ { print (\$2 < 1100000) }" /proc/meminfo'
+expect "--smp 1 --mem 1G shape the QEMU machine" "1
+1" "$(cat "$T/out")"
+
+for mmu in npt shadow; do
+	case $mmu in npt) want_npt=Y ;; shadow) want_npt=N ;; esac
+	kr --mmu "$mmu" sh -c 'test -c /dev/kvm && echo has-dev-kvm; echo "npt=$(cat /sys/module/kvm_amd/parameters/npt) mmu=$KVM_RUN_MMU"'
+	if [ "$RC" = 0 ] && grep -qx has-dev-kvm "$T/out"; then
+		pass "--mmu $mmu: /dev/kvm exists inside (nested boot + trivial command: ${SECS} s)"
+	else
+		fail "--mmu $mmu: /dev/kvm exists inside" "status $RC" "$(cat "$T/out")" "$(show_err)"
+	fi
+	expect "--mmu $mmu: kvm_amd npt=$want_npt, KVM_RUN_MMU=$mmu" "npt=$want_npt mmu=$mmu" "$(grep '^npt=' "$T/out")"
+
+	kr --mmu "$mmu" "$SMOKE"
+	if [ "$RC" = 0 ] && grep -q "kvm-smoke: ok.*nested=1 mmu=$mmu" "$T/out"; then
+		pass "--mmu $mmu: kvm-smoke gets KVM_EXIT_IO 0xE9 'A' then KVM_EXIT_HLT (${SECS} s)"
+	else
+		fail "--mmu $mmu: kvm-smoke works" "status $RC" "$(cat "$T/out")" "$(show_err)"
+	fi
+done
+
+kr --timeout 8 sh -c 'echo started; sleep 600'
+if [ "$RC" = 124 ] && grep -q 'timed out' "$T/err" && grep -qx started "$T/out"; then
+	pass "--timeout kills QEMU and gives 124 (${SECS} s)"
+else
+	fail "--timeout kills QEMU and gives 124" "status $RC after ${SECS} s" "$(show_err)"
+fi
+
+# Failure paths: the runner's own statuses, with the console tail as evidence.
+KVM_RUN_KERNEL_ARGS=clearcpuid=svm kr true
+if [ "$RC" = 126 ] && grep -q 'nested setup failed' "$T/err" && grep -q 'last lines of the nested kernel console' "$T/err"; then
+	pass "a nested boot that cannot load kvm_amd gives 126 and shows the console"
+else
+	fail "a nested boot that cannot load kvm_amd gives 126" "status $RC" "$(show_err)"
+fi
+
+kr sh -c 'echo before-crash; echo c >/proc/sysrq-trigger'
+if [ "$RC" = 123 ] && grep -qx before-crash "$T/out" && grep -q 'no exit status came back' "$T/err"; then
+	pass "a guest kernel crash during the command gives 123"
+else
+	fail "a guest kernel crash during the command gives 123" "status $RC" "$(show_err)"
+fi
+
+# --- direct mode, where this machine has a usable /dev/kvm -------------------------------------
+if [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; then
+	KVM_RUN_MODE=auto kr "$SMOKE"
+	if [ "$RC" = 0 ] && grep -q 'kvm-smoke: ok.*nested=0' "$T/out"; then
+		pass "auto mode runs directly on this machine's /dev/kvm"
+	else
+		fail "auto mode runs directly on this machine's /dev/kvm" "status $RC" "$(cat "$T/out")" "$(show_err)"
+	fi
+else
+	echo "skip  direct mode (no usable /dev/kvm here)"
+fi
+
+# --- nothing left behind ----------------------------------------------------------------------
+left=$(find "$RUN_TMP" -mindepth 1 | head -n 5)
+expect "no temp files left behind" "" "$left"
+expect "no QEMU left running" "" "$(pgrep -f -- "$RUN_TMP" 2>/dev/null)"
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
