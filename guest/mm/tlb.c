@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* TLB flushes, counted for the host (tlbflush.h; Linux 2.4 include/asm-i386/pgalloc.h). */
+#include <extable.h>
+#include <kernel.h>
 #include <page.h>
 #include <processor.h>
 #include <tlbflush.h>
@@ -16,15 +18,17 @@ unsigned long pdpte_fixups;
  * reserved bit set.  The kernel never sets one, but QEMU's software MMU
  * (TCG, which also implements nested paging under tools/kvm-run) sets
  * the accessed bit, bit 5, in PDPT entries as if they were long-mode
- * ones.  Clear reserved bits before such a write; a no-op on real CPUs.
+ * ones, and may do so again on any TLB miss between our clearing the bit
+ * and the control-register write.  So the write retries: its #GP is
+ * fixed up (exception table) to clear the bits again and write again.
+ * On real CPUs the first write succeeds and nothing is ever cleared.
  */
-static void pdpt_clear_reserved(unsigned long cr3)
+#define PDPTE_RETRIES 16
+
+static void pdpt_clear_reserved(volatile uint32_t *pdpt)
 {
-	volatile uint32_t *pdpt = __va(cr3 & ~0x1ful);
 	unsigned int i;
 
-	if (!(mmu_cr4_features & X86_CR4_PAE))
-		return;
 	for (i = 0; i < 4; i++) {
 		if (pdpt[2 * i] & PDPTE_RESERVED_PAE) {
 			pdpt[2 * i] &= ~(uint32_t)PDPTE_RESERVED_PAE;
@@ -33,18 +37,56 @@ static void pdpt_clear_reserved(unsigned long cr3)
 	}
 }
 
+/* Write CR3 (cr == 3) or CR4 (cr == 4); under PAE, retry while a PDPT
+ * entry the CPU loads has a reserved bit set. */
+static void write_cr_pae_safe(int cr, unsigned long val, unsigned long cr3)
+{
+	volatile uint32_t *pdpt = __va(cr3 & ~0x1ful);
+	unsigned int tries;
+	int gp;
+
+	for (tries = 0; tries < PDPTE_RETRIES; tries++) {
+		if (mmu_cr4_features & X86_CR4_PAE)
+			pdpt_clear_reserved(pdpt);
+		gp = 0;
+		if (cr == 3)
+			__asm__ __volatile__("1:	mov %1, %%cr3\n"
+					     "2:\n"
+					     ".pushsection .fixup, \"ax\"\n"
+					     "3:	movl $1, %0\n"
+					     "	jmp 2b\n"
+					     ".popsection\n" _ASM_EXTABLE(1b, 3b)
+					     : "+r"(gp)
+					     : "r"(val)
+					     : "memory");
+		else
+			__asm__ __volatile__("1:	mov %1, %%cr4\n"
+					     "2:\n"
+					     ".pushsection .fixup, \"ax\"\n"
+					     "3:	movl $1, %0\n"
+					     "	jmp 2b\n"
+					     ".popsection\n" _ASM_EXTABLE(1b, 3b)
+					     : "+r"(gp)
+					     : "r"(val)
+					     : "memory");
+		if (!gp)
+			return;
+		if (!(mmu_cr4_features & X86_CR4_PAE))
+			break; /* no PDPT to blame: a real #GP */
+	}
+	panic("mov to cr%d (0x%08lx) keeps raising #GP (PDPT at cr3 0x%08lx)", cr, val, cr3);
+}
+
 void write_cr3(unsigned long val)
 {
-	pdpt_clear_reserved(val);
 	tlb_counters.cr3_writes++;
-	__asm__ __volatile__("mov %0, %%cr3" : : "r"(val) : "memory");
+	write_cr_pae_safe(3, val, val);
 }
 
 void write_cr4(unsigned long val)
 {
-	pdpt_clear_reserved(read_cr3());
 	tlb_counters.cr4_writes++;
-	__asm__ __volatile__("mov %0, %%cr4" : : "r"(val) : "memory");
+	write_cr_pae_safe(4, val, read_cr3());
 }
 
 void __flush_tlb(void)

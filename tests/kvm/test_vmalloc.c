@@ -602,6 +602,51 @@ static void vmap_refs(const struct vm_case *c)
 	assert_int_equal(check_all(), 0);
 }
 
+/*
+ * The vmalloc fault: an address space made before a vmalloc that needs a
+ * new page table lacks that PGD entry; the first kernel touch of the area
+ * there faults, the handler copies the entry from swapper_pg_dir, and the
+ * touch completes.  Under PAE the kernel PMD page is shared by every
+ * address space, so the entry is there already and nothing faults.
+ * Checked on the host: the new mm's walk before and after the touch.
+ */
+static void vmalloc_fault(const struct vm_case *c)
+{
+	uint32_t mm, addr, last, size;
+	struct walk_result res;
+	bool pae = c->paging == PAGING_PAE;
+
+	boot(c);
+	size = (uint32_t)fx.pt_span + PAGE_SIZE;
+	mm = call_ok(CMD_NEW_MM, 0, 0, ST_OK);
+	addr = call_ok(CMD_VMALLOC, size, 0, ST_OK);
+	call_ok(CMD_SWITCH_MM, mm, 0, ST_OK);
+	/* Its last page lies in a page table that did not exist when mm was made. */
+	last = addr + size - PAGE_SIZE;
+	walk_ctx();
+	walk(&fx.wc, last, &res);
+	if (pae ? res.status != WALK_OK : res.status != WALK_NOT_PRESENT) {
+		walk_fprint(stderr, &res);
+		fail_msg("%s: before the touch, 0x%08x in the new mm: expected %s, got %s", c->name,
+			 last, pae ? "mapped (shared kernel PMD)" : "not present (no PGD entry yet)",
+			 walk_status_str(res.status));
+	}
+	call_ok(CMD_TOUCH, last, 0, ST_OK);
+	if (reply.results[0] != 0 || reply.results[4] != (pae ? 0u : 1u))
+		fail_msg("%s: touch of 0x%08x: expected no fault left and %u vmalloc fault(s), got "
+			 "faulted=%u vmalloc faults=%u",
+			 c->name, last, pae ? 0 : 1, reply.results[0], reply.results[4]);
+	walk_ctx();
+	walk(&fx.wc, last, &res);
+	if (res.status != WALK_OK) {
+		walk_fprint(stderr, &res);
+		fail_msg("%s: after the touch, 0x%08x in the new mm: expected mapped, got %s", c->name,
+			 last, walk_status_str(res.status));
+	}
+	call_ok(CMD_SWITCH_MM, 0, 0, ST_OK);
+	call_ok(CMD_VFREE, addr, 0, ST_OK);
+}
+
 #define CASE_TESTS(fn)                                                     \
 	static void test_##fn##_2level_64M(void **s)                        \
 	{                                                                   \
@@ -640,6 +685,7 @@ CASE_TESTS(end_of_range)
 CASE_TESTS(vfree_messages)
 CASE_TESTS(failures)
 CASE_TESTS(vmap_refs)
+CASE_TESTS(vmalloc_fault)
 
 int main(void)
 {
@@ -647,7 +693,7 @@ int main(void)
 		CASE_ENTRIES(one_page),	      CASE_ENTRIES(bad_sizes),	    CASE_ENTRIES(probe_sequences),
 		CASE_ENTRIES(zones),	      CASE_ENTRIES(first_fit),	    CASE_ENTRIES(new_page_table),
 		CASE_ENTRIES(end_of_range),   CASE_ENTRIES(vfree_messages), CASE_ENTRIES(failures),
-		CASE_ENTRIES(vmap_refs),
+		CASE_ENTRIES(vmap_refs),      CASE_ENTRIES(vmalloc_fault),
 	};
 
 	print_message("vmalloc tests on %s\n", testvm_where());
