@@ -21,6 +21,7 @@
 #include <page.h>
 #include <spinlock.h>
 
+#include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
 
@@ -102,10 +103,29 @@ typedef struct zone_struct {
 #define ZONE_HIGHMEM 2 /* [896 MiB, end of RAM): only with more RAM than that */
 #define MAX_NR_ZONES 3
 
+/* The host reads these through shared/kstructs.h (whose identical #defines of
+ * PG_*, ZONE_* and MAX_ORDER make any drift a redefinition error). */
 #if defined(__i386__)
-_Static_assert(sizeof(struct page) == 36, "struct page layout is read by the host");
-_Static_assert(offsetof(zone_t, free_area) == 24 && offsetof(zone_t, lock) == 112,
+_Static_assert(sizeof(struct page) == PAGE_STRUCT_SIZE, "struct page layout is read by the host");
+_Static_assert(offsetof(struct page, flags) == PAGE_STRUCT_OFF_FLAGS &&
+		       offsetof(struct page, count) == PAGE_STRUCT_OFF_COUNT &&
+		       offsetof(struct page, zone) == PAGE_STRUCT_OFF_ZONE &&
+		       offsetof(struct page, order) == PAGE_STRUCT_OFF_ORDER &&
+		       offsetof(struct page, next) == PAGE_STRUCT_OFF_NEXT,
+	       "struct page layout is read by the host");
+_Static_assert(sizeof(zone_t) == ZONE_STRUCT_SIZE && offsetof(zone_t, name) == ZONE_OFF_NAME &&
+		       offsetof(zone_t, zone_start_pfn) == ZONE_OFF_START_PFN &&
+		       offsetof(zone_t, size) == ZONE_OFF_SIZE &&
+		       offsetof(zone_t, present_pages) == ZONE_OFF_PRESENT &&
+		       offsetof(zone_t, managed_pages) == ZONE_OFF_MANAGED &&
+		       offsetof(zone_t, free_pages) == ZONE_OFF_FREE &&
+		       offsetof(zone_t, free_area) == ZONE_OFF_FREE_AREA &&
+		       offsetof(zone_t, lock) == ZONE_OFF_LOCK,
 	       "zone_t layout is read by the host");
+_Static_assert(sizeof(free_area_t) == FREE_AREA_SIZE &&
+		       offsetof(free_area_t, free_list) == FREE_AREA_OFF_LIST &&
+		       offsetof(free_area_t, nr_free) == FREE_AREA_OFF_NR_FREE,
+	       "free_area_t layout is read by the host");
 #endif
 
 extern struct page *mem_map; /* mem_map[0 .. max_mapnr - 1] */

@@ -19,6 +19,8 @@
 
 #include <gfp.h>
 
+#include "shared/kstructs.h"
+
 #define KMALLOC_MIN_SHIFT 5 /* 32 bytes */
 #define KMALLOC_MAX_SHIFT 17 /* 128 KiB */
 #define KMALLOC_MAX_SIZE (1u << KMALLOC_MAX_SHIFT)
@@ -38,6 +40,12 @@ struct kmalloc_class_stat {
 	uint32_t allocs; /* successful kmalloc calls */
 	uint32_t frees; /* successful kfree calls */
 };
+
+_Static_assert(sizeof(struct kmalloc_class_stat) == KMALLOC_STAT_SIZE &&
+		       offsetof(struct kmalloc_class_stat, size) == KMALLOC_STAT_OFF_SIZE &&
+		       offsetof(struct kmalloc_class_stat, in_use) == KMALLOC_STAT_OFF_IN_USE &&
+		       offsetof(struct kmalloc_class_stat, pages) == KMALLOC_STAT_OFF_PAGES,
+	       "kmalloc_stats is read by the host (shared/kstructs.h)");
 
 extern struct kmalloc_class_stat kmalloc_stats[KMALLOC_NR_CLASSES];
 extern unsigned long kmalloc_errors; /* bad kfree calls reported (and refused) */

@@ -12,7 +12,10 @@
 #ifndef GUEST_TLBFLUSH_H
 #define GUEST_TLBFLUSH_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "shared/kstructs.h"
 
 struct tlb_counters {
 	uint32_t flush_all;
@@ -21,6 +24,14 @@ struct tlb_counters {
 	uint32_t cr3_writes;
 	uint32_t cr4_writes;
 };
+
+_Static_assert(sizeof(struct tlb_counters) == TLB_CNT_NR * 4 &&
+		       offsetof(struct tlb_counters, flush_all) == TLB_CNT_FLUSH_ALL * 4 &&
+		       offsetof(struct tlb_counters, flush_tlb) == TLB_CNT_FLUSH_TLB * 4 &&
+		       offsetof(struct tlb_counters, flush_one) == TLB_CNT_FLUSH_ONE * 4 &&
+		       offsetof(struct tlb_counters, cr3_writes) == TLB_CNT_CR3_WRITES * 4 &&
+		       offsetof(struct tlb_counters, cr4_writes) == TLB_CNT_CR4_WRITES * 4,
+	       "struct tlb_counters is read by the host (shared/kstructs.h)");
 
 extern struct tlb_counters tlb_counters;
 

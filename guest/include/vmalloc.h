@@ -18,6 +18,8 @@
 #include <pgtable.h>
 #include <spinlock.h>
 
+#include "shared/kstructs.h"
+
 /* vm_struct.flags: what made the area. */
 #define VM_IOREMAP 0x00000001u /* get_vm_area() only: the caller maps it */
 #define VM_ALLOC 0x00000002u /* vmalloc(): every page but the guard is its own */
@@ -44,8 +46,12 @@ struct vm_struct {
 };
 
 #if defined(__i386__)
-_Static_assert(sizeof(struct vm_struct) == 16 && offsetof(struct vm_struct, next) == 12,
-	       "struct vm_struct layout is read by the host");
+_Static_assert(sizeof(struct vm_struct) == VM_STRUCT_SIZE &&
+		       offsetof(struct vm_struct, flags) == VM_STRUCT_OFF_FLAGS &&
+		       offsetof(struct vm_struct, addr) == VM_STRUCT_OFF_ADDR &&
+		       offsetof(struct vm_struct, size) == VM_STRUCT_OFF_SIZE &&
+		       offsetof(struct vm_struct, next) == VM_STRUCT_OFF_NEXT,
+	       "struct vm_struct layout is read by the host (shared/kstructs.h)");
 #endif
 
 extern struct vm_struct *vmlist;
@@ -74,6 +80,21 @@ struct vmalloc_counters {
 	uint32_t areas_freed;
 	uint32_t get_vm_area_failed;
 };
+
+_Static_assert(sizeof(struct vmalloc_counters) == VMALLOC_CNT_NR * 4 &&
+		       offsetof(struct vmalloc_counters, vmlist_visited) ==
+			       VMALLOC_CNT_VMLIST_VISITED * 4 &&
+		       offsetof(struct vmalloc_counters, pte_writes) == VMALLOC_CNT_PTE_WRITES * 4 &&
+		       offsetof(struct vmalloc_counters, pte_clears) == VMALLOC_CNT_PTE_CLEARS * 4 &&
+		       offsetof(struct vmalloc_counters, pages_allocated) ==
+			       VMALLOC_CNT_PAGES_ALLOCATED * 4 &&
+		       offsetof(struct vmalloc_counters, pages_freed) == VMALLOC_CNT_PAGES_FREED * 4 &&
+		       offsetof(struct vmalloc_counters, areas_allocated) ==
+			       VMALLOC_CNT_AREAS_ALLOCATED * 4 &&
+		       offsetof(struct vmalloc_counters, areas_freed) == VMALLOC_CNT_AREAS_FREED * 4 &&
+		       offsetof(struct vmalloc_counters, get_vm_area_failed) ==
+			       VMALLOC_CNT_GET_VM_AREA_FAILED * 4,
+	       "struct vmalloc_counters is read by the host (shared/kstructs.h)");
 
 extern struct vmalloc_counters vmalloc_counters;
 

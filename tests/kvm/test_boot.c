@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
@@ -47,22 +48,18 @@ static void expected_present(uint64_t ram, uint32_t present[3])
 	present[2] = ram > MAXMEM ? (uint32_t)((ram - MAXMEM) >> PAGE_SHIFT) : 0;
 }
 
-/* zone_t as the guest lays it out (guest/include/mm.h): we need the counts. */
-#define ZONE_OFF_PRESENT 12
-#define ZONE_OFF_MANAGED 16
-#define ZONE_OFF_FREE 20
-
 static void check_zones(struct testvm *t, const struct boot_case *c)
 {
 	uint64_t zt_size, zt = testvm_sym_phys(t, "zone_table", &zt_size);
-	uint32_t present[3], zone_stride = (uint32_t)(zt_size / 3);
+	uint32_t present[MAX_NR_ZONES], zone_stride = ZONE_STRUCT_SIZE;
 	struct guest_reply reply;
 	int z;
 
 	expected_present(c->ram, present);
 	testvm_call(t, CMD_FREE_PAGES, NULL, 0, &reply);
 	assert_int_equal(reply.status, ST_OK);
-	for (z = 0; z < 3; z++) {
+	assert_int_equal(zt_size, MAX_NR_ZONES * ZONE_STRUCT_SIZE);
+	for (z = 0; z < MAX_NR_ZONES; z++) {
 		uint32_t got_present, managed, free_pages;
 
 		assert_int_equal(gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_PRESENT,
@@ -188,6 +185,6 @@ int main(void)
 		cmocka_unit_test(test_boot_2level_1G),	 cmocka_unit_test(test_boot_pae_1G),
 	};
 
-	printf("[ INFO     ] boot: running on %s\n", testvm_where());
+	testvm_start("boot");
 	return cmocka_run_group_tests_name("boot", tests, NULL, NULL);
 }

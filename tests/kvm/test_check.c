@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The checker (vmm/check.h) on KVM, both paging modes.  Each rule must
+ * FIRE on a guest state the host breaks on purpose, by writing guest
+ * memory through gmem_write*() (a bad PMD, a swap-like PTE, a stray PTE, a
+ * duplicated frame, an unsorted or cyclic vmlist, ...), and stay SILENT on
+ * correct states over a seeded random sequence of operations.  Where the
+ * guest itself walks a broken entry (vfree), its own messages are checked
+ * too.  A failure prints the report (rule, va, level, entry, expected,
+ * actual) and the walk of every address it names.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "shared/abi.h"
+#include "shared/kstructs.h"
+#include "shared/layout.h"
+#include "shared/mmu.h"
+#include "tests/lib/testvm.h"
+#include "vmm/check.h"
+#include "vmm/guest.h"
+#include "vmm/inspect.h"
+#include "vmm/walk.h"
+
+struct vm_case {
+	enum paging_mode paging;
+	uint64_t ram;
+	const char *name;
+};
+
+static const struct vm_case case_2l = { PAGING_2LEVEL, 64ull << 20, "2level 64M" };
+static const struct vm_case case_pae = { PAGING_PAE, 64ull << 20, "pae 64M" };
+static const struct vm_case case_pae_1g = { PAGING_PAE, 1ull << 30, "pae 1G" };
+
+static struct fx {
+	const struct vm_case *c;
+	struct testvm t;
+	struct check_ctx *ck;
+	struct guest_kernel gk;
+	struct walk_ctx wc;
+	struct guest_reply reply;
+	struct check_report rep;
+	uint32_t vstart;
+} fx;
+
+static void boot(const struct vm_case *c)
+{
+	struct vm_config cfg = testvm_config();
+	char err[256];
+	int ret;
+
+	memset(&fx, 0, sizeof(fx));
+	fx.c = c;
+	cfg.paging = c->paging;
+	cfg.ram_size = c->ram;
+	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
+	ret = check_ctx_init(&fx.ck, fx.t.vm, GUEST_ELF, err, sizeof(err));
+	if (ret)
+		fail_msg("%s: check_ctx_init: %d: %s", c->name, ret, err);
+	if (inspect_init(&fx.gk, fx.t.vm, &fx.t.syms, err, sizeof(err)))
+		fail_msg("%s: inspect_init: %s", c->name, err);
+	assert_int_equal(inspect_vmalloc_start(&fx.gk, &fx.vstart), 0);
+	testvm_walk_ctx(&fx.t, &fx.wc);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	check_ctx_free(fx.ck);
+	fx.ck = NULL;
+	if (fx.t.vm)
+		testvm_destroy(&fx.t);
+	return 0;
+}
+
+/* ---- Reports ---- */
+
+static void print_report(const struct check_report *rep)
+{
+	unsigned int i, n = rep->nr_violations < CHECK_MAX_VIOLATIONS ? rep->nr_violations
+								       : CHECK_MAX_VIOLATIONS;
+	struct walk_result res;
+
+	check_report_print(stderr, rep);
+	testvm_walk_ctx(&fx.t, &fx.wc);
+	for (i = 0; i < n && i < 8; i++) {
+		if (!rep->v[i].va)
+			continue;
+		walk(&fx.wc, rep->v[i].va, &res);
+		walk_fprint(stderr, &res);
+	}
+}
+
+static void check_now(const struct check_op *op, unsigned flags)
+{
+	int ret = check_guest(fx.ck, op, flags, &fx.rep);
+
+	if (ret) {
+		print_report(&fx.rep);
+		fail_msg("%s: check_guest returned %d", fx.c->name, ret);
+	}
+}
+
+static void expect_silent(const char *what)
+{
+	if (fx.rep.nr_violations) {
+		print_report(&fx.rep);
+		fail_msg("%s: %s: expected no violation, actual %u", fx.c->name, what,
+			 fx.rep.nr_violations);
+	}
+}
+
+/* The report has a violation of rule (at va, when va is not 0). */
+static const struct check_violation *find_rule(const char *rule, uint64_t va)
+{
+	unsigned int i;
+
+	for (i = 0; i < fx.rep.nr_violations && i < CHECK_MAX_VIOLATIONS; i++)
+		if (!strcmp(fx.rep.v[i].rule, rule) && (!va || fx.rep.v[i].va == va))
+			return &fx.rep.v[i];
+	return NULL;
+}
+
+static const struct check_violation *expect_rule(const char *rule, uint64_t va, const char *what)
+{
+	const struct check_violation *v = find_rule(rule, va);
+
+	if (!v) {
+		print_report(&fx.rep);
+		fail_msg("%s: %s: expected a %s violation at 0x%08" PRIx64 ", actual %u violations "
+			 "(report above)",
+			 fx.c->name, what, rule, va, fx.rep.nr_violations);
+	}
+	if (getenv("TEST_VERBOSE"))
+		check_report_print(stdout, &fx.rep);
+	return v;
+}
+
+/* ---- Commands, each followed by a check ---- */
+
+static uint32_t run_op(uint32_t cmd, const uint32_t *args, unsigned int nargs, unsigned flags)
+{
+	struct check_op op = { .cmd = cmd };
+
+	testvm_call(&fx.t, cmd, args, nargs, &fx.reply);
+	memcpy(op.args, args, nargs * sizeof(*args));
+	op.status = fx.reply.status;
+	memcpy(op.results, fx.reply.results, sizeof(op.results));
+	check_now(&op, flags);
+	return fx.reply.results[0];
+}
+
+static uint32_t op2(uint32_t cmd, uint32_t a0, uint32_t a1, unsigned flags)
+{
+	const uint32_t args[2] = { a0, a1 };
+
+	return run_op(cmd, args, 2, flags);
+}
+
+/* A command that must succeed, then a check that must stay silent. */
+static uint32_t op_ok(uint32_t cmd, uint32_t a0, uint32_t a1)
+{
+	uint32_t r = op2(cmd, a0, a1, CHECK_STATIC);
+
+	if (fx.reply.status != ST_OK)
+		fail_msg("%s: command %u (0x%x, 0x%x): status %u; text:\n%s", fx.c->name, cmd, a0, a1,
+			 fx.reply.status, fx.reply.text);
+	expect_silent("after a correct operation");
+	return r;
+}
+
+/* ---- Planting broken state ---- */
+
+static unsigned int entry_size(void)
+{
+	return fx.wc.mode == WALK_PAE ? 8 : 4;
+}
+
+static uint64_t read_entry(uint64_t addr)
+{
+	uint64_t v = 0;
+	uint32_t v32;
+
+	if (entry_size() == 8)
+		assert_int_equal(gmem_read64(&fx.t.vm->mem, addr, &v), 0);
+	else {
+		assert_int_equal(gmem_read32(&fx.t.vm->mem, addr, &v32), 0);
+		v = v32;
+	}
+	return v;
+}
+
+static void write_entry(uint64_t addr, uint64_t v)
+{
+	if (entry_size() == 8)
+		assert_int_equal(gmem_write64(&fx.t.vm->mem, addr, v), 0);
+	else
+		assert_int_equal(gmem_write32(&fx.t.vm->mem, addr, (uint32_t)v), 0);
+}
+
+/* The entry at level on the way to va (which must have been reached). */
+static const struct walk_entry *entry_of(uint64_t va, enum walk_level level, struct walk_result *res)
+{
+	const struct walk_entry *e;
+
+	testvm_walk_ctx(&fx.t, &fx.wc);
+	walk(&fx.wc, va, res);
+	e = walk_entry_at(res, level);
+	if (!e) {
+		walk_fprint(stderr, res);
+		fail_msg("%s: no %s entry on the way to 0x%08" PRIx64, fx.c->name,
+			 walk_level_name(level), va);
+	}
+	return e;
+}
+
+static uint64_t pte_addr(uint64_t va)
+{
+	struct walk_result res;
+
+	return entry_of(va, WALK_PTE, &res)->addr;
+}
+
+/* The PMD-level entry (2-level: the PGD entry the PMD is folded into). */
+static uint64_t pmd_addr(uint64_t va)
+{
+	struct walk_result res;
+
+	return entry_of(va, fx.wc.mode == WALK_PAE ? WALK_PMD : WALK_PGD, &res)->addr;
+}
+
+static uint64_t frame_of(uint64_t va)
+{
+	struct walk_result res;
+
+	testvm_walk_ctx(&fx.t, &fx.wc);
+	if (walk(&fx.wc, va, &res) != WALK_OK) {
+		walk_fprint(stderr, &res);
+		fail_msg("%s: 0x%08" PRIx64 " is not mapped", fx.c->name, va);
+	}
+	return res.page_base;
+}
+
+static uint32_t vmlist_node(unsigned int idx, struct vm_area *area)
+{
+	struct vm_area areas[16];
+	struct vmlist_info info;
+
+	assert_int_equal(inspect_read_vmlist(&fx.gk, areas, 16, &info), 0);
+	assert_true(idx < info.nr && idx < 16);
+	if (area)
+		*area = areas[idx];
+	return areas[idx].node;
+}
+
+static uint64_t kva_to_pa(uint64_t kva)
+{
+	uint64_t pa;
+
+	assert_int_equal(sym_virt_to_phys(kva, &pa), 0);
+	return pa;
+}
+
+static void expect_text(const char *want, const char *what)
+{
+	if (!strstr(fx.reply.text, want))
+		fail_msg("%s: %s: expected the guest to print '%s'; actual text:\n%s", fx.c->name,
+			 what, want, fx.reply.text);
+}
+
+/* ---- Tests: the rules fire ---- */
+
+/* A bad PMD entry over an area: M1 (table flags) and M6; the guest's pmd_bad path on vfree. */
+static void bad_pmd(const struct vm_case *c)
+{
+	uint32_t a;
+	uint64_t e, ea;
+
+	boot(c);
+	a = op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
+	ea = pmd_addr(a);
+	e = read_entry(ea);
+
+	/* Not a kernel page table: the RW bit gone. */
+	write_entry(ea, e & ~(uint64_t)_PAGE_RW);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M1", a, "PMD entry without RW");
+	expect_rule("M6", 0, "PMD entry without RW");
+
+	/* A page table that is not a page table: a free frame. */
+	{
+		uint32_t b;
+		uint64_t freed;
+
+		write_entry(ea, e);
+		check_now(NULL, CHECK_STATIC);
+		expect_silent("the PMD entry restored");
+		b = op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
+		freed = frame_of(b);
+		op_ok(CMD_VFREE, b, 0);
+		write_entry(ea, (e & 0xfffull) | freed);
+		check_now(NULL, CHECK_STATIC);
+		expect_rule("M6", 0, "PMD entry pointing at a free frame");
+	}
+
+	/* A page table outside RAM. */
+	write_entry(ea, (e & 0xfffull) | (c->ram + 16 * PAGE_SIZE));
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M6", 0, "PMD entry pointing outside RAM");
+	expect_rule("M1", a, "PMD entry pointing outside RAM");
+
+	/* The guest's own walk: pmd_bad() reports and clears the entry. */
+	write_entry(ea, e & ~(uint64_t)_PAGE_RW);
+	op2(CMD_VFREE, a, 0, 0);
+	expect_text(KERN_WARNING_PREFIX "guest/mm/vmalloc.c:", "vfree over a bad PMD");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), ": bad pmd %0*" PRIx64 ".", (int)entry_size() * 2,
+			 e & ~(uint64_t)_PAGE_RW);
+		expect_text(want, "vfree over a bad PMD");
+	}
+	/* pmd_clear(): the entry is none now, the page table leaked (as in 2.4). */
+	assert_int_equal(read_entry(ea), 0);
+}
+
+/* A swap-like PTE (present clear, not none) inside an area: M1; the guest's "Whee.." on vfree. */
+static void swap_pte(const struct vm_case *c)
+{
+	uint32_t a;
+	uint64_t ea;
+
+	boot(c);
+	a = op_ok(CMD_VMALLOC, 3 * PAGE_SIZE, 0);
+	ea = pte_addr(a + PAGE_SIZE);
+	write_entry(ea, 0x00abc000ull); /* a swap entry: offset bits, P = 0 */
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M1", a + PAGE_SIZE, "swap-like PTE");
+	/* In the guard page it is M2: the guard must be pte_none, not merely not present. */
+	write_entry(pte_addr(a + 3 * PAGE_SIZE), 0x00abc000ull);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M2", a + 3 * PAGE_SIZE, "swap-like PTE in the guard page");
+
+	op2(CMD_VFREE, a, 0, 0);
+	expect_text(KERN_CRIT_PREFIX "Whee.. Swapped out page in kernel page table", "vfree");
+}
+
+/* A PTE left in the vmalloc range outside every area: M3; and a mapped guard page: M2. */
+static void stray_pte(const struct vm_case *c)
+{
+	uint32_t a, b, stray;
+	uint64_t ea, pte;
+
+	boot(c);
+	a = op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
+	b = op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
+	pte = read_entry(pte_addr(b));
+	op_ok(CMD_VFREE, b, 0);
+	/* b's page table stays: put its old PTE back, as a vfree that forgot one would. */
+	stray = b;
+	ea = pte_addr(stray);
+	write_entry(ea, pte);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M3", stray, "a PTE left behind");
+	write_entry(ea, 0);
+	check_now(NULL, CHECK_STATIC);
+	expect_silent("the stray PTE removed again");
+
+	/* A mapped guard page: M2. */
+	ea = pte_addr(a + 2 * PAGE_SIZE);
+	write_entry(ea, read_entry(pte_addr(a)));
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M2", a + 2 * PAGE_SIZE, "a mapped guard page");
+	write_entry(ea, 0);
+	check_now(NULL, CHECK_STATIC);
+	expect_silent("the guard page unmapped again");
+}
+
+/* One area's PTE pointing at another area's frame: M4; at a freed frame: P1; M5 for vmalloc_dma. */
+static void frames(const struct vm_case *c)
+{
+	uint32_t a, b, d, l, f;
+	uint64_t ea, old, pa, fpa;
+
+	boot(c);
+	a = op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
+	b = op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
+	ea = pte_addr(b);
+	old = read_entry(ea);
+	pa = frame_of(a);
+	write_entry(ea, (old & 0xfffull) | pa);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M4", 0, "two areas share a frame");
+	write_entry(ea, old);
+	check_now(NULL, CHECK_STATIC);
+	expect_silent("the frame restored");
+
+	/* P1: a mapped frame that is free. */
+	f = op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
+	fpa = frame_of(f);
+	op_ok(CMD_VFREE, f, 0);
+	write_entry(ea, (old & 0xfffull) | fpa);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("P1", b, "a mapped frame on the free lists");
+	write_entry(ea, old);
+
+	/* M5: a vmalloc_dma page above 16 MiB, a vmalloc_32 page in highmem (no highmem at 64M:
+	 * use a frame past 896 MiB only where there is RAM). */
+	d = op_ok(CMD_VMALLOC_DMA, 2 * PAGE_SIZE, 0);
+	l = op_ok(CMD_VMALLOC_32, PAGE_SIZE, 0);
+	ea = pte_addr(d + PAGE_SIZE);
+	old = read_entry(ea);
+	pa = frame_of(l);
+	if (pa < ZONE_DMA_LIMIT)
+		fail_msg("%s: vmalloc_32 gave a DMA frame 0x%" PRIx64 "; cannot plant M5", c->name, pa);
+	write_entry(ea, (old & 0xfffull) | pa);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M5", d + PAGE_SIZE, "a vmalloc_dma frame above 16 MiB");
+	write_entry(ea, old);
+	check_now(NULL, CHECK_STATIC);
+	expect_silent("the DMA frame restored");
+}
+
+/* vmlist: swapped addresses (A1 unsorted), an area on the previous guard (A1, A2), a cycle. */
+static void vmlist_defects(const struct vm_case *c)
+{
+	struct vm_area a0, a1, a2;
+	uint32_t n0, n1, n2;
+	uint64_t p0, p1, p2;
+	struct timespec t0, t1;
+
+	boot(c);
+	op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
+	op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
+	op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
+	n0 = vmlist_node(0, &a0);
+	n1 = vmlist_node(1, &a1);
+	n2 = vmlist_node(2, &a2);
+	p0 = kva_to_pa(n0);
+	p1 = kva_to_pa(n1);
+	p2 = kva_to_pa(n2);
+
+	/* Swap the addresses of nodes 0 and 1. */
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p0 + VM_STRUCT_OFF_ADDR, a1.addr), 0);
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p1 + VM_STRUCT_OFF_ADDR, a0.addr), 0);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("A1", a0.addr, "vmlist not sorted");
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p0 + VM_STRUCT_OFF_ADDR, a0.addr), 0);
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p1 + VM_STRUCT_OFF_ADDR, a1.addr), 0);
+	check_now(NULL, CHECK_STATIC);
+	expect_silent("vmlist restored");
+
+	/* Node 2 starting on node 1's guard page. */
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_ADDR,
+				      a1.addr + a1.size - PAGE_SIZE),
+			 0);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("A2", a1.addr + a1.size - PAGE_SIZE, "an area on the guard page");
+	expect_rule("A1", a1.addr + a1.size - PAGE_SIZE, "overlapping areas");
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_ADDR, a2.addr), 0);
+
+	/* Outside the range, misaligned, one page only. */
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p0 + VM_STRUCT_OFF_SIZE, PAGE_SIZE), 0);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("A1", a0.addr, "a one-page area");
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p0 + VM_STRUCT_OFF_SIZE, a0.size), 0);
+
+	/* A cycle: the last node's next back to the first.  Reported, promptly. */
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, n0), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	check_now(NULL, CHECK_STATIC);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	{
+		const struct check_violation *v = expect_rule("A1", 0, "a cyclic vmlist");
+
+		if (!strstr(v->actual, "corrupt vmlist") || !strstr(v->actual, "visited twice"))
+			fail_msg("%s: cyclic vmlist: expected 'corrupt vmlist ... visited twice', "
+				 "actual '%s'",
+				 c->name, v->actual);
+	}
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+
+	/* next pointing outside the direct map, and misaligned. */
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, 0x00001000u), 0);
+	check_now(NULL, CHECK_STATIC);
+	if (!strstr(expect_rule("A1", 0, "next outside the direct map")->actual, "direct map"))
+		fail_msg("%s: next 0x1000: expected a 'direct map' defect", c->name);
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, n0 + 2), 0);
+	check_now(NULL, CHECK_STATIC);
+	if (!strstr(expect_rule("A1", 0, "misaligned next")->actual, "aligned"))
+		fail_msg("%s: next misaligned: expected an 'aligned' defect", c->name);
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, 0), 0);
+	check_now(NULL, CHECK_STATIC);
+	expect_silent("vmlist restored");
+}
+
+/* M8: a direct-map (or unused) kernel entry outside the vmalloc range changed. */
+static void direct_map(const struct vm_case *c)
+{
+	uint64_t ea, old;
+	struct walk_result res;
+
+	boot(c);
+	ea = entry_of(PAGE_OFFSET, fx.wc.mode == WALK_PAE ? WALK_PMD : WALK_PGD, &res)->addr;
+	old = read_entry(ea);
+	write_entry(ea, old ^ _PAGE_PCD);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M8", 0, "a direct-map entry changed");
+	write_entry(ea, old);
+	check_now(NULL, CHECK_STATIC);
+	expect_rule("M8", 0, "changed back (a change since the previous check too)");
+	check_now(NULL, CHECK_STATIC);
+	expect_silent("unchanged since");
+}
+
+/*
+ * The rules that judge an operation, told about one that did not happen
+ * (or whose result the host undid): P2, T1, T2, T3.
+ */
+static void operation_rules(const struct vm_case *c)
+{
+	struct check_op op = { 0 };
+	uint32_t a, b;
+	uint64_t ea;
+
+	boot(c);
+	a = op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
+
+	/* "vfree(a) freed it" while nothing happened: P2, and with probes T2 and T3. */
+	op.cmd = CMD_VFREE;
+	op.args[0] = a;
+	op.results[0] = 1;
+	check_now(&op, CHECK_STATIC | CHECK_PROBES);
+	expect_rule("P2", a, "vfree that freed nothing");
+	expect_rule("T2", a, "pages still readable after 'vfree'");
+	if (find_rule("T2", a + 2 * PAGE_SIZE)) {
+		print_report(&fx.rep);
+		fail_msg("%s: T2 fired for the guard page, which does fault", c->name);
+	}
+	expect_rule("T3", a, "no flush in 'vfree'");
+
+	/* T1: a fresh area whose page 1 the host unmapped. */
+	b = op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
+	ea = pte_addr(b + PAGE_SIZE);
+	write_entry(ea, 0);
+	memset(&op, 0, sizeof(op));
+	op.cmd = CMD_VMALLOC;
+	op.args[0] = 2 * PAGE_SIZE;
+	op.results[0] = b;
+	check_now(&op, CHECK_STATIC | CHECK_PROBES);
+	expect_rule("T1", b + PAGE_SIZE, "an unmapped page of a fresh area");
+	expect_rule("M1", b + PAGE_SIZE, "an unmapped page of a fresh area");
+
+	/* P2 of a failed vmalloc that leaked a page: the host takes one off the free count. */
+	{
+		uint64_t zf = fx.gk.zone_table + ZONE_NORMAL * ZONE_STRUCT_SIZE + ZONE_OFF_FREE;
+		uint32_t nr;
+
+		check_now(NULL, CHECK_STATIC);
+		assert_int_equal(gmem_read32(&fx.t.vm->mem, zf, &nr), 0);
+		assert_int_equal(gmem_write32(&fx.t.vm->mem, zf, nr - 1), 0);
+		memset(&op, 0, sizeof(op));
+		op.cmd = CMD_VMALLOC;
+		op.args[0] = PAGE_SIZE;
+		op.status = ST_FAIL;
+		check_now(&op, CHECK_STATIC);
+		expect_rule("P2", 0, "a failed vmalloc that lost a page");
+		assert_int_equal(gmem_write32(&fx.t.vm->mem, zf, nr), 0);
+	}
+}
+
+/* ---- Tests: the checker is silent on correct states ---- */
+
+/* Every kind of operation once, with probes: no violation, and the rules ran. */
+static void silent_ops(const struct vm_case *c)
+{
+	const unsigned flags = CHECK_STATIC | CHECK_PROBES;
+	uint32_t a, d, l, v, h, args[4];
+
+	boot(c);
+	a = op2(CMD_VMALLOC, 5 * PAGE_SIZE, 0, flags);
+	expect_silent("vmalloc");
+	if (fx.rep.rules_run < 13)
+		fail_msg("%s: rules run after a vmalloc with probes: %u, expected >= 13 (A1-A2, M1-M8, P1, T1, T3)", c->name,
+			 fx.rep.rules_run);
+	d = op2(CMD_VMALLOC_DMA, 3 * PAGE_SIZE, 0, flags);
+	expect_silent("vmalloc_dma");
+	l = op2(CMD_VMALLOC_32, 2 * PAGE_SIZE, 0, flags);
+	expect_silent("vmalloc_32");
+	args[0] = 3;
+	args[1] = ZONE_NORMAL;
+	args[2] = args[3] = 0;
+	v = run_op(CMD_VMAP, args, 4, flags);
+	expect_silent("vmap");
+	args[0] = 1;
+	args[2] = _PAGE_PRESENT | _PAGE_RW;
+	h = run_op(CMD_VMAP, args, 4, flags);
+	expect_silent("vmap without A/D (H1)");
+	assert_int_equal(fx.reply.status, ST_OK);
+	op2(CMD_VFREE, l, 0, flags);
+	expect_silent("vfree of vmalloc_32");
+	op2(CMD_VFREE, v, 0, flags);
+	expect_silent("vfree of a vmap");
+	op2(CMD_VMAP_PUT, v, 0, flags);
+	expect_silent("vmap_put");
+	op2(CMD_VFREE, h, 0, flags);
+	op2(CMD_VMAP_PUT, h, 0, flags);
+	expect_silent("vmap_put");
+	op2(CMD_FAULT_INJECT, FI_ALLOC_PAGE, 2, flags);
+	op2(CMD_VMALLOC, 4 * PAGE_SIZE, 0, flags);
+	assert_int_equal(fx.reply.status, ST_FAIL);
+	expect_silent("a failed vmalloc");
+	op2(CMD_FAULT_INJECT, FI_ALLOC_PAGE, 0, flags);
+	op2(CMD_FAULT_INJECT, FI_KMALLOC, 1, flags);
+	op2(CMD_VMALLOC, PAGE_SIZE, 0, flags);
+	assert_int_equal(fx.reply.status, ST_FAIL);
+	expect_silent("a vmalloc whose vm_struct kmalloc failed");
+	op2(CMD_FAULT_INJECT, FI_KMALLOC, 0, flags);
+	op2(CMD_VFREE, d, 0, flags);
+	expect_silent("vfree of vmalloc_dma");
+	op2(CMD_VFREE, a, 0, flags);
+	expect_silent("vfree");
+	if (!fx.rep.nr_observations)
+		fail_msg("%s: expected observations (T4 not run)", c->name);
+	if (getenv("TEST_VERBOSE"))
+		check_report_print(stdout, &fx.rep);
+}
+
+/* xorshift32: the sequence depends only on the seed printed. */
+static uint32_t rnd_state;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return n ? rnd_state % n : 0;
+}
+
+#define LIVE_MAX 24
+#define VMAP_SLOTS 8
+
+struct live {
+	uint32_t addr;
+	bool vmap;
+};
+
+/* A random size, mostly small: pages 1..8, sometimes up to 64, sometimes not page-aligned. */
+static uint32_t rnd_size(void)
+{
+	uint32_t pages = rnd(10) < 8 ? 1 + rnd(8) : 1 + rnd(64);
+
+	return rnd(4) ? pages * PAGE_SIZE : pages * PAGE_SIZE - rnd(PAGE_SIZE - 1);
+}
+
+static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned int probe_every)
+{
+	struct live live[LIVE_MAX];
+	unsigned int nlive = 0, nvmap = 0, i, j, ok = 0, failed = 0;
+	const char *env = getenv("TEST_SEED");
+	uint32_t seed = env ? (uint32_t)strtoul(env, NULL, 0) : 0x5eed1234u;
+	struct timespec t0, t1;
+
+	boot(c);
+	rnd_state = seed ? seed : 1;
+	print_message("  [%s] random sequence: %u operations, seed 0x%08x (TEST_SEED=0x%08x to "
+		      "repeat), probes every %u\n",
+		      c->name, nr_ops, seed, seed, probe_every);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < nr_ops; i++) {
+		unsigned flags = CHECK_STATIC | (i % probe_every == 0 ? CHECK_PROBES : 0);
+		uint32_t kind = rnd(100), args[4] = { 0 }, cmd;
+		bool do_free = nlive == LIVE_MAX || (nlive && kind < 40);
+
+		if (do_free) {
+			j = rnd(nlive);
+			op2(CMD_VFREE, live[j].addr, 0, flags);
+			if (fx.reply.results[0] != 1)
+				fail_msg("%s: op %u: vfree(0x%08x) found no area", c->name, i,
+					 live[j].addr);
+			if (live[j].vmap) {
+				expect_silent("vfree of a vmap");
+				op2(CMD_VMAP_PUT, live[j].addr, 0, CHECK_STATIC);
+				nvmap--;
+			}
+			live[j] = live[--nlive];
+		} else if (kind < 48) {
+			/* An allocation that fails part way, or one too large. */
+			if (rnd(2)) {
+				op2(CMD_FAULT_INJECT, FI_ALLOC_PAGE, 1 + rnd(4), CHECK_STATIC);
+				expect_silent("fault_inject");
+				cmd = CMD_VMALLOC + rnd(3);
+				op2(cmd, 8 * PAGE_SIZE, 0, flags);
+				if (fx.reply.status == ST_OK)
+					live[nlive++] = (struct live){ fx.reply.results[0], false };
+				op2(CMD_FAULT_INJECT, FI_ALLOC_PAGE, 0, CHECK_STATIC);
+			} else {
+				op2(CMD_VMALLOC, (uint32_t)c->ram + PAGE_SIZE, 0, flags);
+			}
+			failed++;
+		} else if (kind < 60 && nvmap < VMAP_SLOTS) {
+			static const uint32_t prots[] = { 0, _PAGE_PRESENT | _PAGE_RW,
+							  __PAGE_KERNEL,
+							  _PAGE_PRESENT | _PAGE_ACCESSED };
+
+			args[0] = 1 + rnd(8);
+			args[1] = rnd(3);
+			args[2] = prots[rnd(4)];
+			cmd = CMD_VMAP;
+			run_op(cmd, args, 4, flags);
+			if (fx.reply.status == ST_OK) {
+				live[nlive++] = (struct live){ fx.reply.results[0], true };
+				nvmap++;
+			}
+		} else {
+			cmd = kind < 75 ? CMD_VMALLOC_DMA : kind < 85 ? CMD_VMALLOC_32 : CMD_VMALLOC;
+			op2(cmd, rnd_size(), 0, flags);
+			if (fx.reply.status == ST_OK)
+				live[nlive++] = (struct live){ fx.reply.results[0], false };
+		}
+		if (fx.rep.nr_violations) {
+			print_report(&fx.rep);
+			fail_msg("%s: seed 0x%08x, op %u (status %u): %u violation(s) on a correct "
+				 "guest",
+				 c->name, seed, i, fx.reply.status, fx.rep.nr_violations);
+		}
+		ok++;
+	}
+	while (nlive) {
+		op2(CMD_VFREE, live[--nlive].addr, 0, CHECK_STATIC | CHECK_PROBES);
+		expect_silent("the final vfree");
+		if (live[nlive].vmap)
+			op2(CMD_VMAP_PUT, live[nlive].addr, 0, CHECK_STATIC);
+		expect_silent("the final vmap_put");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	print_message("  [%s] %u operations (%u failing on purpose) checked silent in %.1f s\n",
+		      c->name, ok, failed,
+		      (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+}
+
+/* A guest without symbols: the checker says so and the guest runs on. */
+static void no_symbols(void **state)
+{
+	struct vm_config cfg = testvm_config();
+	struct check_ctx *ck = (struct check_ctx *)1;
+	char err[256];
+	int ret;
+
+	(void)state;
+	memset(&fx, 0, sizeof(fx));
+	fx.c = &case_2l;
+	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
+	ret = check_ctx_init(&ck, fx.t.vm, TEST_GUEST("exit_status"), err, sizeof(err));
+	if (ret != -ENOENT || ck || !strstr(err, "inspection off"))
+		fail_msg("a guest without the symbols: expected -ENOENT, NULL and 'inspection off'; "
+			 "actual %d, %p, '%s'",
+			 ret, (void *)ck, err);
+	testvm_call(&fx.t, CMD_VMALLOC, (const uint32_t[]){ PAGE_SIZE }, 1, &fx.reply);
+	assert_int_equal(fx.reply.status, ST_OK);
+}
+
+#define CASE_TESTS(fn)                        \
+	static void test_##fn##_2level(void **s) \
+	{                                        \
+		(void)s;                         \
+		fn(&case_2l);                    \
+	}                                        \
+	static void test_##fn##_pae(void **s)    \
+	{                                        \
+		(void)s;                         \
+		fn(&case_pae);                   \
+	}
+#define CASE_ENTRIES(fn)                                        \
+	cmocka_unit_test_teardown(test_##fn##_2level, teardown), \
+		cmocka_unit_test_teardown(test_##fn##_pae, teardown)
+
+CASE_TESTS(bad_pmd)
+CASE_TESTS(swap_pte)
+CASE_TESTS(stray_pte)
+CASE_TESTS(frames)
+CASE_TESTS(vmlist_defects)
+CASE_TESTS(direct_map)
+CASE_TESTS(operation_rules)
+CASE_TESTS(silent_ops)
+
+static void test_random_2level(void **s)
+{
+	(void)s;
+	random_ops(&case_2l, 3000, 16);
+}
+
+static void test_random_pae(void **s)
+{
+	(void)s;
+	random_ops(&case_pae, 3000, 16);
+}
+
+static void test_random_pae_1G(void **s)
+{
+	(void)s;
+	random_ops(&case_pae_1g, 400, 16);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		CASE_ENTRIES(bad_pmd),
+		CASE_ENTRIES(swap_pte),
+		CASE_ENTRIES(stray_pte),
+		CASE_ENTRIES(frames),
+		CASE_ENTRIES(vmlist_defects),
+		CASE_ENTRIES(direct_map),
+		CASE_ENTRIES(operation_rules),
+		CASE_ENTRIES(silent_ops),
+		cmocka_unit_test_teardown(test_random_2level, teardown),
+		cmocka_unit_test_teardown(test_random_pae, teardown),
+		cmocka_unit_test_teardown(test_random_pae_1G, teardown),
+		cmocka_unit_test_teardown(no_symbols, teardown),
+	};
+
+	testvm_start("check");
+	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
+}
