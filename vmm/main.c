@@ -7,11 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmm/check.h"
+#include "vmm/demo.h"
+#include "vmm/dump.h"
 #include "vmm/elf.h"
 #include "vmm/exitcodes.h"
 #include "vmm/guest.h"
+#include "vmm/inspect.h"
+#include "vmm/json.h"
 #include "vmm/options.h"
+#include "vmm/script.h"
+#include "vmm/symbols.h"
 #include "vmm/vm.h"
+#include "vmm/walk.h"
 
 /* Run every guest self-test and print one line each; number failed, or -1. */
 static int run_selftests(struct vm *vm, struct vm_event *ev)
@@ -41,24 +49,120 @@ static int run_selftests(struct vm *vm, struct vm_event *ev)
 	return failed;
 }
 
-/* What the VM does once the guest is up; returns the exit status. */
-static int drive_guest(struct vm *vm, const struct vmm_options *opts)
+/* Everything main() prepared before the VM exists. */
+struct run {
+	const struct vmm_options *opts;
+	enum vmm_mode mode;
+	struct script script; /* the demo's or --script's */
+	struct sym_table syms;
+	struct json json;
+	FILE *json_file;
+	struct demo_session session; /* valid once the operations ran (ran_ops) */
+	bool ran_ops;
+};
+
+/* The dumps of --dump and --vtop; 0 or -1. */
+static int run_dumps(struct vm *vm, struct run *run)
 {
+	const struct vmm_options *opts = run->opts;
+	struct walk_ctx ctx;
+	unsigned int i;
+	int ret = 0;
+
+	if (opts->dumps & (OPT_DUMP_TLB | OPT_DUMP_MEM) && inspect_walk_ctx(vm, &ctx))
+		return -1;
+	if (opts->dumps & OPT_DUMP_VMALLOCINFO)
+		ret |= demo_dump_vmallocinfo(stdout, vm, &run->syms);
+	if (opts->dumps & OPT_DUMP_TLB)
+		ret |= dump_tlb(stdout, &ctx);
+	if (opts->dumps & OPT_DUMP_MEM)
+		ret |= dump_mem(stdout, &ctx);
+	for (i = 0; i < opts->nr_vtop; i++)
+		ret |= demo_dump_vtop(stdout, vm, &run->syms, &run->script,
+				      run->ran_ops ? &run->session : NULL, opts->vtop[i]);
+	fflush(stdout);
+	return ret ? -1 : 0;
+}
+
+/* The demo or a script, with the checker unless --no-check; the VMM exit status or -1 (ev). */
+static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
+{
+	const struct vmm_options *opts = run->opts;
+	const char *what = run->mode == MODE_DEMO ? "demo" : "script";
+	struct check_ctx *checker = NULL;
+	struct demo_session *s = &run->session;
+	char err[VM_ERR_LEN];
+	int ret;
+
+	if (opts->check) {
+		ret = check_ctx_init(&checker, vm, opts->guest_path, err, sizeof(err));
+		if (ret == -ENOENT) {
+			printf("%s: checks off: %s\n", what, err);
+			checker = NULL;
+		} else if (ret) {
+			fprintf(stderr, "vmm: cannot start the checker: %s\n", err);
+			return VMM_EXIT_INTERNAL;
+		}
+	}
+	demo_session_init(s, vm, &run->syms, checker, stdout, run->json_file ? &run->json : NULL);
+	ret = demo_run_script(s, &run->script, ev);
+	run->ran_ops = true;
+	check_ctx_free(checker);
+	if (ret == -1)
+		return -1;
+	if (ret)
+		return VMM_EXIT_INTERNAL;
+	if (checker)
+		printf("%s: %u operations, %u checks, %u violations\n", what, s->nr_ops, s->nr_checks,
+		       s->nr_violations);
+	else
+		printf("%s: %u operations, checks off\n", what, s->nr_ops);
+	if (run->json_file) {
+		json_object_begin(&run->json, NULL);
+		json_str(&run->json, "type", "summary");
+		json_u64(&run->json, "operations", s->nr_ops);
+		json_bool(&run->json, "checked", checker != NULL);
+		json_u64(&run->json, "checks", s->nr_checks);
+		json_u64(&run->json, "violations", s->nr_violations);
+		json_object_end(&run->json);
+	}
+	fflush(stdout);
+	return s->nr_violations ? VMM_EXIT_CHECK_FAILED : 0;
+}
+
+/* What the VM does once the guest is up; returns the exit status. */
+static int drive_guest(struct vm *vm, struct run *run)
+{
+	const struct vmm_options *opts = run->opts;
 	struct vm_event ev;
-	int failed = 0;
+	int failed = 0, status = 0;
 
 	if (guest_wait_ready(vm, &ev))
 		goto stopped;
-	if (opts->selftest) {
+	switch (run->mode) {
+	case MODE_SELFTEST:
 		failed = run_selftests(vm, &ev);
 		if (failed < 0)
 			goto stopped;
+		break;
+	case MODE_DEMO:
+	case MODE_SCRIPT:
+		status = run_operations(vm, run, &ev);
+		if (status < 0)
+			goto stopped;
+		if (status && status != VMM_EXIT_CHECK_FAILED)
+			return status;
+		break;
+	case MODE_INSPECT:
+		break;
 	}
+	if (run_dumps(vm, run))
+		return VMM_EXIT_INTERNAL;
 	if (guest_exit(vm, failed ? 1 : 0, &ev) == 0)
-		return ev.status;
+		return status ? status : ev.status;
 stopped:
 	if (ev.kind == VM_EV_EXIT)
-		return ev.status;
+		return status ? status : ev.status;
 	fflush(stdout);
 	fprintf(stderr, "vmm: %s: %s\n", opts->guest_path, ev.msg);
 	if (ev.kind != VM_EV_PROTOCOL)
@@ -66,9 +170,69 @@ stopped:
 	return vm_event_exit_status(&ev);
 }
 
+/* Script, symbols and trace file, before any VM exists; 0 or an exit status. */
+static int prepare(struct run *run)
+{
+	const struct vmm_options *opts = run->opts;
+	char err[VM_ERR_LEN];
+	int ret;
+
+	script_init(&run->script, "demo");
+	if (run->mode == MODE_DEMO) {
+		ret = script_parse_text(&run->script, "demo", demo_script, err, sizeof(err));
+	} else if (run->mode == MODE_SCRIPT) {
+		ret = script_parse_file(&run->script, opts->script_path, err, sizeof(err));
+		if (ret && ret != -EINVAL && ret != -E2BIG) {
+			fprintf(stderr, "vmm: %s\n", err);
+			return VMM_EXIT_NO_INPUT;
+		}
+	} else {
+		ret = 0;
+	}
+	if (ret) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return VMM_EXIT_USAGE;
+	}
+	if (run->mode == MODE_SELFTEST && !opts->dumps && !opts->nr_vtop)
+		return 0;
+	ret = sym_load_path(&run->syms, opts->guest_path, err, sizeof(err));
+	if (ret) {
+		if (ret == SYM_NO_SYMTAB)
+			fprintf(stderr, "vmm: %s: no symbol table: the demo, scripts and dumps need "
+					"the guest's symbols (do not strip it)\n",
+				opts->guest_path);
+		else
+			fprintf(stderr, "vmm: %s\n", err);
+		return VMM_EXIT_BAD_ELF;
+	}
+	if (demo_resolve_names(&run->script, &run->syms, err, sizeof(err))) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return VMM_EXIT_USAGE;
+	}
+	if (opts->json_path) {
+		run->json_file = strcmp(opts->json_path, "-") ? fopen(opts->json_path, "w") : stdout;
+		if (!run->json_file) {
+			fprintf(stderr, "vmm: --json %s: cannot create the file: %s\n", opts->json_path,
+				strerror(errno));
+			return VMM_EXIT_NO_INPUT;
+		}
+		json_init(&run->json, run->json_file);
+	}
+	return 0;
+}
+
+static void release(struct run *run)
+{
+	script_free(&run->script);
+	sym_free(&run->syms);
+	if (run->json_file && run->json_file != stdout)
+		fclose(run->json_file);
+}
+
 int main(int argc, char **argv)
 {
 	struct vmm_options opts;
+	struct run run = { .opts = &opts };
 	struct elf_image img;
 	char err[VM_ERR_LEN];
 	enum elf_err elf_err;
@@ -89,6 +253,7 @@ int main(int argc, char **argv)
 	}
 	if (!opts.quiet)
 		opts.vm.console = stdout;
+	run.mode = vmm_options_mode(&opts);
 
 	/* The file is checked completely before any VM exists. */
 	elf_err = elf_image_open(opts.guest_path, opts.vm.ram_size, &img, err, sizeof(err));
@@ -96,9 +261,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmm: %s\n", err);
 		return elf_err == ELF_ERR_OPEN ? VMM_EXIT_NO_INPUT : VMM_EXIT_BAD_ELF;
 	}
+	status = prepare(&run);
+	if (status) {
+		release(&run);
+		elf_image_close(&img);
+		return status;
+	}
 	ret = vm_create(&vm, &opts.vm, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vmm: %s\n", err);
+		release(&run);
 		elf_image_close(&img);
 		return vm_create_error_is_kvm(ret) ? VMM_EXIT_NO_KVM : VMM_EXIT_INTERNAL;
 	}
@@ -106,8 +278,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmm: %s\n", err);
 		status = VMM_EXIT_INTERNAL;
 	} else {
-		status = drive_guest(vm, &opts);
+		status = drive_guest(vm, &run);
 	}
+	release(&run);
 	elf_image_close(&img);
 	vm_destroy(vm);
 	return status;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "vmm/options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -101,6 +102,19 @@ void print_usage(FILE *out, const char *prog)
 		"      --timeout SEC    stop a guest still running after SEC seconds\n"
 		"                       (default %u; 0 = never); exit status 124\n"
 		"      --selftest       run the guest's self-tests and report each\n"
+		"\n"
+		"With no --script, --selftest, --dump or --vtop: the demo, a built-in script\n"
+		"that walks through vmalloc, vmap, vfree, their errors and the vmalloc fault.\n"
+		"      --script FILE    run the operations in FILE (the demo's syntax) instead\n"
+		"      --demo           run the demo even with --dump or --vtop\n"
+		"      --no-check       do not check the page tables after each operation\n"
+		"      --check          check them (the default)\n"
+		"      --dump WHAT      after the demo or script (alone: right after boot) print\n"
+		"                       vmallocinfo, tlb (QEMU info tlb) or mem (QEMU info mem);\n"
+		"                       repeatable, or comma separated\n"
+		"      --vtop ADDR      after the same, translate ADDR (number or symbol[+off])\n"
+		"                       as crash's vtop; repeatable\n"
+		"      --json FILE      a JSON-lines trace of every operation ('-': stdout)\n"
 		"  -q, --quiet          do not echo the guest console\n"
 		"  -h, --help           this text\n"
 		"      --version        print the host/guest ABI version\n"
@@ -109,11 +123,92 @@ void print_usage(FILE *out, const char *prog)
 		"66 unreadable file, 69 no usable /dev/kvm, 70 host/KVM failure, 71 triple\n"
 		"fault, 72 KVM internal error or failed entry, 73 unexpected port/MMIO access,\n"
 		"74 host/guest protocol error, 75 guest oops or panic, 76 check failed,\n"
-		"77 guest halted, 124 timeout.\n",
+		"77 guest halted, 124 timeout.  A demo or script exits 0 when every check\n"
+		"passed, else 76; a bad script line is 64.\n",
 		prog, DEFAULT_TIMEOUT_SEC);
 }
 
-enum { OPT_PAGING = 256, OPT_CMDLINE, OPT_CPUS, OPT_TIMEOUT, OPT_SELFTEST, OPT_VERSION };
+enum {
+	OPT_PAGING = 256,
+	OPT_CMDLINE,
+	OPT_CPUS,
+	OPT_TIMEOUT,
+	OPT_SELFTEST,
+	OPT_VERSION,
+	OPT_SCRIPT,
+	OPT_DEMO,
+	OPT_CHECK,
+	OPT_NO_CHECK,
+	OPT_DUMP,
+	OPT_VTOP,
+	OPT_JSON,
+};
+
+enum vmm_mode vmm_options_mode(const struct vmm_options *opts)
+{
+	if (opts->selftest)
+		return MODE_SELFTEST;
+	if (opts->script_path)
+		return MODE_SCRIPT;
+	if ((opts->dumps || opts->nr_vtop) && !opts->demo)
+		return MODE_INSPECT;
+	return MODE_DEMO;
+}
+
+/* "vmallocinfo,tlb" -> OPT_DUMP_* bits. */
+static int parse_dump(const char *arg, unsigned int *dumps, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		unsigned int bit;
+	} kinds[] = { { "vmallocinfo", OPT_DUMP_VMALLOCINFO },
+		      { "tlb", OPT_DUMP_TLB },
+		      { "mem", OPT_DUMP_MEM } };
+	const char *p = arg;
+
+	do {
+		size_t len = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (strlen(kinds[i].name) == len && !strncmp(p, kinds[i].name, len))
+				break;
+		if (i == sizeof(kinds) / sizeof(kinds[0]))
+			return bad(err, errlen, "--dump %s: '%.*s' is not vmallocinfo, tlb or mem",
+				   arg, (int)len, p);
+		*dumps |= kinds[i].bit;
+		p += len;
+	} while (*p++ == ',');
+	return 0;
+}
+
+/* A number (decimal, 0x hex) or an identifier, with an optional +/-number. */
+static int check_vtop_arg(const char *arg, char *err, size_t errlen)
+{
+	const char *p = arg, *sign;
+	char *end;
+
+	if (!*p)
+		return bad(err, errlen, "--vtop: empty address");
+	sign = strpbrk(p + 1, "+-");
+	if (isdigit((unsigned char)*p)) {
+		errno = 0;
+		if (strtoull(p, &end, 0) > 0xffffffffull || errno || end != (sign ? sign : p + strlen(p)))
+			return bad(err, errlen, "--vtop %s: not a 32-bit address", arg);
+	} else if (isalpha((unsigned char)*p) || *p == '_') {
+		for (p++; *p && p != sign; p++)
+			if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+				return bad(err, errlen, "--vtop %s: not an address or a symbol", arg);
+	} else {
+		return bad(err, errlen, "--vtop %s: not an address or a symbol", arg);
+	}
+	if (sign) {
+		errno = 0;
+		if (!isdigit((unsigned char)sign[1]) || strtoull(sign + 1, &end, 0) > 0xffffffffull ||
+		    errno || *end)
+			return bad(err, errlen, "--vtop %s: bad offset '%s'", arg, sign);
+	}
+	return 0;
+}
 
 int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, size_t errlen)
 {
@@ -127,6 +222,13 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "script", required_argument, NULL, OPT_SCRIPT },
+		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "no-check", no_argument, NULL, OPT_NO_CHECK },
+		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "vtop", required_argument, NULL, OPT_VTOP },
+		{ "json", required_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	char sizeerr[256];
@@ -137,6 +239,7 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 	opts->vm.nr_vcpus = 1;
 	opts->vm.paging = PAGING_2LEVEL;
 	opts->vm.timeout_sec = DEFAULT_TIMEOUT_SEC;
+	opts->check = true;
 
 	optind = 0; /* full reset: parse_options may be called more than once */
 	opterr = 0;
@@ -188,6 +291,40 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		case 'q':
 			opts->quiet = true;
 			break;
+		case OPT_SCRIPT:
+			if (opts->script_path)
+				return bad(err, errlen, "--script given twice");
+			if (!*optarg)
+				return bad(err, errlen, "--script: empty file name");
+			opts->script_path = optarg;
+			break;
+		case OPT_DEMO:
+			opts->demo = true;
+			break;
+		case OPT_CHECK:
+			opts->check = true;
+			break;
+		case OPT_NO_CHECK:
+			opts->check = false;
+			break;
+		case OPT_DUMP:
+			ret = parse_dump(optarg, &opts->dumps, err, errlen);
+			if (ret)
+				return ret;
+			break;
+		case OPT_VTOP:
+			if (opts->nr_vtop == OPT_VTOP_MAX)
+				return bad(err, errlen, "--vtop: at most %d addresses", OPT_VTOP_MAX);
+			ret = check_vtop_arg(optarg, err, errlen);
+			if (ret)
+				return ret;
+			opts->vtop[opts->nr_vtop++] = optarg;
+			break;
+		case OPT_JSON:
+			if (!*optarg)
+				return bad(err, errlen, "--json: empty file name (use - for stdout)");
+			opts->json_path = optarg;
+			break;
 		case 'h':
 			opts->help = true;
 			return 0;
@@ -206,5 +343,9 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		return bad(err, errlen, "unexpected argument '%s' after the guest ELF",
 			   argv[optind + 1]);
 	opts->guest_path = argv[optind];
+	if (opts->selftest && (opts->script_path || opts->demo))
+		return bad(err, errlen, "--selftest cannot be combined with --script or --demo");
+	if (opts->script_path && opts->demo)
+		return bad(err, errlen, "--script and --demo: choose one");
 	return 0;
 }

@@ -6,8 +6,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vmm/vm.h"
+
+#define OPT_VTOP_MAX 16
+
+/* --dump WHAT, repeatable or comma separated. */
+#define OPT_DUMP_VMALLOCINFO 0x1u
+#define OPT_DUMP_TLB 0x2u
+#define OPT_DUMP_MEM 0x4u
 
 struct vmm_options {
 	struct vm_config vm;
@@ -16,7 +24,26 @@ struct vmm_options {
 	bool selftest; /* run the guest's self-tests instead of the demo */
 	bool help;
 	bool version;
+
+	/* What to do with the guest (main.c decides: see vmm_options_mode()). */
+	const char *script_path; /* --script FILE */
+	bool demo; /* --demo: the built-in demo even with --dump/--vtop */
+	bool check; /* run the checker after each operation (default on; --no-check) */
+	unsigned int dumps; /* OPT_DUMP_* from --dump */
+	unsigned int nr_vtop;
+	const char *vtop[OPT_VTOP_MAX]; /* --vtop ADDR: a number or a guest symbol[+off] */
+	const char *json_path; /* --json FILE, "-" for stdout */
 };
+
+/* What main() runs, from the options. */
+enum vmm_mode {
+	MODE_DEMO, /* no --script/--dump/--vtop/--selftest, or --demo */
+	MODE_SCRIPT, /* --script FILE */
+	MODE_SELFTEST, /* --selftest */
+	MODE_INSPECT, /* only --dump/--vtop: boot, dump, exit */
+};
+
+enum vmm_mode vmm_options_mode(const struct vmm_options *opts);
 
 /* Parse "128M", "1G", "65536K", "16777216" into bytes.  0 on success,
  * else -EINVAL with a message in err naming the value and the defect. */

@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vmm binary as a user runs it: build/bin/vmm started with posix_spawn,
+ * stdout and stderr captured, exit status checked.  The demo in both paging
+ * modes ends with its summary and no violation; a fixed script on a fixed
+ * configuration (64M, --no-check, so the text does not depend on which rules
+ * the checker has) prints exactly the hand-checked text below, and so do
+ * --dump vmallocinfo,tlb,mem and --vtop after it; bad script lines and bad
+ * options exit 64 naming what is wrong.
+ *
+ * The expected texts were checked by hand against the layout: 64M RAM puts
+ * high_memory at 0xc4000000 and VMALLOC_START at 0xc4800000 (+8 MiB,
+ * 8 MiB aligned); its 2-level PGD entry is swapper_pg_dir (0x123000) +
+ * 0x312 * 4; the first free frame after the kernel image is pfn 0x128 (DMA).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tests/lib/testvm.h"
+
+#define VMM "build/bin/vmm"
+
+extern char **environ;
+
+struct child {
+	int status; /* exit status, or -1 when it did not exit normally */
+	char *out, *err;
+};
+
+static char *slurp(const char *path)
+{
+	struct stat st;
+	char *buf;
+	FILE *f = fopen(path, "rb");
+
+	assert_non_null(f);
+	assert_int_equal(fstat(fileno(f), &st), 0);
+	buf = malloc((size_t)st.st_size + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+	buf[st.st_size] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Run VMM with argv (NULL-terminated, without argv[0]); capture everything. */
+static void run_vmm(struct child *c, const char *const *args)
+{
+	char out_path[] = "/tmp/test_cli_out_XXXXXX", err_path[] = "/tmp/test_cli_err_XXXXXX";
+	posix_spawn_file_actions_t fa;
+	char *argv[32];
+	int fd_out, fd_err, wst, n = 0;
+	pid_t pid;
+
+	argv[n++] = (char *)VMM;
+	while (args[n - 1] && n < 31) {
+		argv[n] = (char *)args[n - 1];
+		n++;
+	}
+	argv[n] = NULL;
+	fd_out = mkstemp(out_path);
+	fd_err = mkstemp(err_path);
+	assert_true(fd_out >= 0 && fd_err >= 0);
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fd_out, 1), 0);
+	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fd_err, 2), 0);
+	assert_int_equal(posix_spawn(&pid, VMM, &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	assert_int_equal(waitpid(pid, &wst, 0), pid);
+	close(fd_out);
+	close(fd_err);
+	c->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
+	c->out = slurp(out_path);
+	c->err = slurp(err_path);
+	unlink(out_path);
+	unlink(err_path);
+}
+
+static void child_free(struct child *c)
+{
+	free(c->out);
+	free(c->err);
+}
+
+static void expect_status(const struct child *c, int want)
+{
+	if (c->status != want) {
+		print_error("exit status %d, expected %d\n--- stdout:\n%s\n--- stderr:\n%s\n",
+			    c->status, want, c->out, c->err);
+		fail();
+	}
+}
+
+/* Exact comparison, showing the first differing line. */
+static void expect_text(const char *got, const char *want)
+{
+	size_t line = 1, i;
+
+	for (i = 0; got[i] && got[i] == want[i]; i++)
+		line += got[i] == '\n';
+	if (got[i] == want[i])
+		return;
+	print_error("output differs at line %zu:\n--- expected:\n%s\n--- got:\n%s\n", line, want,
+		    got);
+	fail();
+}
+
+static char script_path[] = "/tmp/test_cli_script_XXXXXX";
+
+static const char script[] = "# a small script\n"
+			     "a = vmalloc 8K\n"
+			     "v = vmap 1 dma prot=0x103\n"
+			     "vfree a+4\n"
+			     "vfree a\n"
+			     "vfree $2\n"
+			     "vmap_put v\n"
+			     "b = vmalloc_dma 4096\n";
+
+static const char script_out[] =
+	"# a small script\n"
+	"[1] a = vmalloc 8K\n"
+	"    -> 0xc4800000; frames: pfn 0x3f62 (Normal), pfn 0x3f63 (Normal)\n"
+	"    PGD c4800000 @0x00123c48: 00000000 -> 03f61063 [P RW A D]\n"
+	"    PTE c4800000 @0x03f61000: 00000000 -> 03f62163 [P RW A D G]\n"
+	"    PTE c4801000 @0x03f61004: 00000000 -> 03f63163 [P RW A D G]\n"
+	"    flushes: none\n"
+	"[2] v = vmap 1 dma prot=0x103\n"
+	"    -> 0xc4803000; frames: pfn 0x128 (DMA)\n"
+	"    PTE c4803000 @0x03f6100c: 00000000 -> 00128103 [P RW G]\n"
+	"    flushes: none\n"
+	"[3] vfree a+4\n"
+	"    -> no area freed\n"
+	"    guest: Trying to vfree() bad address (c4800004)\n"
+	"    flushes: none\n"
+	"[4] vfree a\n"
+	"    -> freed 1 area: 2 page references dropped, 2 pages back on the free lists\n"
+	"    PTE c4800000 @0x03f61000: 03f62163 -> 00000000 [none]\n"
+	"    PTE c4801000 @0x03f61004: 03f63163 -> 00000000 [none]\n"
+	"    flushes: 1 flush_tlb_all; cr4_writes +2\n"
+	"[5] vfree $2\n"
+	"    -> freed 1 area: 1 page reference dropped, 1 page back on the free lists\n"
+	"    PTE c4803000 @0x03f6100c: 00128103 -> 00000000 [none]\n"
+	"    flushes: 1 flush_tlb_all; cr4_writes +2\n"
+	"[6] vmap_put v\n"
+	"    -> 1 page back on the free lists\n"
+	"    flushes: none\n"
+	"[7] b = vmalloc_dma 4096\n"
+	"    -> 0xc4800000; frames: pfn 0x128 (DMA)\n"
+	"    PTE c4800000 @0x03f61000: 00000000 -> 00128163 [P RW A D G]\n"
+	"    flushes: none\n"
+	"script: 7 operations, checks off\n";
+
+/* After the script: one 1-page area left at 0xc4800000, mapped to pfn 0x128. */
+static const char dumps_2level[] =
+	"0xc4800000-0xc4802000    8192 pages=1 vmalloc\n"
+	"00000000c0000000: 0000000000000000 -GPDA---W\n"
+	"00000000c0400000: 0000000000400000 -GPDA---W\n"
+	"00000000c0800000: 0000000000800000 -GPDA---W\n"
+	"00000000c0c00000: 0000000000c00000 -GPDA---W\n"
+	"00000000c1000000: 0000000001000000 -GPDA---W\n"
+	"00000000c1400000: 0000000001400000 -GPDA---W\n"
+	"00000000c1800000: 0000000001800000 -GPDA---W\n"
+	"00000000c1c00000: 0000000001c00000 -GPDA---W\n"
+	"00000000c2000000: 0000000002000000 -GPDA---W\n"
+	"00000000c2400000: 0000000002400000 -GPDA---W\n"
+	"00000000c2800000: 0000000002800000 -GPDA---W\n"
+	"00000000c2c00000: 0000000002c00000 -GPDA---W\n"
+	"00000000c3000000: 0000000003000000 -GPDA---W\n"
+	"00000000c3400000: 0000000003400000 -GPDA---W\n"
+	"00000000c3800000: 0000000003800000 -GPDA---W\n"
+	"00000000c3c00000: 0000000003c00000 -GPDA---W\n"
+	"00000000c4800000: 0000000000128000 -G-DA---W\n"
+	"00000000c0000000-00000000c4000000 0000000004000000 -rw\n"
+	"00000000c4800000-00000000c4801000 0000000000001000 -rw\n"
+	"VIRTUAL   PHYSICAL\n"
+	"c4800000  128000  \n"
+	"\n"
+	"PAGE DIRECTORY: c0123000\n"
+	"  PGD: c0123c48 => 3f61063\n"
+	"  PMD: c0123c48 => 3f61063\n"
+	"  PTE:  3f61000 => 128163\n"
+	" PAGE:   128000\n"
+	"\n"
+	" PTE    PHYSICAL  FLAGS\n"
+	"128163   128000   (PRESENT|RW|ACCESSED|DIRTY|GLOBAL)\n"
+	"\n"
+	"VIRTUAL   PHYSICAL\n"
+	"c4801000  (not mapped)\n"
+	"\n"
+	"PAGE DIRECTORY: c0123000\n"
+	"  PGD: c0123c48 => 3f61063\n"
+	"  PMD: c0123c48 => 3f61063\n"
+	"  PTE:  3f61004 => 0\n"
+	"\n";
+
+/* PAE: the PDPT's slot 3 at 0x123018, the kernel PMD page at 0x12b000 (index 0x24). */
+static const char vtop_pae[] = "VIRTUAL   PHYSICAL\n"
+			       "c4800000  12c000  \n"
+			       "\n"
+			       "PAGE DIRECTORY: c0123000\n"
+			       "  PGD: c0123018 => 12b001\n"
+			       "  PMD:   12b120 => 3f61063\n"
+			       "  PTE:  3f61000 => 12c163\n"
+			       " PAGE:   12c000\n"
+			       "\n"
+			       " PTE    PHYSICAL  FLAGS\n"
+			       "12c163   12c000   (PRESENT|RW|ACCESSED|DIRTY|GLOBAL)\n"
+			       "\n";
+
+static int setup(void **state)
+{
+	int fd = mkstemp(script_path);
+
+	(void)state;
+	if (fd < 0 || write(fd, script, sizeof(script) - 1) != (ssize_t)(sizeof(script) - 1))
+		return -1;
+	return close(fd);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(script_path);
+	return 0;
+}
+
+/* The demo, checked: exit 0 and "demo: N operations, M checks, 0 violations" last. */
+static void demo(const char *const *args)
+{
+	unsigned int ops = 0, checks = 0, viol = 1;
+	struct child c;
+	const char *last;
+	size_t len;
+
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	len = strlen(c.out);
+	assert_true(len > 1 && c.out[len - 1] == '\n');
+	c.out[len - 1] = '\0';
+	last = strrchr(c.out, '\n');
+	last = last ? last + 1 : c.out;
+	if (sscanf(last, "demo: %u operations, %u checks, %u violations", &ops, &checks, &viol) !=
+		    3 ||
+	    viol != 0 || ops < 17 || checks == 0) {
+		print_error("last line: '%s'\n", last);
+		fail();
+	}
+	print_message("[ INFO     ] %s\n", last);
+	/* The tour's landmarks. */
+	assert_non_null(strstr(c.out, "(+D)\n"));
+	assert_non_null(strstr(c.out, "by the checks: PTE ")); /* the checker set A first */
+	assert_non_null(strstr(c.out, "guest: Trying to vfree() bad address"));
+	assert_non_null(strstr(c.out, "guest: Trying to vfree() nonexistent vm area"));
+	assert_non_null(strstr(c.out, "(DMA)"));
+	assert_non_null(strstr(c.out, "flushes: 1 flush_tlb_all"));
+	child_free(&c);
+}
+
+static void test_demo_2level(void **state)
+{
+	static const char *const args[] = { "-q", GUEST_ELF, NULL };
+
+	(void)state;
+	demo(args);
+}
+
+static void test_demo_pae(void **state)
+{
+	static const char *const args[] = { "-q", "--paging", "pae", "-m", "1G", GUEST_ELF, NULL };
+
+	(void)state;
+	demo(args);
+}
+
+/* Unchecked, nothing else touches the vmap: the read sets A, the write D.
+ * 2-level: the vmalloc fault copies the PGD entry into the new mm. */
+static void test_demo_vmalloc_fault(void **state)
+{
+	static const char *const args[] = { "-q", "--no-check", GUEST_ELF, NULL };
+	struct child c;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	assert_non_null(strstr(c.out, "[P RW A] (+A)\n"));
+	assert_non_null(strstr(c.out, "[P RW A D] (+D)\n"));
+	assert_non_null(strstr(c.out, "vmalloc faults taken: 1\n"));
+	assert_non_null(strstr(c.out, "flushes: none; vmalloc_faults +1\n"));
+	assert_non_null(strstr(c.out, "demo: 32 operations, checks off\n"));
+	child_free(&c);
+}
+
+static void test_script_exact(void **state)
+{
+	const char *const args[] = { "-q", "-m", "64M", "--no-check", "--script", script_path,
+				     GUEST_ELF, NULL };
+	struct child c;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	expect_text(c.out, script_out);
+	expect_text(c.err, "");
+	child_free(&c);
+}
+
+static void test_script_checked(void **state)
+{
+	const char *const args[] = { "-q", "-m", "64M", "--script", script_path, GUEST_ELF, NULL };
+	struct child c;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	assert_non_null(strstr(c.out, "script: 7 operations, "));
+	assert_non_null(strstr(c.out, " checks, 0 violations\n"));
+	child_free(&c);
+}
+
+static void test_dumps_after_script(void **state)
+{
+	const char *const args[] = { "-q",   "-m",	   "64M",      "--no-check",
+				     "--script", script_path, "--dump", "vmallocinfo,tlb",
+				     "--dump", "mem",	     "--vtop", "b",
+				     "--vtop", "b+0x1000",   GUEST_ELF, NULL };
+	char *want;
+	struct child c;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	want = malloc(strlen(script_out) + strlen(dumps_2level) + 1);
+	assert_non_null(want);
+	strcpy(want, script_out);
+	strcat(want, dumps_2level);
+	expect_text(c.out, want);
+	free(want);
+	child_free(&c);
+}
+
+static void test_vtop_pae(void **state)
+{
+	const char *const args[] = { "-q",	    "-m",	  "64M",    "--paging", "pae",
+				     "--no-check", "--script", script_path, "--vtop", "b",
+				     GUEST_ELF,	   NULL };
+	struct child c;
+	const char *v;
+	char *p;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	v = strstr(c.out, "VIRTUAL");
+	assert_non_null(v);
+	/* The one value that legitimately varies: bit 5 of the PDPT entry (ignored by the
+	 * CPU in PAE) comes back set under KVM's nested-paging MMU, clear under shadow. */
+	p = strstr(c.out, "  PGD: c0123018 => 12b021\n");
+	if (p)
+		p[23] = '0';
+	expect_text(v, vtop_pae);
+	child_free(&c);
+}
+
+/* --dump alone: boot, dump, exit; nothing vmalloc'd yet. */
+static void test_dump_alone(void **state)
+{
+	static const char *const args[] = { "-q", "-m", "64M", "--dump", "vmallocinfo,mem",
+					    GUEST_ELF, NULL };
+	struct child c;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	expect_text(c.out, "00000000c0000000-00000000c4000000 0000000004000000 -rw\n");
+	child_free(&c);
+}
+
+static void test_json(void **state)
+{
+	const char *const args[] = { "-q",   "-m",	  "64M", "--no-check", "--script",
+				     script_path, "--json", "-",   GUEST_ELF,	 NULL };
+	unsigned int objects = 0;
+	struct child c;
+	char *p;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	for (p = c.out; (p = strstr(p, "\n{\"type\":")); p++)
+		objects++;
+	assert_int_equal(objects, 8); /* 7 operations and the summary */
+	assert_non_null(strstr(c.out, "\"guest\":\"Trying to vfree() bad address (c4800004)\\n\""));
+	assert_non_null(strstr(c.out, "{\"type\":\"summary\",\"operations\":7,\"checked\":false,"
+				      "\"checks\":0,\"violations\":0}\n"));
+	child_free(&c);
+}
+
+struct bad_run {
+	const char *script; /* NULL: no script file */
+	const char *args[8];
+	int status;
+	const char *err; /* in stderr; "%s" is replaced by the script path */
+};
+
+static const struct bad_run bad_runs[] = {
+	{ "vmalloc 4096\n\nvmaloc 1\n", { NULL }, 64, "%s:3: unknown operation 'vmaloc'" },
+	{ "a = vmalloc 1\nvfree b\n", { NULL }, 64,
+	  "%s:2: 'b' is neither a name given earlier in the script nor a guest symbol" },
+	{ "vfree $1\n", { NULL }, 64, "%s:1: '$1' refers to operation 1, which is not before" },
+	{ "vmap 99 normal\n", { NULL }, 64, "%s:1: vmap count '99' is too large" },
+	{ NULL, { "--script", "/nonexistent/x.vmm" }, 66, "/nonexistent/x.vmm: cannot open" },
+	{ NULL, { "--dump", "slab" }, 64, "--dump slab: 'slab' is not vmallocinfo, tlb or mem" },
+	{ NULL, { "--vtop", "12zz" }, 64, "--vtop 12zz: not a 32-bit address" },
+	{ NULL, { "--frobnicate" }, 64, "unknown option '--frobnicate'" },
+	{ NULL, { "--selftest", "--demo" }, 64, "--selftest cannot be combined" },
+	{ NULL, { "--json" }, 64, "option --json needs a value" },
+};
+
+static void test_bad_input(void **state)
+{
+	size_t i, j, nbad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_runs) / sizeof(bad_runs[0]); i++) {
+		const struct bad_run *b = &bad_runs[i];
+		char path[] = "/tmp/test_cli_bad_XXXXXX", want[512];
+		const char *args[16];
+		struct child c;
+		int n = 0;
+
+		if (b->script) {
+			int fd = mkstemp(path);
+
+			assert_true(fd >= 0);
+			assert_int_equal(write(fd, b->script, strlen(b->script)),
+					 (ssize_t)strlen(b->script));
+			close(fd);
+			args[n++] = "--script";
+			args[n++] = path;
+		}
+		for (j = 0; b->args[j]; j++)
+			args[n++] = b->args[j];
+		if (strcmp(b->args[0] ? b->args[0] : "", "--json"))
+			args[n++] = GUEST_ELF;
+		args[n] = NULL;
+		run_vmm(&c, args);
+		snprintf(want, sizeof(want), b->err, path);
+		if (c.status != b->status || !strstr(c.err, want)) {
+			print_error("case %zu: expected status %d and '%s' in stderr;\n"
+				    "got %d, stderr: %s\n",
+				    i, b->status, want, c.status, c.err);
+			nbad++;
+		}
+		child_free(&c);
+		if (b->script)
+			unlink(path);
+	}
+	assert_int_equal(nbad, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_script_exact),
+		cmocka_unit_test(test_dumps_after_script),
+		cmocka_unit_test(test_vtop_pae),
+		cmocka_unit_test(test_dump_alone),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_script_checked),
+		cmocka_unit_test(test_demo_vmalloc_fault),
+		cmocka_unit_test(test_demo_2level),
+		cmocka_unit_test(test_demo_pae),
+	};
+
+	testvm_start("cli");
+	return cmocka_run_group_tests_name("cli", tests, setup, teardown);
+}
