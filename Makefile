@@ -29,6 +29,8 @@ GUEST_OBJS := $(patsubst %,$(O)/%.o,$(basename $(GUEST_SRCS)))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 KVM_TESTS := $(patsubst tests/kvm/%.c,$(O)/tests/kvm/%,$(wildcard tests/kvm/test_*.c))
 TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard tests/guests/*.S))
+# The nested runner's own test (it boots the runner under both MMUs).
+RUNNER_TESTS := tests/runner/test-kvm-run.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
 
 # Where KVM tests run: directly on this host's /dev/kvm when it has a
@@ -95,7 +97,7 @@ demo:
 test:
 	@tools/deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS)
-	tools/run-tests $(UNIT_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
+	tools/run-tests $(UNIT_TESTS) $(RUNNER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
 
 check-unit: all $(UNIT_TESTS)
 	tools/run-tests $(UNIT_TESTS) -- --
@@ -113,3 +115,16 @@ clean:
 -include $(wildcard tests/unit/*.mk)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# `make bench` (not a test): tables of counts from bench/ (bench/run.sh).
+BENCH_BINS := $(O)/bench/bench_walk $(O)/bench/bench_guest
+
+$(O)/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(O)/bench/%: $(O)/bench/%.o $(O)/libvmm.a
+	$(CC) -o $@ $^ $(HOST_LDLIBS)
+
+bench: all $(BENCH_BINS)
+	bench/run.sh

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "shared/layout.h"
+#include "vmm/util.h"
 #include "shared/mmu.h"
 #include "shared/multiboot.h"
 #include "vmm/vm.h"
@@ -22,21 +23,6 @@
 /* Where KVM on Intel keeps the real-mode TSS: three pages outside RAM
  * (RAM ends at GUEST_RAM_MAX at the highest).  AMD ignores it. */
 #define KVM_TSS_ADDR 0xfffbd000u
-
-static int errf(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int errf(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 static int open_kvm(char *err, size_t errlen)
 {
@@ -47,17 +33,17 @@ static int open_kvm(char *err, size_t errlen)
 		return fd;
 	switch (saved) {
 	case ENOENT:
-		return errf(err, errlen, -ENOENT,
+		return vmm_errf(err, errlen, -ENOENT,
 			    "/dev/kvm: no such device: this host has no KVM (no kvm module, or no "
 			    "hardware virtualisation). Run through the nested runner instead: "
 			    "tools/kvm-run ./vmm ...");
 	case EACCES:
 	case EPERM:
-		return errf(err, errlen, -saved,
+		return vmm_errf(err, errlen, -saved,
 			    "/dev/kvm: permission denied: add yourself to the kvm group "
 			    "(sudo usermod -aG kvm $USER, then log in again) or run as root");
 	default:
-		return errf(err, errlen, -saved, "/dev/kvm: %s", strerror(saved));
+		return vmm_errf(err, errlen, -saved, "/dev/kvm: %s", strerror(saved));
 	}
 }
 
@@ -78,11 +64,11 @@ static int check_kvm(int kvm_fd, char *err, size_t errlen)
 	size_t i;
 
 	if (version != KVM_API_VERSION)
-		return errf(err, errlen, -EPROTO, "/dev/kvm: API version %d, this VMM needs %d",
+		return vmm_errf(err, errlen, -EPROTO, "/dev/kvm: API version %d, this VMM needs %d",
 			    version, KVM_API_VERSION);
 	for (i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]); i++) {
 		if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
-			return errf(err, errlen, -ENOTSUP,
+			return vmm_errf(err, errlen, -ENOTSUP,
 				    "/dev/kvm: missing capability %s (needed for %s)",
 				    required_caps[i].name, required_caps[i].why);
 	}
@@ -99,20 +85,20 @@ static int vcpu_set_cpuid(struct vm *vm, struct vcpu *vcpu, char *err, size_t er
 	for (;;) {
 		cpuid = calloc(1, sizeof(*cpuid) + nent * sizeof(cpuid->entries[0]));
 		if (!cpuid)
-			return errf(err, errlen, -ENOMEM, "out of memory for CPUID entries");
+			return vmm_errf(err, errlen, -ENOMEM, "out of memory for CPUID entries");
 		cpuid->nent = nent;
 		if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
 			break;
 		ret = -errno;
 		free(cpuid);
 		if (ret != -E2BIG || nent >= 4096)
-			return errf(err, errlen, ret, "KVM_GET_SUPPORTED_CPUID: %s", strerror(-ret));
+			return vmm_errf(err, errlen, ret, "KVM_GET_SUPPORTED_CPUID: %s", strerror(-ret));
 		nent *= 2;
 	}
 	ret = ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0 ? -errno : 0;
 	free(cpuid);
 	if (ret)
-		return errf(err, errlen, ret, "KVM_SET_CPUID2 (vCPU %u): %s", vcpu->id,
+		return vmm_errf(err, errlen, ret, "KVM_SET_CPUID2 (vCPU %u): %s", vcpu->id,
 			    strerror(-ret));
 	return 0;
 }
@@ -125,11 +111,11 @@ static int vcpu_create(struct vm *vm, unsigned int id, char *err, size_t errlen)
 	vcpu->id = id;
 	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
 	if (vcpu->fd < 0)
-		return errf(err, errlen, -errno, "KVM_CREATE_VCPU %u: %s", id, strerror(errno));
+		return vmm_errf(err, errlen, -errno, "KVM_CREATE_VCPU %u: %s", id, strerror(errno));
 	vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
 	if (vcpu->run == MAP_FAILED) {
 		vcpu->run = NULL;
-		return errf(err, errlen, -errno, "mmap of kvm_run (vCPU %u): %s", id,
+		return vmm_errf(err, errlen, -errno, "mmap of kvm_run (vCPU %u): %s", id,
 			    strerror(errno));
 	}
 	return vcpu_set_cpuid(vm, vcpu, err, errlen);
@@ -151,15 +137,15 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 	*out = NULL;
 	if (cfg->ram_size < GUEST_RAM_MIN || cfg->ram_size > GUEST_RAM_MAX ||
 	    cfg->ram_size % PAGE_SIZE)
-		return errf(err, errlen, -EINVAL, "guest RAM size %llu is not supported",
+		return vmm_errf(err, errlen, -EINVAL, "guest RAM size %llu is not supported",
 			    (unsigned long long)cfg->ram_size);
 	if (cfg->nr_vcpus < 1 || cfg->nr_vcpus > VM_MAX_VCPUS)
-		return errf(err, errlen, -EINVAL, "%u vCPUs: between 1 and %d are supported",
+		return vmm_errf(err, errlen, -EINVAL, "%u vCPUs: between 1 and %d are supported",
 			    cfg->nr_vcpus, VM_MAX_VCPUS);
 
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
-		return errf(err, errlen, -ENOMEM, "out of memory");
+		return vmm_errf(err, errlen, -ENOMEM, "out of memory");
 	vm->cfg = *cfg;
 	vm->vm_fd = -1;
 	for (i = 0; i < VM_MAX_VCPUS; i++)
@@ -178,12 +164,12 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0) {
-		ret = errf(err, errlen, -errno, "KVM_CREATE_VM: %s", strerror(errno));
+		ret = vmm_errf(err, errlen, -errno, "KVM_CREATE_VM: %s", strerror(errno));
 		goto err_destroy;
 	}
 	/* Needed on Intel before the first KVM_RUN; harmless elsewhere. */
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR) < 0) {
-		ret = errf(err, errlen, -errno, "KVM_SET_TSS_ADDR: %s", strerror(errno));
+		ret = vmm_errf(err, errlen, -errno, "KVM_SET_TSS_ADDR: %s", strerror(errno));
 		goto err_destroy;
 	}
 
@@ -192,7 +178,7 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->mem.base == MAP_FAILED) {
 		vm->mem.base = NULL;
-		ret = errf(err, errlen, -errno, "mmap of %llu bytes of guest RAM: %s",
+		ret = vmm_errf(err, errlen, -errno, "mmap of %llu bytes of guest RAM: %s",
 			   (unsigned long long)cfg->ram_size, strerror(errno));
 		goto err_destroy;
 	}
@@ -203,13 +189,13 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 		.userspace_addr = (uintptr_t)vm->mem.base,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		ret = errf(err, errlen, -errno, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		ret = vmm_errf(err, errlen, -errno, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
 		goto err_destroy;
 	}
 
 	ret = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (ret < (int)sizeof(struct kvm_run)) {
-		ret = errf(err, errlen, -EINVAL, "KVM_GET_VCPU_MMAP_SIZE: %d", ret);
+		ret = vmm_errf(err, errlen, -EINVAL, "KVM_GET_VCPU_MMAP_SIZE: %d", ret);
 		goto err_destroy;
 	}
 	vm->run_size = ret;
@@ -277,10 +263,10 @@ static int start_watchdog(struct vm *vm, char *err, size_t errlen)
 	sa.sa_handler = kick_handler; /* no SA_RESTART: KVM_RUN must return */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGUSR1, &sa, NULL) < 0)
-		return errf(err, errlen, -errno, "sigaction: %s", strerror(errno));
+		return vmm_errf(err, errlen, -errno, "sigaction: %s", strerror(errno));
 	ret = pthread_create(&vm->watchdog, NULL, watchdog_main, vm);
 	if (ret)
-		return errf(err, errlen, -ret, "watchdog thread: %s", strerror(ret));
+		return vmm_errf(err, errlen, -ret, "watchdog thread: %s", strerror(ret));
 	vm->watchdog_running = true;
 	return 0;
 }
@@ -310,7 +296,7 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, char *err, siz
 	struct kvm_regs regs;
 
 	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
-		return errf(err, errlen, -errno, "KVM_GET_SREGS: %s", strerror(errno));
+		return vmm_errf(err, errlen, -errno, "KVM_GET_SREGS: %s", strerror(errno));
 	flat_segment(&sregs.cs, 0x08, 0xb); /* execute/read, accessed */
 	flat_segment(&sregs.ds, 0x10, 0x3); /* read/write, accessed */
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
@@ -327,7 +313,7 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, char *err, siz
 	sregs.idt.base = 0;
 	sregs.idt.limit = 0;
 	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0)
-		return errf(err, errlen, -errno, "KVM_SET_SREGS: %s", strerror(errno));
+		return vmm_errf(err, errlen, -errno, "KVM_SET_SREGS: %s", strerror(errno));
 
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = entry;
@@ -335,7 +321,7 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, char *err, siz
 	regs.rax = MULTIBOOT_BOOTLOADER_MAGIC;
 	regs.rbx = MB_INFO_PADDR;
 	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0)
-		return errf(err, errlen, -errno, "KVM_SET_REGS: %s", strerror(errno));
+		return vmm_errf(err, errlen, -errno, "KVM_SET_REGS: %s", strerror(errno));
 	return 0;
 }
 
@@ -345,13 +331,13 @@ int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen
 	int ret;
 
 	if (elf_image_load(img, &vm->mem))
-		return errf(err, errlen, -EFAULT, "%s: segments do not fit guest RAM", img->path);
+		return vmm_errf(err, errlen, -EFAULT, "%s: segments do not fit guest RAM", img->path);
 	if (vm_guest_cmdline(&vm->cfg, cmdline, sizeof(cmdline)))
-		return errf(err, errlen, -E2BIG, "guest command line longer than %u bytes",
+		return vmm_errf(err, errlen, -E2BIG, "guest command line longer than %u bytes",
 			    MB_CMDLINE_MAX - 64);
 	ret = multiboot_write_info(&vm->mem, cmdline);
 	if (ret)
-		return errf(err, errlen, ret, "cannot write the Multiboot information: %s",
+		return vmm_errf(err, errlen, ret, "cannot write the Multiboot information: %s",
 			    strerror(-ret));
 	vm->entry = img->entry;
 	/* Only the boot vCPU starts; the others wait for an SMP-aware guest. */

@@ -13,23 +13,9 @@
 #include <unistd.h>
 
 #include "shared/layout.h"
+#include "vmm/util.h"
 
 #define FIX_REBUILD "rebuild the guest (make guest.elf) or pass an unmodified ELF"
-
-static int report(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int report(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 void sym_free(struct sym_table *t)
 {
@@ -89,7 +75,7 @@ static int read_symtab(struct sym_table *t, Elf *elf, Elf_Scn *scn, const GElf_S
 	GElf_Sym s;
 
 	if (!data || data->d_size != sh->sh_size)
-		return report(err, errlen, -EINVAL, "guest ELF %s: cannot read .symtab: %s; %s",
+		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: cannot read .symtab: %s; %s",
 			      what, elf_errmsg(-1), FIX_REBUILD);
 
 	/* Pass 1: validate every name and size the tables. */
@@ -97,20 +83,20 @@ static int read_symtab(struct sym_table *t, Elf *elf, Elf_Scn *scn, const GElf_S
 		const char *name;
 
 		if (!gelf_getsym(data, (int)i, &s))
-			return report(err, errlen, -EINVAL,
+			return vmm_errf(err, errlen, -EINVAL,
 				      "guest ELF %s: cannot read symbol %zu: %s; %s", what, i,
 				      elf_errmsg(-1), FIX_REBUILD);
 		if (!wanted(&s))
 			continue;
 		if (s.st_name >= strsh->sh_size)
-			return report(err, errlen, -EINVAL,
+			return vmm_errf(err, errlen, -EINVAL,
 				      "guest ELF %s: symbol %zu has name offset %u past the end of "
 				      "its string table (%ju bytes); %s",
 				      what, i, (unsigned)s.st_name, (uintmax_t)strsh->sh_size,
 				      FIX_REBUILD);
 		name = elf_strptr(elf, sh->sh_link, s.st_name);
 		if (!name)
-			return report(err, errlen, -EINVAL,
+			return vmm_errf(err, errlen, -EINVAL,
 				      "guest ELF %s: symbol %zu has an unterminated name (offset %u "
 				      "of a %ju-byte string table); %s",
 				      what, i, (unsigned)s.st_name, (uintmax_t)strsh->sh_size,
@@ -125,7 +111,7 @@ static int read_symtab(struct sym_table *t, Elf *elf, Elf_Scn *scn, const GElf_S
 	t->names = malloc(pool);
 	if (!t->syms || !t->names) {
 		sym_free(t);
-		return report(err, errlen, -ENOMEM,
+		return vmm_errf(err, errlen, -ENOMEM,
 			      "guest ELF %s: out of memory for %zu symbols", what, count);
 	}
 
@@ -164,10 +150,10 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 	GElf_Shdr sh, strsh;
 
 	if (elf_kind(elf) != ELF_K_ELF)
-		return report(err, errlen, -EINVAL, "guest ELF %s: not an ELF file; %s", what,
+		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: not an ELF file; %s", what,
 			      FIX_REBUILD);
 	if (elf_getshdrnum(elf, &shnum))
-		return report(err, errlen, -EINVAL,
+		return vmm_errf(err, errlen, -EINVAL,
 			      "guest ELF %s: bad section header table: %s; %s", what,
 			      elf_errmsg(-1), FIX_REBUILD);
 	entsize = gelf_fsize(elf, ELF_T_SYM, 1, EV_CURRENT);
@@ -176,11 +162,11 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 	GElf_Ehdr eh;
 
 	if (!gelf_getehdr(elf, &eh))
-		return report(err, errlen, -EINVAL, "guest ELF %s: bad ELF header: %s; %s", what,
+		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: bad ELF header: %s; %s", what,
 			      elf_errmsg(-1), FIX_REBUILD);
 	if (eh.e_shoff && eh.e_shnum &&
 	    !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * eh.e_shentsize, fsize))
-		return report(err, errlen, -EINVAL,
+		return vmm_errf(err, errlen, -EINVAL,
 			      "guest ELF %s: section header table at offset %ju (%u entries of %u "
 			      "bytes) runs past the end of the file (%ju bytes): truncated file; %s",
 			      what, (uintmax_t)eh.e_shoff, (unsigned)eh.e_shnum,
@@ -188,7 +174,7 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 
 	while ((scn = elf_nextscn(elf, scn))) {
 		if (!gelf_getshdr(scn, &sh))
-			return report(err, errlen, -EINVAL,
+			return vmm_errf(err, errlen, -EINVAL,
 				      "guest ELF %s: bad section header %zu: %s; %s", what,
 				      elf_ndxscn(scn), elf_errmsg(-1), FIX_REBUILD);
 		if (sh.sh_type == SHT_SYMTAB)
@@ -200,19 +186,19 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 	size_t idx = elf_ndxscn(scn);
 
 	if (sh.sh_entsize != entsize || entsize == 0 || sh.sh_size % entsize)
-		return report(err, errlen, -EINVAL,
+		return vmm_errf(err, errlen, -EINVAL,
 			      "guest ELF %s: .symtab (section %zu) has entry size %ju and size "
 			      "%ju, expected entries of %zu bytes; %s",
 			      what, idx, (uintmax_t)sh.sh_entsize, (uintmax_t)sh.sh_size, entsize,
 			      FIX_REBUILD);
 	if (!in_file(sh.sh_offset, sh.sh_size, fsize))
-		return report(err, errlen, -EINVAL,
+		return vmm_errf(err, errlen, -EINVAL,
 			      "guest ELF %s: .symtab (section %zu) at offset %ju size %ju runs past "
 			      "the end of the file (%ju bytes): truncated file; %s",
 			      what, idx, (uintmax_t)sh.sh_offset, (uintmax_t)sh.sh_size,
 			      (uintmax_t)fsize, FIX_REBUILD);
 	if (sh.sh_link == 0 || sh.sh_link >= shnum)
-		return report(err, errlen, -EINVAL,
+		return vmm_errf(err, errlen, -EINVAL,
 			      "guest ELF %s: .symtab (section %zu) links to string table %u, which "
 			      "does not exist (sections 1..%zu); %s",
 			      what, idx, (unsigned)sh.sh_link, shnum - 1, FIX_REBUILD);
@@ -220,12 +206,12 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 	Elf_Scn *strscn = elf_getscn(elf, sh.sh_link);
 
 	if (!strscn || !gelf_getshdr(strscn, &strsh) || strsh.sh_type != SHT_STRTAB)
-		return report(err, errlen, -EINVAL,
+		return vmm_errf(err, errlen, -EINVAL,
 			      "guest ELF %s: .symtab (section %zu) links to section %u, which is "
 			      "not a string table; %s",
 			      what, idx, (unsigned)sh.sh_link, FIX_REBUILD);
 	if (strsh.sh_size == 0 || !in_file(strsh.sh_offset, strsh.sh_size, fsize))
-		return report(err, errlen, -EINVAL,
+		return vmm_errf(err, errlen, -EINVAL,
 			      "guest ELF %s: string table (section %u) at offset %ju size %ju is "
 			      "empty or runs past the end of the file (%ju bytes); %s",
 			      what, (unsigned)sh.sh_link, (uintmax_t)strsh.sh_offset,
@@ -246,23 +232,23 @@ int sym_load_fd(struct sym_table *t, int fd, const char *what, char *err, size_t
 	if (!what)
 		what = "(fd)";
 	if (fstat(fd, &st))
-		return report(err, errlen, -errno, "guest ELF %s: cannot stat: %s", what,
+		return vmm_errf(err, errlen, -errno, "guest ELF %s: cannot stat: %s", what,
 			      strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return report(err, errlen, -EINVAL,
+		return vmm_errf(err, errlen, -EINVAL,
 			      "guest ELF %s: not a regular file; pass the guest kernel image", what);
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		return report(err, errlen, -EINVAL, "libelf is too old: %s", elf_errmsg(-1));
+		return vmm_errf(err, errlen, -EINVAL, "libelf is too old: %s", elf_errmsg(-1));
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf)
-		return report(err, errlen, -EINVAL, "guest ELF %s: libelf cannot open it: %s; %s",
+		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: libelf cannot open it: %s; %s",
 			      what, elf_errmsg(-1), FIX_REBUILD);
 
 	ret = load_elf(t, elf, (uint64_t)st.st_size, what, err, errlen);
 	if (ret < 0)
 		sym_free(t);
 	else if (ret == SYM_NO_SYMTAB)
-		report(err, errlen, SYM_NO_SYMTAB,
+		vmm_errf(err, errlen, SYM_NO_SYMTAB,
 		       "guest ELF %s has no .symtab (stripped?): no symbols, guest inspection "
 		       "off; build the guest without stripping to enable it",
 		       what);
@@ -279,7 +265,7 @@ int sym_load_path(struct sym_table *t, const char *path, char *err, size_t errle
 	memset(t, 0, sizeof(*t));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return report(err, errlen, -errno, "guest ELF %s: cannot open: %s; check the path",
+		return vmm_errf(err, errlen, -errno, "guest ELF %s: cannot open: %s; check the path",
 			      path, strerror(errno));
 	ret = sym_load_fd(t, fd, path, err, errlen);
 	close(fd);

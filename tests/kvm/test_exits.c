@@ -97,6 +97,6 @@ int main(void)
 		cmocka_unit_test(test_spinning_guest_times_out),
 	};
 
-	printf("[ INFO     ] exits: running on %s\n", testvm_where());
+	testvm_start("exits");
 	return cmocka_run_group_tests_name("exits", tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include "tests/lib/testvm.h"
 
 #include "shared/mmu.h"
+#include "vmm/inspect.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,18 +65,8 @@ void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_confi
 
 void testvm_walk_ctx(struct testvm *t, struct walk_ctx *ctx)
 {
-	struct kvm_sregs sregs;
-
-	if (ioctl(t->vm->vcpus[0].fd, KVM_GET_SREGS, &sregs) < 0)
+	if (inspect_walk_ctx(t->vm, ctx))
 		fail_msg("KVM_GET_SREGS failed");
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->read = walk_read_gmem;
-	ctx->read_ctx = &t->vm->mem;
-	ctx->mode = (sregs.cr4 & X86_CR4_PAE) ? WALK_PAE : WALK_2LEVEL;
-	ctx->cr3 = sregs.cr3;
-	ctx->pse = (sregs.cr4 & X86_CR4_PSE) != 0;
-	ctx->nxe = (sregs.efer & EFER_NXE) != 0;
-	ctx->ram_size = t->vm->mem.size;
 }
 
 uint64_t testvm_sym_phys(struct testvm *t, const char *name, uint64_t *size)
@@ -120,4 +111,13 @@ const char *testvm_where(void)
 	if (mmu && !strcmp(mmu, "shadow"))
 		return "nested KVM (kvm_amd npt=0: shadow paging)";
 	return "nested KVM (kvm_amd npt=1: nested paging)";
+}
+
+void testvm_start(const char *suite)
+{
+	const char *filter = getenv("TEST_FILTER");
+
+	if (filter && *filter)
+		cmocka_set_test_filter(filter);
+	print_message("[ INFO     ] %s: running on %s\n", suite, testvm_where());
 }

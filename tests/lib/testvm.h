@@ -44,4 +44,8 @@ struct vm_config testvm_config(void);
  * test binary so logs say which MMU the results came from. */
 const char *testvm_where(void);
 
+/* Honour TEST_FILTER (a CMocka pattern, e.g. '*pae_1G') and print where
+ * the tests run; call first thing in a KVM test's main(). */
+void testvm_start(const char *suite);
+
 #endif /* TESTS_LIB_TESTVM_H */

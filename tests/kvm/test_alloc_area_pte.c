@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alloc_area_pte() finding a PTE that is not none: 2.4 prints
+ * "alloc_area_pte: page already exists" at KERN_ERR and carries on,
+ * overwriting the entry.  The host plants such a PTE where first fit will
+ * put the next area (the page table of a freed area stays, all entries
+ * none), then checks the message and the entry the guest left.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "shared/layout.h"
+#include "shared/mmu.h"
+#include "tests/lib/testvm.h"
+
+#define PLANTED_FRAME 0x00005000u /* a low frame the guest never hands out to vmalloc */
+
+static void page_already_exists(enum paging_mode paging)
+{
+	struct vm_config cfg = testvm_config();
+	const struct walk_entry *pte;
+	struct guest_reply reply;
+	struct walk_result res;
+	uint32_t a, b, size = PAGE_SIZE;
+	struct walk_ctx ctx;
+	struct vm_event ev;
+	struct testvm t;
+	uint64_t planted = PLANTED_FRAME | _PAGE_PRESENT | _PAGE_RW;
+
+	cfg.paging = paging;
+	testvm_boot_ready(&t, GUEST_ELF, &cfg);
+	assert_int_equal(guest_vmalloc(t.vm, CMD_VMALLOC, size, &a, &reply, &ev), 0);
+	assert_int_not_equal(a, 0);
+	testvm_call(&t, CMD_VFREE, &a, 1, &reply);
+
+	/* The PTE page stays after vfree: plant a present entry for a. */
+	testvm_walk_ctx(&t, &ctx);
+	walk(&ctx, a, &res);
+	pte = walk_entry_at(&res, WALK_PTE);
+	if (res.status != WALK_NOT_PRESENT || !pte) {
+		walk_fprint(stderr, &res);
+		fail_msg("0x%08x after vfree: expected a PTE page with a none entry, got %s", a,
+			 walk_status_str(res.status));
+	}
+	if (ctx.mode == WALK_PAE)
+		assert_int_equal(gmem_write64(&t.vm->mem, pte->addr, planted), 0);
+	else
+		assert_int_equal(gmem_write32(&t.vm->mem, pte->addr, (uint32_t)planted), 0);
+
+	assert_int_equal(guest_vmalloc(t.vm, CMD_VMALLOC, size, &b, &reply, &ev), 0);
+	assert_int_equal(b, a); /* first fit: the same hole */
+	if (!strstr(reply.text, "<3>alloc_area_pte: page already exists"))
+		fail_msg("expected the guest to print '<3>alloc_area_pte: page already exists'; its "
+			 "text was '%s'",
+			 reply.text);
+	/* It carried on: the entry now maps a page of its own. */
+	walk(&ctx, b, &res);
+	if (res.status != WALK_OK || res.page_base == PLANTED_FRAME || !res.writable) {
+		walk_fprint(stderr, &res);
+		fail_msg("0x%08x after vmalloc: expected a fresh writable page, got %s at 0x%llx", b,
+			 walk_status_str(res.status), (unsigned long long)res.page_base);
+	}
+	testvm_call(&t, CMD_VFREE, &b, 1, &reply);
+	assert_int_equal(guest_exit(t.vm, 0, &ev), 0);
+	testvm_destroy(&t);
+}
+
+static void test_page_already_exists_2level(void **state)
+{
+	(void)state;
+	page_already_exists(PAGING_2LEVEL);
+}
+
+static void test_page_already_exists_pae(void **state)
+{
+	(void)state;
+	page_already_exists(PAGING_PAE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_page_already_exists_2level),
+		cmocka_unit_test(test_page_already_exists_pae),
+	};
+
+	testvm_start("alloc_area_pte");
+	return cmocka_run_group_tests_name("alloc_area_pte", tests, NULL, NULL);
+}
