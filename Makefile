@@ -42,7 +42,7 @@ KVM_MODES ?= $(if $(KVM_USABLE),direct npt shadow,npt shadow)
 
 VMM_BIN := $(O)/bin/vmm
 
-.PHONY: all demo test check-unit check-kvm bench deps clean format
+.PHONY: all demo test check-unit check-kvm bench deps clean format format-check
 all: $(O)/bin/vmm guest.elf
 
 $(O)/bin/vmm: $(O)/vmm/main.o $(O)/libvmm.a
@@ -107,6 +107,9 @@ check-kvm: all $(KVM_TESTS) $(TEST_GUESTS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf $(O) vmm guest.elf

@@ -20,7 +20,7 @@
 #include "vmm/guest.h"
 #include "vmm/vm.h"
 
-#define GUEST "guest.elf"
+#define GUEST	 "guest.elf"
 #define NR_AREAS 10000u
 
 static struct vm *vm;

@@ -19,7 +19,7 @@
 
 #define RAM (16u << 20)
 #define KPG (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define VA 0xc8800000u
+#define VA  0xc8800000u
 
 struct mem {
 	struct guest_mem gm;
@@ -50,8 +50,9 @@ static const struct setup setups[] = {
 /* Tables mapping [VA, VA + 4 MiB) in the given mode; returns the walk context. */
 static struct walk_ctx build(struct mem *m, const struct setup *s)
 {
-	struct walk_ctx ctx = { .read = counting_read, .read_ctx = m, .mode = s->mode,
-				.ram_size = RAM, .pse = true };
+	struct walk_ctx ctx = {
+		.read = counting_read, .read_ctx = m, .mode = s->mode, .ram_size = RAM, .pse = true
+	};
 	unsigned int i;
 
 	memset(m->gm.base, 0, RAM);
@@ -71,7 +72,8 @@ static struct walk_ctx build(struct mem *m, const struct setup *s)
 			uint64_t pmd = 0x3000 + (((VA >> 21) & 511) + i) * 8;
 
 			if (s->large)
-				gmem_write64(&m->gm, pmd, (0x400000 + i * 0x200000) | KPG | _PAGE_PSE);
+				gmem_write64(&m->gm, pmd,
+					     (0x400000 + i * 0x200000) | KPG | _PAGE_PSE);
 			else
 				gmem_write64(&m->gm, pmd, (0x4000 + i * 0x1000) | KPG);
 		}

@@ -17,36 +17,36 @@
 #define SHARED_ABI_H
 
 #define VMM_ABI_VERSION 1u
-#define MAILBOX_MAGIC 0x584f424du /* "MBOX" */
+#define MAILBOX_MAGIC	0x584f424du /* "MBOX" */
 
 /* I/O ports. */
-#define PORT_CONSOLE 0xe9 /* outb: one byte to the debug console */
-#define PORT_EXIT 0xf4 /* outl: guest exit status (0..63) */
-#define PORT_HELLO 0xf5 /* outl: physical address of struct mailbox */
+#define PORT_CONSOLE  0xe9 /* outb: one byte to the debug console */
+#define PORT_EXIT     0xf4 /* outl: guest exit status (0..63) */
+#define PORT_HELLO    0xf5 /* outl: physical address of struct mailbox */
 #define PORT_DOORBELL 0xf6 /* outl: DB_* */
 
 #define GUEST_EXIT_MAX 63u /* larger exit values are a protocol error */
 
 /* Doorbell values, usable from assembly too. */
 #define DB_READY 1 /* last command done (status/result valid); next please */
-#define DB_OOPS 2 /* fatal exception: mailbox.exc and mailbox.text hold the report */
+#define DB_OOPS	 2 /* fatal exception: mailbox.exc and mailbox.text hold the report */
 #define DB_PANIC 3 /* panic(): mailbox.text holds the message */
 
 /* Mailbox field offsets, for assembly; checked against the struct below. */
-#define MBOX_OFF_MAGIC 0
-#define MBOX_OFF_VERSION 4
+#define MBOX_OFF_MAGIC	      0
+#define MBOX_OFF_VERSION      4
 #define MBOX_OFF_HOST_VERSION 8
-#define MBOX_OFF_EXC 80
-#define EXC_OFF_VALID 0
-#define EXC_OFF_VECTOR 4
-#define EXC_OFF_ERROR_CODE 8
-#define EXC_OFF_EIP 12
-#define EXC_OFF_CS 16
-#define EXC_OFF_EFLAGS 20
-#define EXC_OFF_CR2 24
-#define EXC_OFF_CR3 28
-#define MBOX_OFF_TEXT_LEN 112
-#define MBOX_OFF_TEXT 116
+#define MBOX_OFF_EXC	      80
+#define EXC_OFF_VALID	      0
+#define EXC_OFF_VECTOR	      4
+#define EXC_OFF_ERROR_CODE    8
+#define EXC_OFF_EIP	      12
+#define EXC_OFF_CS	      16
+#define EXC_OFF_EFLAGS	      20
+#define EXC_OFF_CR2	      24
+#define EXC_OFF_CR3	      28
+#define MBOX_OFF_TEXT_LEN     112
+#define MBOX_OFF_TEXT	      116
 
 #ifndef __ASSEMBLY__
 #include <stddef.h>
@@ -55,49 +55,53 @@
 /* Commands; arguments and results are listed per command. */
 enum mbox_cmd {
 	CMD_NONE = 0,
-	CMD_EXIT = 1, /* arg0: exit status; the guest leaves through PORT_EXIT */
-	CMD_SELFTEST = 2, /* arg0: index (0..n-1) -> result0: n, text: name, then why it failed;
+	CMD_EXIT = 1,	     /* arg0: exit status; the guest leaves through PORT_EXIT */
+	CMD_SELFTEST = 2,    /* arg0: index (0..n-1) -> result0: n, text: name, then why it failed;
 			     status ST_OK = passed, ST_FAIL = failed, ST_EINVAL = no such index */
-	CMD_VMALLOC = 3, /* arg0: size -> result0: address (0 = NULL) */
+	CMD_VMALLOC = 3,     /* arg0: size -> result0: address (0 = NULL) */
 	CMD_VMALLOC_DMA = 4, /* arg0: size -> result0: address */
-	CMD_VMALLOC_32 = 5, /* arg0: size -> result0: address */
-	CMD_VMAP = 6, /* arg0: count, arg1: zone, arg2: prot low, arg3: prot high
+	CMD_VMALLOC_32 = 5,  /* arg0: size -> result0: address */
+	CMD_VMAP = 6,	     /* arg0: count, arg1: zone, arg2: prot low, arg3: prot high
 			 -> result0: address, result1..7: pfns of the first 7 pages */
-	CMD_VFREE = 7, /* arg0: address */
-	CMD_PROBE = 8, /* arg0: address, arg1: PROBE_READ/PROBE_WRITE, arg2: value
+	CMD_VFREE = 7,	     /* arg0: address */
+	CMD_PROBE = 8,	     /* arg0: address, arg1: PROBE_READ/PROBE_WRITE, arg2: value
 			  -> result0: 1 if faulted; result1: value or vector;
 			     result2: error code; result3: CR2 */
-	CMD_FILL = 9, /* arg0: address, arg1: bytes, arg2: seed */
-	CMD_CHECK = 10, /* arg0: address, arg1: bytes, arg2: seed -> result0: bad offset+1 or 0 */
+	CMD_FILL = 9,	     /* arg0: address, arg1: bytes, arg2: seed */
+	CMD_CHECK = 10,	 /* arg0: address, arg1: bytes, arg2: seed -> result0: bad offset+1 or 0 */
 	CMD_NEW_MM = 11, /* -> result0: mm id */
 	CMD_SWITCH_MM = 12, /* arg0: mm id (0 = init_mm) */
-	CMD_TOUCH = 13, /* arg0: address -> like PROBE read, in the current mm;
+	CMD_TOUCH = 13,	    /* arg0: address -> like PROBE read, in the current mm;
 			   result4: vmalloc faults it took */
-	CMD_COUNTERS = 14, /* arg0 0: vmalloc_counters in result0..7; arg0 1: tlb_counters in
+	CMD_COUNTERS = 14,  /* arg0 0: vmalloc_counters in result0..7; arg0 1: tlb_counters in
 			      result0..4, result5: vmalloc faults, result6: caught exceptions */
-	CMD_FAULT_INJECT = 15, /* arg0: FI_ALLOC_PAGE/FI_KMALLOC, arg1: fail the Nth call (0 = off) */
+	CMD_FAULT_INJECT =
+		15,	    /* arg0: FI_ALLOC_PAGE/FI_KMALLOC, arg1: fail the Nth call (0 = off) */
 	CMD_PROBE_SEQ = 16, /* arg0: enum probe_seq, arg1..: parameters -> results */
 	CMD_GET_VM_AREA = 17, /* arg0: size, arg1: flags -> result0: address */
-	CMD_FREE_PAGES = 18, /* -> result0..2: free pages per zone (DMA, NORMAL, HIGHMEM),
+	CMD_FREE_PAGES = 18,  /* -> result0..2: free pages per zone (DMA, NORMAL, HIGHMEM),
 				3: kmalloc objects in use, 4..6: managed pages per zone,
 				7: pages held by kmalloc */
-	CMD_VMAP_PUT = 19, /* arg0: address CMD_VMAP returned: drop the command's own reference
+	CMD_VMAP_PUT = 19,    /* arg0: address CMD_VMAP returned: drop the command's own reference
 			      on each page (after CMD_VFREE: frees them) -> result0: pages freed */
 	CMD_MAX
 };
 
 enum mbox_status {
 	ST_OK = 0,
-	ST_FAIL = 1, /* the operation ran and failed (e.g. NULL from vmalloc) */
+	ST_FAIL = 1,   /* the operation ran and failed (e.g. NULL from vmalloc) */
 	ST_EINVAL = 2, /* bad argument; nothing was done */
 	ST_UNKNOWN_CMD = 3,
 };
 
 /* CMD_FAULT_INJECT arg0: which allocator's Nth call fails. */
 #define FI_ALLOC_PAGE 0u /* alloc_pages(): fail_page_alloc_nth */
-#define FI_KMALLOC 1u /* kmalloc(): failslab_nth */
+#define FI_KMALLOC    1u /* kmalloc(): failslab_nth */
 
-enum probe_kind { PROBE_READ = 0, PROBE_WRITE = 1 };
+enum probe_kind {
+	PROBE_READ = 0,
+	PROBE_WRITE = 1
+};
 
 /* CMD_PROBE_SEQ arg0: a sequence the guest runs with no VM exit inside (guest/mm/vmalloc_cmds.c). */
 enum probe_seq {
@@ -116,9 +120,9 @@ enum probe_seq {
 	SEQ_MAX
 };
 
-#define MBOX_ARGS 6
+#define MBOX_ARGS    6
 #define MBOX_RESULTS 8
-#define MBOX_TEXT 2048
+#define MBOX_TEXT    2048
 
 /* What the guest's exception handler reports before stopping. */
 struct guest_exception {
@@ -133,17 +137,17 @@ struct guest_exception {
 };
 
 struct mailbox {
-	uint32_t magic; /* MAILBOX_MAGIC, set by the guest */
-	uint32_t version; /* VMM_ABI_VERSION of the guest */
+	uint32_t magic;	       /* MAILBOX_MAGIC, set by the guest */
+	uint32_t version;      /* VMM_ABI_VERSION of the guest */
 	uint32_t host_version; /* set by the host on PORT_HELLO */
-	uint32_t seq; /* bumped by the host with every command */
-	uint32_t cmd; /* enum mbox_cmd */
+	uint32_t seq;	       /* bumped by the host with every command */
+	uint32_t cmd;	       /* enum mbox_cmd */
 	uint32_t args[MBOX_ARGS];
 	uint32_t status; /* enum mbox_status */
 	uint32_t results[MBOX_RESULTS];
 	struct guest_exception exc; /* last exception the guest saw */
-	uint32_t text_len; /* bytes of text[] in use */
-	char text[MBOX_TEXT]; /* message for the host; not NUL-terminated */
+	uint32_t text_len;	    /* bytes of text[] in use */
+	char text[MBOX_TEXT];	    /* message for the host; not NUL-terminated */
 };
 
 _Static_assert(sizeof(struct mailbox) == 4 * (5 + MBOX_ARGS + 1 + MBOX_RESULTS + 8 + 1) + MBOX_TEXT,

@@ -39,79 +39,79 @@
 
 /* struct vm_struct */
 #define VM_STRUCT_OFF_FLAGS 0
-#define VM_STRUCT_OFF_ADDR 4
-#define VM_STRUCT_OFF_SIZE 8
-#define VM_STRUCT_OFF_NEXT 12
-#define VM_STRUCT_SIZE 16
+#define VM_STRUCT_OFF_ADDR  4
+#define VM_STRUCT_OFF_SIZE  8
+#define VM_STRUCT_OFF_NEXT  12
+#define VM_STRUCT_SIZE	    16
 
 /* vm_struct.flags: what made the area. */
 #define VM_IOREMAP 0x00000001u /* get_vm_area() only: the caller maps it */
-#define VM_ALLOC 0x00000002u /* vmalloc(): every page but the guard is its own */
-#define VM_MAP 0x00000004u /* vmap(): the caller's pages, one reference each */
+#define VM_ALLOC   0x00000002u /* vmalloc(): every page but the guard is its own */
+#define VM_MAP	   0x00000004u /* vmap(): the caller's pages, one reference each */
 
 /* struct page */
 #define PAGE_STRUCT_OFF_FLAGS 0
 #define PAGE_STRUCT_OFF_COUNT 4
-#define PAGE_STRUCT_OFF_ZONE 8
+#define PAGE_STRUCT_OFF_ZONE  8
 #define PAGE_STRUCT_OFF_ORDER 12
-#define PAGE_STRUCT_OFF_NEXT 16
-#define PAGE_STRUCT_SIZE 36
+#define PAGE_STRUCT_OFF_NEXT  16
+#define PAGE_STRUCT_SIZE      36
 
 /* Bit numbers in page->flags. */
-#define PG_slab 8 /* a kmalloc page */
-#define PG_highmem 11 /* above max_low_pfn: no direct mapping */
+#define PG_slab	    8  /* a kmalloc page */
+#define PG_highmem  11 /* above max_low_pfn: no direct mapping */
 #define PG_reserved 14 /* never allocated or freed */
-#define PG_buddy 16 /* heads a free block on a free_area list */
+#define PG_buddy    16 /* heads a free block on a free_area list */
 
 /* Zones: zone_table[ZONE_*]. */
-#define ZONE_DMA 0 /* [0, 16 MiB) */
-#define ZONE_NORMAL 1 /* [16 MiB, 896 MiB) */
+#define ZONE_DMA     0 /* [0, 16 MiB) */
+#define ZONE_NORMAL  1 /* [16 MiB, 896 MiB) */
 #define ZONE_HIGHMEM 2 /* [896 MiB, end of RAM) */
 #define MAX_NR_ZONES 3
-#define MAX_ORDER 11
+#define MAX_ORDER    11
 
 /* zone_t */
-#define ZONE_OFF_NAME 0
-#define ZONE_OFF_START_PFN 4
-#define ZONE_OFF_SIZE 8
-#define ZONE_OFF_PRESENT 12
-#define ZONE_OFF_MANAGED 16
-#define ZONE_OFF_FREE 20
-#define ZONE_OFF_FREE_AREA 24 /* free_area[order] at 24 + 8 * order */
-#define FREE_AREA_OFF_LIST 0
+#define ZONE_OFF_NAME	      0
+#define ZONE_OFF_START_PFN    4
+#define ZONE_OFF_SIZE	      8
+#define ZONE_OFF_PRESENT      12
+#define ZONE_OFF_MANAGED      16
+#define ZONE_OFF_FREE	      20
+#define ZONE_OFF_FREE_AREA    24 /* free_area[order] at 24 + 8 * order */
+#define FREE_AREA_OFF_LIST    0
 #define FREE_AREA_OFF_NR_FREE 4
-#define FREE_AREA_SIZE 8
-#define ZONE_OFF_LOCK 112
-#define ZONE_STRUCT_SIZE 116
+#define FREE_AREA_SIZE	      8
+#define ZONE_OFF_LOCK	      112
+#define ZONE_STRUCT_SIZE      116
 
 /* struct kmalloc_class_stat */
-#define KMALLOC_STAT_OFF_SIZE 0
+#define KMALLOC_STAT_OFF_SIZE	0
 #define KMALLOC_STAT_OFF_IN_USE 4
-#define KMALLOC_STAT_OFF_PAGES 8
-#define KMALLOC_STAT_SIZE 20
+#define KMALLOC_STAT_OFF_PAGES	8
+#define KMALLOC_STAT_SIZE	20
 
 /* struct tlb_counters: field indexes (u32 words). */
-#define TLB_CNT_FLUSH_ALL 0
-#define TLB_CNT_FLUSH_TLB 1
-#define TLB_CNT_FLUSH_ONE 2
+#define TLB_CNT_FLUSH_ALL  0
+#define TLB_CNT_FLUSH_TLB  1
+#define TLB_CNT_FLUSH_ONE  2
 #define TLB_CNT_CR3_WRITES 3
 #define TLB_CNT_CR4_WRITES 4
-#define TLB_CNT_NR 5
+#define TLB_CNT_NR	   5
 
 /* struct vmalloc_counters: field indexes (u32 words). */
-#define VMALLOC_CNT_VMLIST_VISITED 0
-#define VMALLOC_CNT_PTE_WRITES 1
-#define VMALLOC_CNT_PTE_CLEARS 2
-#define VMALLOC_CNT_PAGES_ALLOCATED 3
-#define VMALLOC_CNT_PAGES_FREED 4
-#define VMALLOC_CNT_AREAS_ALLOCATED 5
-#define VMALLOC_CNT_AREAS_FREED 6
+#define VMALLOC_CNT_VMLIST_VISITED     0
+#define VMALLOC_CNT_PTE_WRITES	       1
+#define VMALLOC_CNT_PTE_CLEARS	       2
+#define VMALLOC_CNT_PAGES_ALLOCATED    3
+#define VMALLOC_CNT_PAGES_FREED	       4
+#define VMALLOC_CNT_AREAS_ALLOCATED    5
+#define VMALLOC_CNT_AREAS_FREED	       6
 #define VMALLOC_CNT_GET_VM_AREA_FAILED 7
-#define VMALLOC_CNT_NR 8
+#define VMALLOC_CNT_NR		       8
 
 /* Kernel log levels as the guest's printk output keeps them ("<2>..."). */
-#define KERN_CRIT_PREFIX "<2>"
-#define KERN_ERR_PREFIX "<3>"
+#define KERN_CRIT_PREFIX    "<2>"
+#define KERN_ERR_PREFIX	    "<3>"
 #define KERN_WARNING_PREFIX "<4>"
 
 #endif /* SHARED_KSTRUCTS_H */

@@ -30,18 +30,18 @@
 #ifndef SHARED_LAYOUT_H
 #define SHARED_LAYOUT_H
 
-#define PAGE_OFFSET 0xc0000000u
-#define TASK_SIZE PAGE_OFFSET
-#define MAXMEM (896u << 20) /* largest lowmem direct map */
+#define PAGE_OFFSET    0xc0000000u
+#define TASK_SIZE      PAGE_OFFSET
+#define MAXMEM	       (896u << 20) /* largest lowmem direct map */
 #define VMALLOC_OFFSET (8u << 20)
-#define FIXADDR_START 0xff800000u
-#define VMALLOC_END (FIXADDR_START - 2 * 4096u)
+#define FIXADDR_START  0xff800000u
+#define VMALLOC_END    (FIXADDR_START - 2 * 4096u)
 /* VMALLOC_START depends on high_memory, known at boot: */
-#define VMALLOC_START_FOR(high_memory) \
+#define VMALLOC_START_FOR(high_memory)                                                             \
 	(((high_memory) + 2 * VMALLOC_OFFSET - 1) & ~(VMALLOC_OFFSET - 1))
 
 /* Zone boundaries (physical). */
-#define ZONE_DMA_LIMIT (16u << 20)
+#define ZONE_DMA_LIMIT	  (16u << 20)
 #define ZONE_NORMAL_LIMIT MAXMEM
 
 /* Where the guest kernel lives (the ELF's p_paddr / p_vaddr). */
@@ -52,19 +52,19 @@
  * Where the VMM writes the Multiboot information (below 640 KiB, clear
  * of the real-mode IVT/BDA and of the kernel image):
  */
-#define MB_INFO_PADDR 0x00008000u /* struct multiboot_info */
-#define MB_MMAP_PADDR 0x00008100u /* memory map entries */
+#define MB_INFO_PADDR	 0x00008000u /* struct multiboot_info */
+#define MB_MMAP_PADDR	 0x00008100u /* memory map entries */
 #define MB_CMDLINE_PADDR 0x00008800u /* NUL-terminated command line */
-#define MB_CMDLINE_MAX 2048u
-#define MB_AREA_END (MB_CMDLINE_PADDR + MB_CMDLINE_MAX)
+#define MB_CMDLINE_MAX	 2048u
+#define MB_AREA_END	 (MB_CMDLINE_PADDR + MB_CMDLINE_MAX)
 
 /* Conventional PC holes reported as reserved in the memory map. */
-#define LOW_RAM_END 0x0009fc00u /* 639 KiB usable below the EBDA */
+#define LOW_RAM_END  0x0009fc00u /* 639 KiB usable below the EBDA */
 #define ISA_HOLE_END 0x00100000u
 
 /* Guest RAM sizes the VMM accepts (see README: -m). */
-#define GUEST_RAM_MIN (16ull << 20)
-#define GUEST_RAM_MAX (3ull << 30) /* keep the top GiB for APIC/MMIO, as PCs do */
+#define GUEST_RAM_MIN	  (16ull << 20)
+#define GUEST_RAM_MAX	  (3ull << 30) /* keep the top GiB for APIC/MMIO, as PCs do */
 #define GUEST_RAM_DEFAULT (128ull << 20)
 
 #endif /* SHARED_LAYOUT_H */

@@ -3,21 +3,21 @@
 #ifndef SHARED_MULTIBOOT_H
 #define SHARED_MULTIBOOT_H
 
-#define MULTIBOOT_HEADER_MAGIC 0x1badb002u
+#define MULTIBOOT_HEADER_MAGIC	   0x1badb002u
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002u /* in EAX at entry */
 
 /* Header flags the guest asks for: page-aligned modules, memory info. */
-#define MULTIBOOT_PAGE_ALIGN (1u << 0)
+#define MULTIBOOT_PAGE_ALIGN  (1u << 0)
 #define MULTIBOOT_MEMORY_INFO (1u << 1)
 
 /* multiboot_info.flags */
-#define MULTIBOOT_INFO_MEMORY (1u << 0)
-#define MULTIBOOT_INFO_CMDLINE (1u << 2)
-#define MULTIBOOT_INFO_MEM_MAP (1u << 6)
+#define MULTIBOOT_INFO_MEMORY		(1u << 0)
+#define MULTIBOOT_INFO_CMDLINE		(1u << 2)
+#define MULTIBOOT_INFO_MEM_MAP		(1u << 6)
 #define MULTIBOOT_INFO_BOOT_LOADER_NAME (1u << 9)
 
 #define MULTIBOOT_MEMORY_AVAILABLE 1u
-#define MULTIBOOT_MEMORY_RESERVED 2u
+#define MULTIBOOT_MEMORY_RESERVED  2u
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -32,7 +32,7 @@ struct multiboot_info {
 	uint32_t mods_addr;
 	uint32_t syms[4];
 	uint32_t mmap_length; /* bytes */
-	uint32_t mmap_addr; /* physical address */
+	uint32_t mmap_addr;   /* physical address */
 	uint32_t drives_length;
 	uint32_t drives_addr;
 	uint32_t config_table;

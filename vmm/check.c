@@ -81,7 +81,7 @@ struct snapshot {
 /* What an operation said about an area that the area itself does not. */
 struct area_hist {
 	uint32_t addr;
-	uint32_t cmd; /* CMD_VMALLOC_DMA, CMD_VMALLOC_32, CMD_VMAP */
+	uint32_t cmd;	/* CMD_VMALLOC_DMA, CMD_VMALLOC_32, CMD_VMAP */
 	uint64_t limit; /* frames must lie below (0: anywhere) */
 	bool prot_known;
 	uint64_t prot; /* CMD_VMAP's prot (PAGE_KERNEL when 0/0) */
@@ -177,8 +177,8 @@ set_text(char *buf, size_t len, const char *fmt, ...)
 #define EXPECT(v, ...) set_text((v)->expected, sizeof((v)->expected), __VA_ARGS__)
 #define ACTUAL(v, ...) set_text((v)->actual, sizeof((v)->actual), __VA_ARGS__)
 
-static void __attribute__((format(printf, 2, 3))) observe(struct check_report *rep, const char *fmt,
-							   ...)
+static void __attribute__((format(printf, 2, 3)))
+observe(struct check_report *rep, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -197,13 +197,14 @@ static const char *level_str(int level)
 void check_report_print(FILE *out, const struct check_report *rep)
 {
 	unsigned int i, n = rep->nr_violations < CHECK_MAX_VIOLATIONS ? rep->nr_violations
-								       : CHECK_MAX_VIOLATIONS;
+								      : CHECK_MAX_VIOLATIONS;
 
 	for (i = 0; i < n; i++) {
 		const struct check_violation *v = &rep->v[i];
 
-		fprintf(out, "%s va=0x%08" PRIx64 " level=%s entry 0x%" PRIx64 "=0x%" PRIx64
-			     ": expected %s; actual %s\n",
+		fprintf(out,
+			"%s va=0x%08" PRIx64 " level=%s entry 0x%" PRIx64 "=0x%" PRIx64
+			": expected %s; actual %s\n",
 			v->rule, v->va, level_str(v->level), v->entry_addr, v->entry_value,
 			v->expected, v->actual);
 	}
@@ -394,12 +395,13 @@ static void check_areas(struct check_ctx *ctx, const struct snapshot *s)
 		uint64_t end = (uint64_t)a->addr + a->size;
 		struct check_violation *v;
 
-		if (a->addr < ctx->vstart || end > VMALLOC_END || (a->addr | a->size) & (PAGE_SIZE - 1) ||
-		    a->size < 2 * PAGE_SIZE) {
+		if (a->addr < ctx->vstart || end > VMALLOC_END ||
+		    (a->addr | a->size) & (PAGE_SIZE - 1) || a->size < 2 * PAGE_SIZE) {
 			v = viol(ctx, R_A1, a->addr, -1, 0, 0);
-			EXPECT(v, "area inside [0x%08x, 0x%08x), page aligned, >= 2 pages", ctx->vstart,
-			       VMALLOC_END);
-			ACTUAL(v, "area [0x%08x, 0x%08" PRIx64 ") size 0x%x flags 0x%x (node 0x%08x)",
+			EXPECT(v, "area inside [0x%08x, 0x%08x), page aligned, >= 2 pages",
+			       ctx->vstart, VMALLOC_END);
+			ACTUAL(v,
+			       "area [0x%08x, 0x%08" PRIx64 ") size 0x%x flags 0x%x (node 0x%08x)",
 			       a->addr, end, a->size, a->flags, a->node);
 		}
 		if (i && a->addr < s->areas[i - 1].addr) {
@@ -410,7 +412,9 @@ static void check_areas(struct check_ctx *ctx, const struct snapshot *s)
 		} else if (i && a->addr < prev_end) {
 			v = viol(ctx, R_A1, a->addr, -1, 0, 0);
 			EXPECT(v, "areas do not overlap");
-			ACTUAL(v, "area 0x%08x (node 0x%08x) starts before the previous one ends (0x%08" PRIx64 ")",
+			ACTUAL(v,
+			       "area 0x%08x (node 0x%08x) starts before the previous one ends "
+			       "(0x%08" PRIx64 ")",
 			       a->addr, a->node, prev_end);
 		}
 		/*
@@ -421,7 +425,8 @@ static void check_areas(struct check_ctx *ctx, const struct snapshot *s)
 		if (i && a->addr >= s->areas[i - 1].addr && a->addr < prev_end &&
 		    a->addr >= prev_end - PAGE_SIZE) {
 			v = viol(ctx, R_A2, a->addr, -1, 0, 0);
-			EXPECT(v, "the guard page 0x%08" PRIx64 " between areas", prev_end - PAGE_SIZE);
+			EXPECT(v, "the guard page 0x%08" PRIx64 " between areas",
+			       prev_end - PAGE_SIZE);
 			ACTUAL(v, "area 0x%08x starts on it", a->addr);
 		}
 		if (end > prev_end)
@@ -516,7 +521,8 @@ static int scan_tables(struct check_ctx *ctx, const struct snapshot *s, struct p
 	}
 
 	for (va = ctx->vstart & ~(span - 1); va < VMALLOC_END; va += span) {
-		uint64_t eaddr = pmd_base + ((va - pmd_first_va) >> shift) * esz, e, pt, first, last;
+		uint64_t eaddr = pmd_base + ((va - pmd_first_va) >> shift) * esz, e, pt, first,
+			 last;
 		const uint8_t *table;
 		int level = pae ? WALK_PMD : WALK_PGD;
 		unsigned int i;
@@ -567,7 +573,8 @@ static int scan_tables(struct check_ctx *ctx, const struct snapshot *s, struct p
 		if (pt + PAGE_SIZE > gm->size) {
 			if (report) {
 				v = viol(ctx, R_M6, va, level, eaddr, e);
-				EXPECT(v, "page table inside guest RAM (0x%" PRIx64 " bytes)", gm->size);
+				EXPECT(v, "page table inside guest RAM (0x%" PRIx64 " bytes)",
+				       gm->size);
 				ACTUAL(v, "page table at pa 0x%" PRIx64, pt);
 			}
 			continue;
@@ -595,7 +602,8 @@ static int scan_tables(struct check_ctx *ctx, const struct snapshot *s, struct p
 				continue;
 			v = viol(ctx, R_M3, pva, WALK_PTE, pt + i * esz, pte);
 			EXPECT(v, "no present PTE outside every area");
-			ACTUAL(v, "present PTE for 0x%08" PRIx64 " (frame 0x%" PRIx64 ")", pva, pte & fm);
+			ACTUAL(v, "present PTE for 0x%08" PRIx64 " (frame 0x%" PRIx64 ")", pva,
+			       pte & fm);
 		}
 	}
 	return 0;
@@ -694,8 +702,8 @@ static int frame_add(struct snapshot *s, uint32_t va, unsigned int area, uint64_
 }
 
 /* M1 for one mapped page: the table entries on the way and the PTE. */
-static void check_mapping(struct check_ctx *ctx, const struct vm_area *a, const struct walk_result *res,
-			  uint64_t want_prot, uint64_t ad_ok)
+static void check_mapping(struct check_ctx *ctx, const struct vm_area *a,
+			  const struct walk_result *res, uint64_t want_prot, uint64_t ad_ok)
 {
 	struct check_violation *v;
 	unsigned int i;
@@ -705,7 +713,8 @@ static void check_mapping(struct check_ctx *ctx, const struct vm_area *a, const 
 		EXPECT(v, "page %u of the %s area at 0x%08x mapped (PTE flags 0x%03" PRIx64 ")",
 		       (unsigned int)((res->va - a->addr) >> PAGE_SHIFT),
 		       a->flags & VM_ALLOC ? "VM_ALLOC" : "VM_MAP", a->addr, want_prot);
-		ACTUAL(v, "%s at %s", walk_status_str(res->status), walk_level_name(res->fail_level));
+		ACTUAL(v, "%s at %s", walk_status_str(res->status),
+		       walk_level_name(res->fail_level));
 		return;
 	}
 	for (i = 0; i + 1 < res->nr_entries; i++) {
@@ -717,7 +726,8 @@ static void check_mapping(struct check_ctx *ctx, const struct vm_area *a, const 
 			continue; /* a PDPT entry has P only: the walker checked its reserved bits */
 		if (table_entry_bad(e->value)) {
 			v = viol(ctx, R_M1, res->va, (int)e->level, e->addr, e->value);
-			EXPECT(v, "%s entry with the kernel page-table flags _KERNPG_TABLE (0x%03x)",
+			EXPECT(v,
+			       "%s entry with the kernel page-table flags _KERNPG_TABLE (0x%03x)",
 			       e->name, _KERNPG_TABLE);
 			ACTUAL(v, "flags 0x%03" PRIx64, e->value & _PAGE_FLAGS_MASK);
 			return;
@@ -744,7 +754,8 @@ static void check_mapping(struct check_ctx *ctx, const struct vm_area *a, const 
 	}
 }
 
-static int check_area_pages(struct check_ctx *ctx, struct snapshot *s, unsigned int idx, bool report)
+static int check_area_pages(struct check_ctx *ctx, struct snapshot *s, unsigned int idx,
+			    bool report)
 {
 	const struct vm_area *a = &s->areas[idx];
 	const struct area_hist *h = hist_find(ctx, a->addr);
@@ -783,8 +794,9 @@ static int check_area_pages(struct check_ctx *ctx, struct snapshot *s, unsigned 
 				v = viol_walk(ctx, R_M2, &res, -1);
 				EXPECT(v, "guard page of the area at 0x%08x not mapped (pte_none)",
 				       a->addr);
-				ACTUAL(v, "%s", res.status == WALK_OK ? "mapped"
-								      : "PTE not none (swap-like entry)");
+				ACTUAL(v, "%s",
+				       res.status == WALK_OK ? "mapped"
+							     : "PTE not none (swap-like entry)");
 			}
 		} else if (must_map && report) {
 			check_mapping(ctx, a, &res, want_prot, ad_ok);
@@ -837,7 +849,7 @@ static int check_frames(struct check_ctx *ctx, const struct snapshot *s)
 		if (h && h->limit && (f->pfn << PAGE_SHIFT) >= h->limit) {
 			v = viol(ctx, R_M5, f->va, WALK_PTE, 0, f->pfn << PAGE_SHIFT);
 			EXPECT(v, "%s frame below 0x%" PRIx64,
-			       h->cmd == CMD_VMALLOC_DMA ? "vmalloc_dma"
+			       h->cmd == CMD_VMALLOC_DMA  ? "vmalloc_dma"
 			       : h->cmd == CMD_VMALLOC_32 ? "vmalloc_32"
 							  : "vmap zone",
 			       h->limit);
@@ -852,12 +864,14 @@ static int check_frames(struct check_ctx *ctx, const struct snapshot *s)
 			continue;
 		if (inspect_read_page(&ctx->gk, f->pfn, &pg)) {
 			v = viol(ctx, R_P1, f->va, WALK_PTE, 0, f->pfn << PAGE_SHIFT);
-			EXPECT(v, "frame covered by mem_map (below pfn 0x%" PRIx64 ")", ctx->max_mapnr);
+			EXPECT(v, "frame covered by mem_map (below pfn 0x%" PRIx64 ")",
+			       ctx->max_mapnr);
 			ACTUAL(v, "pfn 0x%" PRIx64, f->pfn);
 		} else if (pg.count < 1 || (pg.flags >> PG_buddy) & 1) {
 			v = viol(ctx, R_P1, f->va, WALK_PTE, 0, f->pfn << PAGE_SHIFT);
 			EXPECT(v, "mapped frame in use: count >= 1, on no free list");
-			ACTUAL(v, "pfn 0x%" PRIx64 " count %d flags 0x%x%s", f->pfn, pg.count, pg.flags,
+			ACTUAL(v, "pfn 0x%" PRIx64 " count %d flags 0x%x%s", f->pfn, pg.count,
+			       pg.flags,
 			       (pg.flags >> PG_buddy) & 1 ? " (PG_buddy: on a free list)" : "");
 		}
 	}
@@ -877,7 +891,9 @@ static int check_frames(struct check_ctx *ctx, const struct snapshot *s)
 			continue;
 		v = viol(ctx, R_M4, f->va, WALK_PTE, 0, f->pfn << PAGE_SHIFT);
 		EXPECT(v, "frames of vmalloc areas mapped once");
-		ACTUAL(v, "pfn 0x%" PRIx64 " mapped at 0x%08x (area 0x%08x) and at 0x%08x (area 0x%08x)",
+		ACTUAL(v,
+		       "pfn 0x%" PRIx64
+		       " mapped at 0x%08x (area 0x%08x) and at 0x%08x (area 0x%08x)",
 		       f->pfn, g->va, s->areas[g->area].addr, f->va, s->areas[f->area].addr);
 	}
 	free(sorted);
@@ -970,7 +986,8 @@ static int collect_m8(struct check_ctx *ctx, struct entry_snap **out, size_t *nr
 			continue;
 		pmd = pdpte & fm;
 		for (j = 0; j < PTRS_PER_PMD_PAE; j++) {
-			uint64_t start = ((uint64_t)i << PGDIR_SHIFT_PAE) + ((uint64_t)j << PMD_SHIFT_PAE);
+			uint64_t start =
+				((uint64_t)i << PGDIR_SHIFT_PAE) + ((uint64_t)j << PMD_SHIFT_PAE);
 			uint64_t end = start + PMD_SIZE_PAE, v;
 
 			if (start < hi && end > lo)
@@ -1023,7 +1040,8 @@ static int check_m8(struct check_ctx *ctx, bool report)
 					va = ((now[i].addr & 0xfff) / 4) << PGDIR_SHIFT_2L;
 				else
 					va = 0;
-				v = viol(ctx, R_M8, va, pae ? -1 : WALK_PGD, now[i].addr, now[i].value);
+				v = viol(ctx, R_M8, va, pae ? -1 : WALK_PGD, now[i].addr,
+					 now[i].value);
 				EXPECT(v, "entry unchanged since the previous check: 0x%" PRIx64,
 				       ctx->m8[i].value);
 				ACTUAL(v, "0x%" PRIx64, now[i].value);
@@ -1100,16 +1118,20 @@ static void check_p2(struct check_ctx *ctx, const struct check_op *op, const str
 			if (inspect_read_page(&ctx->gk, f->pfn, &pg) == 0 &&
 			    pg.count != f->count - (int32_t)k) {
 				v = viol(ctx, R_P2, f->va, WALK_PTE, 0, f->pfn << PAGE_SHIFT);
-				EXPECT(v, "pfn 0x%" PRIx64 " count %d after vfree (was %d, mapped %u times)",
+				EXPECT(v,
+				       "pfn 0x%" PRIx64
+				       " count %d after vfree (was %d, mapped %u times)",
 				       f->pfn, f->count - (int32_t)k, f->count, k);
 				ACTUAL(v, "count %d", pg.count);
 			}
 		}
 		if (free_delta != expect_freed - kmp_delta - pt_delta) {
 			v = viol(ctx, R_P2, a->addr, -1, 0, 0);
-			EXPECT(v, "vfree of 0x%08x (%u pages, flags 0x%x) frees %" PRId64
-				  " pages (+%" PRId64 " kmalloc pages released)",
-			       a->addr, a->size / PAGE_SIZE - 1, a->flags, expect_freed, -kmp_delta);
+			EXPECT(v,
+			       "vfree of 0x%08x (%u pages, flags 0x%x) frees %" PRId64
+			       " pages (+%" PRId64 " kmalloc pages released)",
+			       a->addr, a->size / PAGE_SIZE - 1, a->flags, expect_freed,
+			       -kmp_delta);
 			ACTUAL(v, "free pages %u -> %u (%+" PRId64 ")", prev->cnt.free_pages,
 			       s->cnt.free_pages, free_delta);
 		}
@@ -1117,7 +1139,8 @@ static void check_p2(struct check_ctx *ctx, const struct check_op *op, const str
 			v = viol(ctx, R_P2, a->addr, -1, 0, 0);
 			EXPECT(v, "the vm_struct back to kmalloc: objects %u -> %u",
 			       prev->cnt.kmalloc_in_use, prev->cnt.kmalloc_in_use - 1);
-			ACTUAL(v, "objects %u -> %u", prev->cnt.kmalloc_in_use, s->cnt.kmalloc_in_use);
+			ACTUAL(v, "objects %u -> %u", prev->cnt.kmalloc_in_use,
+			       s->cnt.kmalloc_in_use);
 		}
 		return;
 	}
@@ -1129,10 +1152,11 @@ static void check_p2(struct check_ctx *ctx, const struct check_op *op, const str
 		/* Page tables made on the way stay (2.4 never frees kernel page tables). */
 		if (free_delta != -pt_delta - kmp_delta) {
 			v = viol(ctx, R_P2, 0, -1, 0, 0);
-			EXPECT(v, "failed command %u gives every page back: free pages %u -> %" PRId64
-				  " (%" PRId64 " new page tables, %" PRId64 " kmalloc pages)",
-			       op->cmd, prev->cnt.free_pages, prev->cnt.free_pages - pt_delta - kmp_delta,
-			       pt_delta, kmp_delta);
+			EXPECT(v,
+			       "failed command %u gives every page back: free pages %u -> %" PRId64
+			       " (%" PRId64 " new page tables, %" PRId64 " kmalloc pages)",
+			       op->cmd, prev->cnt.free_pages,
+			       prev->cnt.free_pages - pt_delta - kmp_delta, pt_delta, kmp_delta);
 			ACTUAL(v, "free pages %u -> %u", prev->cnt.free_pages, s->cnt.free_pages);
 		}
 		if (s->cnt.kmalloc_in_use != prev->cnt.kmalloc_in_use) {
@@ -1171,7 +1195,7 @@ static void record_op(struct check_ctx *ctx, const struct check_op *op, const st
 			hist_add(ctx, &h);
 			break;
 		case CMD_VMAP:
-			h.limit = op->args[1] == ZONE_DMA	 ? ZONE_DMA_LIMIT
+			h.limit = op->args[1] == ZONE_DMA      ? ZONE_DMA_LIMIT
 				  : op->args[1] == ZONE_NORMAL ? ZONE_NORMAL_LIMIT
 							       : 0;
 			h.prot_known = true;
@@ -1257,14 +1281,16 @@ static int check_t2(struct check_ctx *ctx, const struct vm_area *a)
 		ret = probe(ctx, va, PROBE_READ, 0, &p);
 		if (ret)
 			return ret;
-		if (p.faulted && p.vector == X86_TRAP_PF && !(p.error_code & PF_PROT) && p.cr2 == va)
+		if (p.faulted && p.vector == X86_TRAP_PF && !(p.error_code & PF_PROT) &&
+		    p.cr2 == va)
 			continue;
 		v = viol(ctx, R_T2, va, -1, 0, 0);
 		EXPECT(v, "read after vfree: not-present #PF with CR2 0x%08x", va);
 		if (p.faulted)
 			ACTUAL(v, "vector %u error 0x%x CR2 0x%08x", p.vector, p.error_code, p.cr2);
 		else
-			ACTUAL(v, "no fault: read 0x%08x (still mapped, or a stale translation)", p.value);
+			ACTUAL(v, "no fault: read 0x%08x (still mapped, or a stale translation)",
+			       p.value);
 	}
 	return 0;
 }
@@ -1309,8 +1335,8 @@ static int check_h1(struct check_ctx *ctx, uint32_t va, uint64_t prot)
 	    (!(prot & _PAGE_DIRTY) && res.dirty)) {
 		v = viol_walk(ctx, R_H1, &res, WALK_PTE);
 		EXPECT(v, "after a read: A set%s", prot & _PAGE_DIRTY ? "" : ", D still clear");
-		ACTUAL(v, "%s%s%s", p.faulted ? "the read faulted; " : "", res.accessed ? "A" : "no A",
-		       res.dirty ? ", D" : ", no D");
+		ACTUAL(v, "%s%s%s", p.faulted ? "the read faulted; " : "",
+		       res.accessed ? "A" : "no A", res.dirty ? ", D" : ", no D");
 		return 0;
 	}
 	if (!(prot & _PAGE_RW))
@@ -1342,8 +1368,7 @@ static int observe_stale_tlb(struct check_ctx *ctx)
 	}
 	if (reply.status != ST_OK)
 		return 0;
-	observe(ctx->rep,
-		"TLB: a PTE cleared without a flush was %s; a %s entry %s a CR3 reload",
+	observe(ctx->rep, "TLB: a PTE cleared without a flush was %s; a %s entry %s a CR3 reload",
 		reply.results[1] ? "still used (stale translation)" : "not used (fault at once)",
 		reply.results[5] ? "global" : "non-global",
 		reply.results[2] ? "survived" : "did not survive");
@@ -1367,8 +1392,9 @@ static int run_probes(struct check_ctx *ctx, const struct check_op *op, const st
 			check_t3(ctx, op, prev, s);
 			break;
 		case CMD_VFREE:
-			a = op->results[0] == 1 && prev->valid ? snap_area_at(prev, op->args[0], NULL)
-							       : NULL;
+			a = op->results[0] == 1 && prev->valid
+				    ? snap_area_at(prev, op->args[0], NULL)
+				    : NULL;
 			if (a) {
 				ret = check_t2(ctx, a);
 				check_t3(ctx, op, prev, s);
@@ -1439,8 +1465,8 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 	s->nr_pt_pages = scan.nr_tables;
 	if (report) {
 		static const enum rule static_rules[] = { R_A1, R_M6 };
-		static const enum rule area_rules[] = { R_A2, R_M1, R_M2, R_M3, R_M4,
-							R_M5, R_M7, R_P1 };
+		static const enum rule area_rules[] = { R_A2, R_M1, R_M2, R_M3,
+							R_M4, R_M5, R_M7, R_P1 };
 
 		for (i = 0; i < sizeof(static_rules) / sizeof(static_rules[0]); i++)
 			ran(ctx, static_rules[i]);
@@ -1529,7 +1555,8 @@ int check_ctx_init(struct check_ctx **out, struct vm *vm, const char *guest_path
 	/* The first snapshot: what P2 and M8 compare the next check with. */
 	ret = check_guest(ctx, NULL, 0, &quiet);
 	if (ret) {
-		snprintf(err, errlen, "reading the guest's kernel state failed: %s", strerror(-ret));
+		snprintf(err, errlen, "reading the guest's kernel state failed: %s",
+			 strerror(-ret));
 		goto fail;
 	}
 	*out = ctx;

@@ -21,13 +21,13 @@
 
 struct vm;
 
-#define CHECK_MAX_VIOLATIONS 32
+#define CHECK_MAX_VIOLATIONS   32
 #define CHECK_MAX_OBSERVATIONS 4
 
 struct check_violation {
-	char rule[8]; /* "A1", "M3", ... */
-	uint64_t va; /* virtual address concerned (0 if none) */
-	int level; /* enum walk_level of the entry, or -1 */
+	char rule[8];	     /* "A1", "M3", ... */
+	uint64_t va;	     /* virtual address concerned (0 if none) */
+	int level;	     /* enum walk_level of the entry, or -1 */
 	uint64_t entry_addr; /* guest-physical address of the entry (0 if none) */
 	uint64_t entry_value;
 	char expected[160];
@@ -35,8 +35,8 @@ struct check_violation {
 };
 
 struct check_report {
-	unsigned int rules_run; /* how many rules were evaluated */
-	unsigned int nr_violations; /* total, even beyond the array */
+	unsigned int rules_run;				/* how many rules were evaluated */
+	unsigned int nr_violations;			/* total, even beyond the array */
 	struct check_violation v[CHECK_MAX_VIOLATIONS]; /* the first 32 */
 	unsigned int nr_observations;
 	char observations[CHECK_MAX_OBSERVATIONS][200]; /* reported, not asserted */

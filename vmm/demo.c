@@ -153,7 +153,7 @@ static void op_command(const struct demo_session *s, const struct script_op *op,
 	case SOP_VMALLOC:
 	case SOP_VMALLOC_DMA:
 	case SOP_VMALLOC_32:
-		*cmd = op->kind == SOP_VMALLOC	      ? CMD_VMALLOC
+		*cmd = op->kind == SOP_VMALLOC	     ? CMD_VMALLOC
 		       : op->kind == SOP_VMALLOC_DMA ? CMD_VMALLOC_DMA
 						     : CMD_VMALLOC_32;
 		args[0] = op->n[0];
@@ -249,8 +249,8 @@ static void print_frames(struct demo_session *s, const struct walk_ctx *ctx, uin
 		}
 		zones[r.pa < ZONE_DMA_LIMIT ? 0 : r.pa < ZONE_NORMAL_LIMIT ? 1 : 2]++;
 		if (pages <= 4)
-			fprintf(s->out, "%s pfn 0x%" PRIx64 " (%s)", i ? "," : "", r.pa >> PAGE_SHIFT,
-				zone_of(r.pa));
+			fprintf(s->out, "%s pfn 0x%" PRIx64 " (%s)", i ? "," : "",
+				r.pa >> PAGE_SHIFT, zone_of(r.pa));
 	}
 	if (pages > 4)
 		fprintf(s->out, " %u pages: %u DMA, %u Normal, %u HighMem", pages, zones[0],
@@ -292,15 +292,17 @@ static void print_outcome(struct demo_session *s, const struct script_op *op,
 		else if (!res[0])
 			fprintf(o, "no area freed");
 		else
-			fprintf(o, "freed 1 area: %u page reference%s dropped, %u page%s back on "
-				   "the free lists",
+			fprintf(o,
+				"freed 1 area: %u page reference%s dropped, %u page%s back on "
+				"the free lists",
 				res[1], res[1] == 1 ? "" : "s", res[2], res[2] == 1 ? "" : "s");
 		break;
 	case SOP_VMAP_PUT:
 		if (r->status != ST_OK)
 			fprintf(o, "%s", status_name(r->status));
 		else
-			fprintf(o, "%u page%s back on the free lists", res[0], res[0] == 1 ? "" : "s");
+			fprintf(o, "%u page%s back on the free lists", res[0],
+				res[0] == 1 ? "" : "s");
 		break;
 	case SOP_PROBE_READ:
 	case SOP_PROBE_WRITE:
@@ -330,8 +332,8 @@ static void print_outcome(struct demo_session *s, const struct script_op *op,
 		if (r->status == ST_OK && !res[0])
 			fprintf(o, "pattern intact");
 		else if (r->status == ST_OK)
-			fprintf(o, "MISMATCH at byte %u: 0x%08x, expected 0x%08x", res[0] - 1, res[1],
-				res[2]);
+			fprintf(o, "MISMATCH at byte %u: 0x%08x, expected 0x%08x", res[0] - 1,
+				res[1], res[2]);
 		else if (r->status == ST_FAIL)
 			fprintf(o, "faulted at byte %u, CR2 0x%08x", res[0] - 1, res[1]);
 		else
@@ -399,7 +401,7 @@ static int read_counters(struct vm *vm, struct counters *c, struct vm_event *ev)
 	return 0;
 }
 
-static const char *const tlb_names[] = { "flush_tlb_all", "flush_tlb", "flush_tlb_one",
+static const char *const tlb_names[] = { "flush_tlb_all", "flush_tlb",	"flush_tlb_one",
 					 "cr3_writes",	  "cr4_writes", "vmalloc_faults" };
 static const char *const vm_names[] = { "vmlist_visited",  "pte_writes",	"pte_clears",
 					"pages_allocated", "pages_freed",	"areas_allocated",
@@ -453,8 +455,8 @@ static void print_changes(struct demo_session *s, const struct pt_change *ch, si
 			nr - shown, walk_level_name(ch[nr - 1].level), ch[nr - 1].va);
 }
 
-static void json_counters(struct json *j, const char *key, const char *const *names,
-			  unsigned int n, const uint32_t *a, const uint32_t *b)
+static void json_counters(struct json *j, const char *key, const char *const *names, unsigned int n,
+			  const uint32_t *a, const uint32_t *b)
 {
 	unsigned int i;
 
@@ -525,9 +527,10 @@ static void json_op(struct demo_session *s, const struct script_op *op, uint32_t
 			json_object_begin(j, NULL);
 			json_str(j, "rule", v->rule);
 			json_hex(j, "va", v->va);
-			json_str(j, "level", v->level >= 0 && v->level < WALK_NR_LEVELS
-						     ? walk_level_name((enum walk_level)v->level)
-						     : NULL);
+			json_str(j, "level",
+				 v->level >= 0 && v->level < WALK_NR_LEVELS
+					 ? walk_level_name((enum walk_level)v->level)
+					 : NULL);
 			json_hex(j, "entry", v->entry_addr);
 			json_hex(j, "value", v->entry_value);
 			json_str(j, "expected", v->expected);
@@ -560,7 +563,8 @@ static void print_check_side_effects(struct demo_session *s, const struct pt_sna
 	if (inspect_walk_ctx(s->vm, &ctx) || ctx.cr3 != after->cr3 ||
 	    pt_snapshot_take(&now, &ctx, s->vmalloc_start, VMALLOC_END) ||
 	    pt_diff(after, &now, &ch, &nr)) {
-		fprintf(s->out, "    (could not re-read the page tables after the checks of '%s')\n",
+		fprintf(s->out,
+			"    (could not re-read the page tables after the checks of '%s')\n",
 			op->text);
 		pt_snapshot_free(&now);
 		return;
@@ -709,8 +713,7 @@ int demo_run_script(struct demo_session *s, const struct script *script, struct 
 
 	ev->kind = VM_EV_READY;
 	ev->msg[0] = '\0';
-	if (!s->vmalloc_start &&
-	    read_sym32(s->vm, s->syms, "vmalloc_start", &s->vmalloc_start)) {
+	if (!s->vmalloc_start && read_sym32(s->vm, s->syms, "vmalloc_start", &s->vmalloc_start)) {
 		fprintf(stderr, "vmm: cannot read the guest's vmalloc_start (symbol missing?)\n");
 		return -EIO;
 	}
@@ -791,8 +794,8 @@ int demo_dump_vtop(FILE *f, struct vm *vm, const struct sym_table *syms,
 		if (def && def->number <= SCRIPT_OPS_MAX) {
 			va = s->results[def->number];
 		} else if (sym_lookup(syms, name, &va, NULL)) {
-			fprintf(stderr, "vmm: --vtop %s: neither a script name nor a guest symbol\n",
-				addr);
+			fprintf(stderr,
+				"vmm: --vtop %s: neither a script name nor a guest symbol\n", addr);
 			return -ENOENT;
 		}
 	}

@@ -179,10 +179,9 @@ struct flag_name {
 };
 
 static const struct flag_name flag_names[] = {
-	{ _PAGE_PRESENT, "P" }, { _PAGE_RW, "RW" },	   { _PAGE_USER, "US" },
-	{ _PAGE_PWT, "PWT" },	{ _PAGE_PCD, "PCD" },	   { _PAGE_ACCESSED, "A" },
-	{ _PAGE_DIRTY, "D" },	{ _PAGE_PSE, "PS" },	   { _PAGE_GLOBAL, "G" },
-	{ _PAGE_NX, "NX" },
+	{ _PAGE_PRESENT, "P" }, { _PAGE_RW, "RW" },	 { _PAGE_USER, "US" }, { _PAGE_PWT, "PWT" },
+	{ _PAGE_PCD, "PCD" },	{ _PAGE_ACCESSED, "A" }, { _PAGE_DIRTY, "D" }, { _PAGE_PSE, "PS" },
+	{ _PAGE_GLOBAL, "G" },	{ _PAGE_NX, "NX" },
 };
 
 static const char *flag_name(const struct flag_name *f, enum walk_level level)
@@ -245,7 +244,7 @@ void pt_change_format(const struct pt_change *c, enum walk_mode mode, char *buf,
 			append(flips, sizeof(flips), &pos, ")");
 	}
 	snprintf(buf, len, "%s %08llx @0x%08llx: %0*llx -> %0*llx [%s]%s%s",
-		 walk_level_name(c->level), (unsigned long long)c->va,
-		 (unsigned long long)c->addr, width, (unsigned long long)c->old_value, width,
-		 (unsigned long long)c->new_value, flags, pos ? " " : "", flips);
+		 walk_level_name(c->level), (unsigned long long)c->va, (unsigned long long)c->addr,
+		 width, (unsigned long long)c->old_value, width, (unsigned long long)c->new_value,
+		 flags, pos ? " " : "", flips);
 }

@@ -17,7 +17,7 @@
 #include "vmm/walk.h"
 
 struct pt_snap_entry {
-	uint64_t va; /* first virtual address the entry covers */
+	uint64_t va;   /* first virtual address the entry covers */
 	uint64_t addr; /* guest-physical address of the entry */
 	uint64_t value;
 	enum walk_level level;

@@ -225,9 +225,9 @@ void dump_vtop(FILE *f, const struct walk_result *res)
 			virt ? e->addr + PAGE_OFFSET : e->addr, e->value);
 	}
 	if (res->status == WALK_OK) {
-		uint64_t base = pae ? res->leaf & ~(uint64_t)0xfff & ~_PAGE_NX
-				    : res->leaf & 0xfffff000u;
-		const char *size = res->page_size == PGDIR_SIZE_2L ? "  (4MB)"
+		uint64_t base =
+			pae ? res->leaf & ~(uint64_t)0xfff & ~_PAGE_NX : res->leaf & 0xfffff000u;
+		const char *size = res->page_size == PGDIR_SIZE_2L  ? "  (4MB)"
 				   : res->page_size == PMD_SIZE_PAE ? "  (2MB)"
 								    : "";
 

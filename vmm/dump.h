@@ -32,10 +32,10 @@ void dump_vtop(FILE *f, const struct walk_result *res);
 
 /* vm_struct flags as Linux numbers them (include/linux/vmalloc.h). */
 #define DUMP_VM_IOREMAP 0x1u
-#define DUMP_VM_ALLOC 0x2u
-#define DUMP_VM_MAP 0x4u
+#define DUMP_VM_ALLOC	0x2u
+#define DUMP_VM_MAP	0x4u
 #define DUMP_VM_USERMAP 0x8u
-#define DUMP_VM_VPAGES 0x10u
+#define DUMP_VM_VPAGES	0x10u
 
 /*
  * One /proc/vmallocinfo line for an area [start, end), end including the

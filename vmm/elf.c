@@ -58,7 +58,8 @@ static enum elf_err check_segments(const char *name, struct elf_image *img, uint
 	bool entry_ok = false;
 
 	if (img->nr_segments == 0)
-		return fail(msg, msglen, ELF_ERR_NO_LOAD, name, "no PT_LOAD segment: nothing to load");
+		return fail(msg, msglen, ELF_ERR_NO_LOAD, name,
+			    "no PT_LOAD segment: nothing to load");
 
 	for (i = 0; i < img->nr_segments; i++) {
 		const struct elf_segment *s = &img->segments[i];
@@ -72,7 +73,8 @@ static enum elf_err check_segments(const char *name, struct elf_image *img, uint
 			return fail(msg, msglen, ELF_ERR_DATA_PAST_EOF, name,
 				    "segment %u: file data [0x%x, 0x%llx) past the end of the file "
 				    "(%zu bytes)",
-				    i, s->offset, (unsigned long long)s->offset + s->filesz, img->size);
+				    i, s->offset, (unsigned long long)s->offset + s->filesz,
+				    img->size);
 		if (end > UINT32_MAX + 1ull)
 			return fail(msg, msglen, ELF_ERR_OUTSIDE_RAM, name,
 				    "segment %u: p_paddr 0x%x + p_memsz 0x%x wraps past 4 GiB", i,
@@ -81,12 +83,14 @@ static enum elf_err check_segments(const char *name, struct elf_image *img, uint
 			return fail(msg, msglen, ELF_ERR_OUTSIDE_RAM, name,
 				    "segment %u: [0x%x, 0x%llx) lies outside guest RAM (0x%llx "
 				    "bytes; try a larger -m)",
-				    i, s->paddr, (unsigned long long)end, (unsigned long long)ram_size);
+				    i, s->paddr, (unsigned long long)end,
+				    (unsigned long long)ram_size);
 		if (ranges_overlap(s->paddr, s->memsz, MB_INFO_PADDR, MB_AREA_END - MB_INFO_PADDR))
 			return fail(msg, msglen, ELF_ERR_BOOT_AREA, name,
 				    "segment %u: [0x%x, 0x%llx) overlaps the boot information at "
 				    "[0x%x, 0x%x)",
-				    i, s->paddr, (unsigned long long)end, MB_INFO_PADDR, MB_AREA_END);
+				    i, s->paddr, (unsigned long long)end, MB_INFO_PADDR,
+				    MB_AREA_END);
 		if ((s->flags & PF_X) && img->entry >= s->paddr && img->entry - s->paddr < s->memsz)
 			entry_ok = true;
 	}
@@ -96,10 +100,11 @@ static enum elf_err check_segments(const char *name, struct elf_image *img, uint
 			const struct elf_segment *a = &img->segments[i], *b = &img->segments[j];
 
 			if (ranges_overlap(a->paddr, a->memsz, b->paddr, b->memsz))
-				return fail(msg, msglen, ELF_ERR_OVERLAP, name,
-					    "segments %u [0x%x, 0x%llx) and %u [0x%x, 0x%llx) overlap",
-					    i, a->paddr, (unsigned long long)a->paddr + a->memsz, j,
-					    b->paddr, (unsigned long long)b->paddr + b->memsz);
+				return fail(
+					msg, msglen, ELF_ERR_OVERLAP, name,
+					"segments %u [0x%x, 0x%llx) and %u [0x%x, 0x%llx) overlap",
+					i, a->paddr, (unsigned long long)a->paddr + a->memsz, j,
+					b->paddr, (unsigned long long)b->paddr + b->memsz);
 		}
 	}
 
@@ -191,8 +196,8 @@ enum elf_err elf_image_parse(const char *name, const void *buf, size_t size, uin
 	if (size == 0)
 		return fail(msg, msglen, ELF_ERR_EMPTY, name, "empty file");
 	if (size > ELF_MAX_FILE_SIZE)
-		return fail(msg, msglen, ELF_ERR_TOO_BIG, name, "%zu bytes is too large for a guest",
-			    size);
+		return fail(msg, msglen, ELF_ERR_TOO_BIG, name,
+			    "%zu bytes is too large for a guest", size);
 	if (size < EI_NIDENT)
 		return fail(msg, msglen, ELF_ERR_TRUNCATED, name,
 			    "truncated: %zu bytes, not even an ELF identification", size);
@@ -249,8 +254,8 @@ enum elf_err elf_image_open(const char *path, uint64_t ram_size, struct elf_imag
 	}
 	if ((uint64_t)st.st_size > ELF_MAX_FILE_SIZE) {
 		close(fd);
-		return fail(msg, msglen, ELF_ERR_TOO_BIG, path, "%lld bytes is too large for a guest",
-			    (long long)st.st_size);
+		return fail(msg, msglen, ELF_ERR_TOO_BIG, path,
+			    "%lld bytes is too large for a guest", (long long)st.st_size);
 	}
 	buf = malloc(st.st_size);
 	if (!buf) {

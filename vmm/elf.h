@@ -13,7 +13,7 @@
 #include "vmm/guestmem.h"
 
 #define ELF_MAX_FILE_SIZE (64u << 20)
-#define ELF_MAX_SEGMENTS 16
+#define ELF_MAX_SEGMENTS  16
 
 /* Why a guest ELF was refused; one code per defect, for tests and messages. */
 enum elf_err {
@@ -23,21 +23,21 @@ enum elf_err {
 	ELF_ERR_TOO_BIG,
 	ELF_ERR_TRUNCATED, /* shorter than an ELF header */
 	ELF_ERR_NOT_ELF,
-	ELF_ERR_CLASS, /* not ELFCLASS32 */
-	ELF_ERR_ENDIAN, /* not little-endian */
+	ELF_ERR_CLASS,	 /* not ELFCLASS32 */
+	ELF_ERR_ENDIAN,	 /* not little-endian */
 	ELF_ERR_MACHINE, /* not EM_386 */
-	ELF_ERR_TYPE, /* not ET_EXEC */
+	ELF_ERR_TYPE,	 /* not ET_EXEC */
 	ELF_ERR_PHENTSIZE,
 	ELF_ERR_PH_PAST_EOF, /* program headers past the end of the file */
 	ELF_ERR_TOO_MANY_SEGMENTS,
-	ELF_ERR_FILESZ, /* p_filesz > p_memsz */
+	ELF_ERR_FILESZ,	       /* p_filesz > p_memsz */
 	ELF_ERR_DATA_PAST_EOF, /* p_offset + p_filesz past the end of the file */
-	ELF_ERR_OUTSIDE_RAM, /* [p_paddr, p_paddr + p_memsz) wraps or leaves RAM */
-	ELF_ERR_BOOT_AREA, /* segment would overwrite the boot information */
-	ELF_ERR_OVERLAP, /* two PT_LOAD segments overlap */
-	ELF_ERR_NO_LOAD, /* no PT_LOAD segment */
-	ELF_ERR_ENTRY, /* entry point in no executable segment */
-	ELF_ERR_LIBELF, /* libelf refused the file */
+	ELF_ERR_OUTSIDE_RAM,   /* [p_paddr, p_paddr + p_memsz) wraps or leaves RAM */
+	ELF_ERR_BOOT_AREA,     /* segment would overwrite the boot information */
+	ELF_ERR_OVERLAP,       /* two PT_LOAD segments overlap */
+	ELF_ERR_NO_LOAD,       /* no PT_LOAD segment */
+	ELF_ERR_ENTRY,	       /* entry point in no executable segment */
+	ELF_ERR_LIBELF,	       /* libelf refused the file */
 };
 
 struct elf_segment {

@@ -44,7 +44,7 @@ int guest_vfree(struct vm *vm, uint32_t addr, struct guest_reply *reply, struct 
  * fault; the fault is caught in the guest and reported, not fatal. */
 struct guest_probe {
 	bool faulted;
-	uint32_t value; /* read value, when not faulted */
+	uint32_t value;	 /* read value, when not faulted */
 	uint32_t vector; /* when faulted */
 	uint32_t error_code;
 	uint32_t cr2;

@@ -19,7 +19,7 @@
 
 struct sym_need {
 	const char *name;
-	size_t field; /* offsetof(struct guest_kernel, ...) */
+	size_t field;	   /* offsetof(struct guest_kernel, ...) */
 	uint64_t min_size; /* bytes the object must have (0: any) */
 };
 
@@ -27,7 +27,7 @@ static const struct sym_need needs[] = {
 	{ "vmlist", offsetof(struct guest_kernel, vmlist), 4 },
 	{ "mem_map", offsetof(struct guest_kernel, mem_map), 4 },
 	{ "max_mapnr", offsetof(struct guest_kernel, max_mapnr), 4 },
-	{ "zone_table", offsetof(struct guest_kernel, zone_table), MAX_NR_ZONES * ZONE_STRUCT_SIZE },
+	{ "zone_table", offsetof(struct guest_kernel, zone_table), MAX_NR_ZONES *ZONE_STRUCT_SIZE },
 	{ "tlb_counters", offsetof(struct guest_kernel, tlb_counters), TLB_CNT_NR * 4 },
 	{ "vmalloc_counters", offsetof(struct guest_kernel, vmalloc_counters), VMALLOC_CNT_NR * 4 },
 	{ "vmalloc_faults", offsetof(struct guest_kernel, vmalloc_faults), 4 },
@@ -47,7 +47,8 @@ int inspect_init(struct guest_kernel *gk, struct vm *vm, const struct sym_table 
 	gk->vm = vm;
 	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
 		if (!syms || sym_lookup(syms, needs[i].name, &addr, &size) != 0) {
-			snprintf(err, errlen, "guest has no symbol %s: inspection off", needs[i].name);
+			snprintf(err, errlen, "guest has no symbol %s: inspection off",
+				 needs[i].name);
 			return -ENOENT;
 		}
 		if (size && size < needs[i].min_size) {
@@ -67,7 +68,8 @@ int inspect_init(struct guest_kernel *gk, struct vm *vm, const struct sym_table 
 		}
 		*(uint64_t *)((char *)gk + needs[i].field) = pa;
 		if (!strcmp(needs[i].name, "kmalloc_stats"))
-			gk->kmalloc_nr_classes = size ? (unsigned int)(size / KMALLOC_STAT_SIZE) : 1;
+			gk->kmalloc_nr_classes =
+				size ? (unsigned int)(size / KMALLOC_STAT_SIZE) : 1;
 	}
 	return 0;
 }
@@ -86,7 +88,7 @@ int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *va
 /* Open-addressing set of node addresses, for "visited twice". */
 struct node_set {
 	uint32_t *slots; /* 0: empty (0 is never a node: NULL ends the list) */
-	size_t cap; /* power of two */
+	size_t cap;	 /* power of two */
 	size_t nr;
 };
 
@@ -187,7 +189,8 @@ int inspect_read_vmlist(const struct guest_kernel *gk, struct vm_area *areas, un
 			ret = vmlist_corrupt(info, VMLIST_MISALIGNED, node, prev);
 			break;
 		}
-		if (node < PAGE_OFFSET || (uint64_t)node - PAGE_OFFSET + VM_STRUCT_SIZE > lowmem_end ||
+		if (node < PAGE_OFFSET ||
+		    (uint64_t)node - PAGE_OFFSET + VM_STRUCT_SIZE > lowmem_end ||
 		    sym_virt_to_phys(node, &pa)) {
 			ret = vmlist_corrupt(info, VMLIST_NOT_DIRECT_MAP, node, prev);
 			break;
@@ -260,8 +263,9 @@ int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MA
 		zones[z].managed = w[ZONE_OFF_MANAGED / 4];
 		zones[z].free = w[ZONE_OFF_FREE / 4];
 		for (k = 0; k < MAX_ORDER; k++)
-			zones[z].nr_free[k] =
-				w[(ZONE_OFF_FREE_AREA + k * FREE_AREA_SIZE + FREE_AREA_OFF_NR_FREE) / 4];
+			zones[z].nr_free[k] = w[(ZONE_OFF_FREE_AREA + k * FREE_AREA_SIZE +
+						 FREE_AREA_OFF_NR_FREE) /
+						4];
 	}
 	return 0;
 }
@@ -276,7 +280,8 @@ int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *
 	memset(c, 0, sizeof(*c));
 	if (gmem_read(gm, gk->tlb_counters, c->tlb, sizeof(c->tlb)) ||
 	    gmem_read(gm, gk->vmalloc_counters, c->vmalloc, sizeof(c->vmalloc)) ||
-	    gmem_read32(gm, gk->vmalloc_faults, &c->vmalloc_faults) || inspect_read_zones(gk, zones))
+	    gmem_read32(gm, gk->vmalloc_faults, &c->vmalloc_faults) ||
+	    inspect_read_zones(gk, zones))
 		return -EFAULT;
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		c->free_pages += zones[i].free;

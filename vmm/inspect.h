@@ -29,17 +29,17 @@ struct vm;
 /* The guest-physical addresses of what the host reads, resolved once. */
 struct guest_kernel {
 	struct vm *vm;
-	uint64_t vmlist; /* struct vm_struct *vmlist */
-	uint64_t mem_map; /* struct page *mem_map */
-	uint64_t max_mapnr; /* unsigned long */
+	uint64_t vmlist;     /* struct vm_struct *vmlist */
+	uint64_t mem_map;    /* struct page *mem_map */
+	uint64_t max_mapnr;  /* unsigned long */
 	uint64_t zone_table; /* zone_t[MAX_NR_ZONES] */
 	uint64_t tlb_counters;
 	uint64_t vmalloc_counters;
 	uint64_t vmalloc_faults; /* unsigned long */
-	uint64_t vmalloc_start; /* unsigned long */
-	uint64_t high_memory; /* void * */
+	uint64_t vmalloc_start;	 /* unsigned long */
+	uint64_t high_memory;	 /* void * */
 	uint64_t swapper_pg_dir; /* the kernel page directory (PAE: PDPT first) */
-	uint64_t kmalloc_stats; /* struct kmalloc_class_stat[] */
+	uint64_t kmalloc_stats;	 /* struct kmalloc_class_stat[] */
 	unsigned int kmalloc_nr_classes;
 };
 
@@ -61,11 +61,11 @@ struct vm_area {
 
 enum vmlist_defect {
 	VMLIST_OK = 0,
-	VMLIST_CYCLE, /* a node visited twice */
+	VMLIST_CYCLE,	       /* a node visited twice */
 	VMLIST_NOT_DIRECT_MAP, /* a pointer outside the lowmem direct map */
-	VMLIST_MISALIGNED, /* a pointer that is not 4-byte aligned */
-	VMLIST_OUTSIDE_RAM, /* a node (or the list head) not wholly inside guest RAM */
-	VMLIST_TOO_LONG, /* more than INSPECT_VMLIST_MAX nodes */
+	VMLIST_MISALIGNED,     /* a pointer that is not 4-byte aligned */
+	VMLIST_OUTSIDE_RAM,    /* a node (or the list head) not wholly inside guest RAM */
+	VMLIST_TOO_LONG,       /* more than INSPECT_VMLIST_MAX nodes */
 };
 
 struct vmlist_info {
@@ -73,7 +73,7 @@ struct vmlist_info {
 	enum vmlist_defect defect;
 	uint32_t bad_node; /* the pointer at fault (VMLIST_OK: 0) */
 	uint32_t bad_from; /* the node whose next held it (0: the vmlist head) */
-	char msg[200]; /* "corrupt vmlist: ..." when defect != VMLIST_OK */
+	char msg[200];	   /* "corrupt vmlist: ..." when defect != VMLIST_OK */
 };
 
 /*
@@ -107,12 +107,12 @@ int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MA
 
 /* Every counter the checker compares between operations. */
 struct guest_counters {
-	uint32_t tlb[TLB_CNT_NR]; /* TLB_CNT_* */
+	uint32_t tlb[TLB_CNT_NR];	  /* TLB_CNT_* */
 	uint32_t vmalloc[VMALLOC_CNT_NR]; /* VMALLOC_CNT_* */
 	uint32_t vmalloc_faults;
 	uint32_t kmalloc_in_use; /* objects, all classes */
-	uint32_t kmalloc_pages; /* pages kmalloc holds, all classes */
-	uint32_t free_pages; /* all zones */
+	uint32_t kmalloc_pages;	 /* pages kmalloc holds, all classes */
+	uint32_t free_pages;	 /* all zones */
 };
 
 int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *c);

@@ -48,11 +48,21 @@ size_t json_escape(const char *s, char *out, size_t len)
 			p += n;
 		} else {
 			switch (*p) {
-			case '"': rep = "\\\""; break;
-			case '\\': rep = "\\\\"; break;
-			case '\n': rep = "\\n"; break;
-			case '\r': rep = "\\r"; break;
-			case '\t': rep = "\\t"; break;
+			case '"':
+				rep = "\\\"";
+				break;
+			case '\\':
+				rep = "\\\\";
+				break;
+			case '\n':
+				rep = "\\n";
+				break;
+			case '\r':
+				rep = "\\r";
+				break;
+			case '\t':
+				rep = "\\t";
+				break;
 			default:
 				if (*p < 0x20 || *p >= 0x7f)
 					snprintf(tmp, sizeof(tmp), "\\u%04x", *p);

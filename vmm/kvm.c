@@ -33,15 +33,16 @@ static int open_kvm(char *err, size_t errlen)
 		return fd;
 	switch (saved) {
 	case ENOENT:
-		return vmm_errf(err, errlen, -ENOENT,
-			    "/dev/kvm: no such device: this host has no KVM (no kvm module, or no "
-			    "hardware virtualisation). Run through the nested runner instead: "
-			    "tools/kvm-run ./vmm ...");
+		return vmm_errf(
+			err, errlen, -ENOENT,
+			"/dev/kvm: no such device: this host has no KVM (no kvm module, or no "
+			"hardware virtualisation). Run through the nested runner instead: "
+			"tools/kvm-run ./vmm ...");
 	case EACCES:
 	case EPERM:
 		return vmm_errf(err, errlen, -saved,
-			    "/dev/kvm: permission denied: add yourself to the kvm group "
-			    "(sudo usermod -aG kvm $USER, then log in again) or run as root");
+				"/dev/kvm: permission denied: add yourself to the kvm group "
+				"(sudo usermod -aG kvm $USER, then log in again) or run as root");
 	default:
 		return vmm_errf(err, errlen, -saved, "/dev/kvm: %s", strerror(saved));
 	}
@@ -65,12 +66,12 @@ static int check_kvm(int kvm_fd, char *err, size_t errlen)
 
 	if (version != KVM_API_VERSION)
 		return vmm_errf(err, errlen, -EPROTO, "/dev/kvm: API version %d, this VMM needs %d",
-			    version, KVM_API_VERSION);
+				version, KVM_API_VERSION);
 	for (i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]); i++) {
 		if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
 			return vmm_errf(err, errlen, -ENOTSUP,
-				    "/dev/kvm: missing capability %s (needed for %s)",
-				    required_caps[i].name, required_caps[i].why);
+					"/dev/kvm: missing capability %s (needed for %s)",
+					required_caps[i].name, required_caps[i].why);
 	}
 	return 0;
 }
@@ -92,14 +93,15 @@ static int vcpu_set_cpuid(struct vm *vm, struct vcpu *vcpu, char *err, size_t er
 		ret = -errno;
 		free(cpuid);
 		if (ret != -E2BIG || nent >= 4096)
-			return vmm_errf(err, errlen, ret, "KVM_GET_SUPPORTED_CPUID: %s", strerror(-ret));
+			return vmm_errf(err, errlen, ret, "KVM_GET_SUPPORTED_CPUID: %s",
+					strerror(-ret));
 		nent *= 2;
 	}
 	ret = ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0 ? -errno : 0;
 	free(cpuid);
 	if (ret)
 		return vmm_errf(err, errlen, ret, "KVM_SET_CPUID2 (vCPU %u): %s", vcpu->id,
-			    strerror(-ret));
+				strerror(-ret));
 	return 0;
 }
 
@@ -116,7 +118,7 @@ static int vcpu_create(struct vm *vm, unsigned int id, char *err, size_t errlen)
 	if (vcpu->run == MAP_FAILED) {
 		vcpu->run = NULL;
 		return vmm_errf(err, errlen, -errno, "mmap of kvm_run (vCPU %u): %s", id,
-			    strerror(errno));
+				strerror(errno));
 	}
 	return vcpu_set_cpuid(vm, vcpu, err, errlen);
 }
@@ -138,10 +140,10 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 	if (cfg->ram_size < GUEST_RAM_MIN || cfg->ram_size > GUEST_RAM_MAX ||
 	    cfg->ram_size % PAGE_SIZE)
 		return vmm_errf(err, errlen, -EINVAL, "guest RAM size %llu is not supported",
-			    (unsigned long long)cfg->ram_size);
+				(unsigned long long)cfg->ram_size);
 	if (cfg->nr_vcpus < 1 || cfg->nr_vcpus > VM_MAX_VCPUS)
 		return vmm_errf(err, errlen, -EINVAL, "%u vCPUs: between 1 and %d are supported",
-			    cfg->nr_vcpus, VM_MAX_VCPUS);
+				cfg->nr_vcpus, VM_MAX_VCPUS);
 
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
@@ -179,7 +181,7 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 	if (vm->mem.base == MAP_FAILED) {
 		vm->mem.base = NULL;
 		ret = vmm_errf(err, errlen, -errno, "mmap of %llu bytes of guest RAM: %s",
-			   (unsigned long long)cfg->ram_size, strerror(errno));
+			       (unsigned long long)cfg->ram_size, strerror(errno));
 		goto err_destroy;
 	}
 	region = (struct kvm_userspace_memory_region){
@@ -189,7 +191,8 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 		.userspace_addr = (uintptr_t)vm->mem.base,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		ret = vmm_errf(err, errlen, -errno, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		ret = vmm_errf(err, errlen, -errno, "KVM_SET_USER_MEMORY_REGION: %s",
+			       strerror(errno));
 		goto err_destroy;
 	}
 
@@ -302,7 +305,12 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, char *err, siz
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 	/* A valid busy TSS keeps VM-entry checks happy; the guest never uses it. */
 	sregs.tr = (struct kvm_segment){
-		.base = 0, .limit = 0x67, .selector = 0x18, .type = 0xb, .present = 1, .g = 0,
+		.base = 0,
+		.limit = 0x67,
+		.selector = 0x18,
+		.type = 0xb,
+		.present = 1,
+		.g = 0,
 	};
 	sregs.cr0 = X86_CR0_PE | X86_CR0_ET;
 	sregs.cr3 = 0;
@@ -331,14 +339,15 @@ int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen
 	int ret;
 
 	if (elf_image_load(img, &vm->mem))
-		return vmm_errf(err, errlen, -EFAULT, "%s: segments do not fit guest RAM", img->path);
+		return vmm_errf(err, errlen, -EFAULT, "%s: segments do not fit guest RAM",
+				img->path);
 	if (vm_guest_cmdline(&vm->cfg, cmdline, sizeof(cmdline)))
 		return vmm_errf(err, errlen, -E2BIG, "guest command line longer than %u bytes",
-			    MB_CMDLINE_MAX - 64);
+				MB_CMDLINE_MAX - 64);
 	ret = multiboot_write_info(&vm->mem, cmdline);
 	if (ret)
 		return vmm_errf(err, errlen, ret, "cannot write the Multiboot information: %s",
-			    strerror(-ret));
+				strerror(-ret));
 	vm->entry = img->entry;
 	/* Only the boot vCPU starts; the others wait for an SMP-aware guest. */
 	ret = vcpu_set_boot_state(&vm->vcpus[0], img->entry, err, errlen);

@@ -113,8 +113,8 @@ static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
 	if (ret)
 		return VMM_EXIT_INTERNAL;
 	if (checker)
-		printf("%s: %u operations, %u checks, %u violations\n", what, s->nr_ops, s->nr_checks,
-		       s->nr_violations);
+		printf("%s: %u operations, %u checks, %u violations\n", what, s->nr_ops,
+		       s->nr_checks, s->nr_violations);
 	else
 		printf("%s: %u operations, checks off\n", what, s->nr_ops);
 	if (run->json_file) {
@@ -198,8 +198,9 @@ static int prepare(struct run *run)
 	ret = sym_load_path(&run->syms, opts->guest_path, err, sizeof(err));
 	if (ret) {
 		if (ret == SYM_NO_SYMTAB)
-			fprintf(stderr, "vmm: %s: no symbol table: the demo, scripts and dumps need "
-					"the guest's symbols (do not strip it)\n",
+			fprintf(stderr,
+				"vmm: %s: no symbol table: the demo, scripts and dumps need "
+				"the guest's symbols (do not strip it)\n",
 				opts->guest_path);
 		else
 			fprintf(stderr, "vmm: %s\n", err);
@@ -210,10 +211,11 @@ static int prepare(struct run *run)
 		return VMM_EXIT_USAGE;
 	}
 	if (opts->json_path) {
-		run->json_file = strcmp(opts->json_path, "-") ? fopen(opts->json_path, "w") : stdout;
+		run->json_file =
+			strcmp(opts->json_path, "-") ? fopen(opts->json_path, "w") : stdout;
 		if (!run->json_file) {
-			fprintf(stderr, "vmm: --json %s: cannot create the file: %s\n", opts->json_path,
-				strerror(errno));
+			fprintf(stderr, "vmm: --json %s: cannot create the file: %s\n",
+				opts->json_path, strerror(errno));
 			return VMM_EXIT_NO_INPUT;
 		}
 		json_init(&run->json, run->json_file);

@@ -15,7 +15,8 @@
 
 #define DEFAULT_TIMEOUT_SEC 60u
 
-static int bad(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int bad(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -61,7 +62,8 @@ int parse_size(const char *str, uint64_t *bytes, char *err, size_t errlen)
 		end++;
 		break;
 	default:
-		return bad(err, errlen, "'%s': unknown size suffix '%c' (use K, M or G)", str, *end);
+		return bad(err, errlen, "'%s': unknown size suffix '%c' (use K, M or G)", str,
+			   *end);
 	}
 	if (*end != '\0')
 		return bad(err, errlen, "'%s': trailing characters after the size", str);
@@ -192,19 +194,21 @@ static int check_vtop_arg(const char *arg, char *err, size_t errlen)
 	sign = strpbrk(p + 1, "+-");
 	if (isdigit((unsigned char)*p)) {
 		errno = 0;
-		if (strtoull(p, &end, 0) > 0xffffffffull || errno || end != (sign ? sign : p + strlen(p)))
+		if (strtoull(p, &end, 0) > 0xffffffffull || errno ||
+		    end != (sign ? sign : p + strlen(p)))
 			return bad(err, errlen, "--vtop %s: not a 32-bit address", arg);
 	} else if (isalpha((unsigned char)*p) || *p == '_') {
 		for (p++; *p && p != sign; p++)
 			if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
-				return bad(err, errlen, "--vtop %s: not an address or a symbol", arg);
+				return bad(err, errlen, "--vtop %s: not an address or a symbol",
+					   arg);
 	} else {
 		return bad(err, errlen, "--vtop %s: not an address or a symbol", arg);
 	}
 	if (sign) {
 		errno = 0;
-		if (!isdigit((unsigned char)sign[1]) || strtoull(sign + 1, &end, 0) > 0xffffffffull ||
-		    errno || *end)
+		if (!isdigit((unsigned char)sign[1]) ||
+		    strtoull(sign + 1, &end, 0) > 0xffffffffull || errno || *end)
 			return bad(err, errlen, "--vtop %s: bad offset '%s'", arg, sign);
 	}
 	return 0;
@@ -314,7 +318,8 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 			break;
 		case OPT_VTOP:
 			if (opts->nr_vtop == OPT_VTOP_MAX)
-				return bad(err, errlen, "--vtop: at most %d addresses", OPT_VTOP_MAX);
+				return bad(err, errlen, "--vtop: at most %d addresses",
+					   OPT_VTOP_MAX);
 			ret = check_vtop_arg(optarg, err, errlen);
 			if (ret)
 				return ret;
@@ -322,7 +327,8 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 			break;
 		case OPT_JSON:
 			if (!*optarg)
-				return bad(err, errlen, "--json: empty file name (use - for stdout)");
+				return bad(err, errlen,
+					   "--json: empty file name (use - for stdout)");
 			opts->json_path = optarg;
 			break;
 		case 'h':
@@ -334,7 +340,8 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		case ':':
 			return bad(err, errlen, "option %s needs a value", argv[optind - 1]);
 		default:
-			return bad(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return bad(err, errlen, "unknown option '%s' (see --help)",
+				   argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -14,8 +14,8 @@
 
 /* --dump WHAT, repeatable or comma separated. */
 #define OPT_DUMP_VMALLOCINFO 0x1u
-#define OPT_DUMP_TLB 0x2u
-#define OPT_DUMP_MEM 0x4u
+#define OPT_DUMP_TLB	     0x2u
+#define OPT_DUMP_MEM	     0x4u
 
 struct vmm_options {
 	struct vm_config vm;
@@ -27,20 +27,20 @@ struct vmm_options {
 
 	/* What to do with the guest (main.c decides: see vmm_options_mode()). */
 	const char *script_path; /* --script FILE */
-	bool demo; /* --demo: the built-in demo even with --dump/--vtop */
-	bool check; /* run the checker after each operation (default on; --no-check) */
-	unsigned int dumps; /* OPT_DUMP_* from --dump */
+	bool demo;		 /* --demo: the built-in demo even with --dump/--vtop */
+	bool check;		 /* run the checker after each operation (default on; --no-check) */
+	unsigned int dumps;	 /* OPT_DUMP_* from --dump */
 	unsigned int nr_vtop;
 	const char *vtop[OPT_VTOP_MAX]; /* --vtop ADDR: a number or a guest symbol[+off] */
-	const char *json_path; /* --json FILE, "-" for stdout */
+	const char *json_path;		/* --json FILE, "-" for stdout */
 };
 
 /* What main() runs, from the options. */
 enum vmm_mode {
-	MODE_DEMO, /* no --script/--dump/--vtop/--selftest, or --demo */
-	MODE_SCRIPT, /* --script FILE */
+	MODE_DEMO,     /* no --script/--dump/--vtop/--selftest, or --demo */
+	MODE_SCRIPT,   /* --script FILE */
 	MODE_SELFTEST, /* --selftest */
-	MODE_INSPECT, /* only --dump/--vtop: boot, dump, exit */
+	MODE_INSPECT,  /* only --dump/--vtop: boot, dump, exit */
 };
 
 enum vmm_mode vmm_options_mode(const struct vmm_options *opts);

@@ -209,7 +209,7 @@ static int pio_doorbell(struct vcpu *vcpu, const struct pio *io, struct vm_event
 
 static const struct pio_handler {
 	uint16_t port;
-	bool out; /* direction the port accepts */
+	bool out;      /* direction the port accepts */
 	uint8_t sizes; /* bit mask of accepted access sizes (1, 2, 4) */
 	const char *name;
 	int (*fn)(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev);
@@ -240,7 +240,8 @@ static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
 
 		if (h->port != io.port)
 			continue;
-		if (h->out != io.out || !(h->sizes & io.size) || (io.count != 1 && h->fn != pio_console))
+		if (h->out != io.out || !(h->sizes & io.size) ||
+		    (io.count != 1 && h->fn != pio_console))
 			break;
 		return h->fn(vcpu, &io, ev);
 	}
@@ -248,9 +249,9 @@ static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
 		     "unexpected port I/O: %s of %u byte(s) x%u %s port 0x%04x%s%s",
 		     io.out ? "write" : "read", io.size, io.count, io.out ? "to" : "from", io.port,
 		     i < sizeof(pio_handlers) / sizeof(pio_handlers[0]) ? " (" : "",
-		     i < sizeof(pio_handlers) / sizeof(pio_handlers[0]) ?
-			     "wrong direction or size for this port)" :
-			     "");
+		     i < sizeof(pio_handlers) / sizeof(pio_handlers[0])
+			     ? "wrong direction or size for this port)"
+			     : "");
 }
 
 /* ---- exit handlers ---------------------------------------------------- */
@@ -294,9 +295,9 @@ static int handle_internal_error(struct vcpu *vcpu, struct vm_event *ev)
 				 (unsigned long long)run->internal.data[i]);
 	return event(ev, VM_EV_KVM_ERROR, "KVM_EXIT_INTERNAL_ERROR: suberror %u%s%s",
 		     run->internal.suberror,
-		     run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
-			     " (instruction emulation failed)" :
-			     "",
+		     run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+			     ? " (instruction emulation failed)"
+			     : "",
 		     used ? data : "");
 }
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TOKENS 8
+#define MAX_TOKENS     8
 #define VMAP_MAX_PAGES 64u /* CMD_VMAP's limit (guest/mm/vmalloc_cmds.c) */
 
 static const char *const kind_names[SOP_NR_KINDS] = {
@@ -31,8 +31,8 @@ static const char *const kind_names[SOP_NR_KINDS] = {
 
 /* Words that start an operation, so cannot name a result. */
 static const char *const keywords[] = {
-	"vmalloc", "vmalloc_dma", "vmalloc_32", "vmap", "vmap_put", "vfree", "probe", "fill",
-	"check", "new_mm", "switch_mm", "touch", "fault_inject",
+	"vmalloc", "vmalloc_dma", "vmalloc_32", "vmap",	     "vmap_put", "vfree",	 "probe",
+	"fill",	   "check",	  "new_mm",	"switch_mm", "touch",	 "fault_inject",
 };
 
 const char *script_kind_name(enum script_kind kind)
@@ -83,7 +83,8 @@ struct line_ctx {
 	size_t errlen;
 };
 
-static int perr(const struct line_ctx *lc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int perr(const struct line_ctx *lc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static int perr(const struct line_ctx *lc, const char *fmt, ...)
 {
@@ -201,8 +202,10 @@ static int parse_operand(const struct line_ctx *lc, const char *tok, unsigned in
 		if (v == 0)
 			return perr(lc, "'%s': operations count from $1", head);
 		if (v >= number)
-			return perr(lc, "'%s' refers to operation %u, which is not before this one "
-					"(operation %u)", head, v, number);
+			return perr(lc,
+				    "'%s' refers to operation %u, which is not before this one "
+				    "(operation %u)",
+				    head, v, number);
 		for (i = 0, ref = NULL; i < lc->s->nr && !ref; i++)
 			if (lc->s->ops[i].number == v)
 				ref = &lc->s->ops[i];
@@ -219,7 +222,8 @@ static int parse_operand(const struct line_ctx *lc, const char *tok, unsigned in
 		if (!is_name_char(head[hlen]))
 			return perr(lc, "name '%s': unexpected '%c'", head, head[hlen]);
 	if (hlen >= SCRIPT_NAME_MAX)
-		return perr(lc, "name '%s' is longer than %d characters", head, SCRIPT_NAME_MAX - 1);
+		return perr(lc, "name '%s' is longer than %d characters", head,
+			    SCRIPT_NAME_MAX - 1);
 	o->kind = OPND_NAME;
 	memcpy(o->name, head, hlen + 1);
 	{
@@ -244,8 +248,7 @@ static int parse_zone(const struct line_ctx *lc, const char *tok, uint32_t *zone
 }
 
 /* "key=value" with a number value, or -ENOENT when tok does not start with "key=". */
-static int parse_keyval(const struct line_ctx *lc, const char *tok, const char *key,
-			uint32_t *out)
+static int parse_keyval(const struct line_ctx *lc, const char *tok, const char *key, uint32_t *out)
 {
 	size_t klen = strlen(key);
 
@@ -397,8 +400,9 @@ int script_parse_line(struct script *s, const char *line, unsigned int lineno, c
 		if (c == '\r' && i + 1 == len)
 			break; /* CRLF files */
 		if ((c < 0x20 && c != '\t') || c >= 0x7f)
-			return perr(&lc, "byte 0x%02x at column %zu: only printable ASCII is allowed",
-				    c, i + 1);
+			return perr(&lc,
+				    "byte 0x%02x at column %zu: only printable ASCII is allowed", c,
+				    i + 1);
 	}
 	memcpy(buf, line, i);
 	buf[i] = '\0';

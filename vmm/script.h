@@ -29,8 +29,8 @@
 #include "shared/abi.h"
 
 #define SCRIPT_NAME_MAX 32
-#define SCRIPT_LINE_MAX 512 /* longer lines are an error */
-#define SCRIPT_OPS_MAX 4096 /* operations (comments included) in one script */
+#define SCRIPT_LINE_MAX 512  /* longer lines are an error */
+#define SCRIPT_OPS_MAX	4096 /* operations (comments included) in one script */
 
 enum script_kind {
 	SOP_COMMENT, /* text: the comment without '#' */
@@ -53,14 +53,14 @@ enum script_kind {
 
 enum operand_kind {
 	OPND_NONE,
-	OPND_NUM, /* value */
-	OPND_REF, /* result of operation number ref ($N, 1-based) plus offset */
+	OPND_NUM,  /* value */
+	OPND_REF,  /* result of operation number ref ($N, 1-based) plus offset */
 	OPND_NAME, /* name (script name or guest symbol) plus offset */
 };
 
 struct script_operand {
 	enum operand_kind kind;
-	uint32_t value; /* OPND_NUM */
+	uint32_t value;	  /* OPND_NUM */
 	unsigned int ref; /* OPND_REF: operation number; OPND_NAME as a script name: its op */
 	int64_t offset;
 	char name[SCRIPT_NAME_MAX];
@@ -70,9 +70,9 @@ struct script_op {
 	enum script_kind kind;
 	unsigned int line;
 	unsigned int number; /* 1-based among operations (comments not counted); 0 for comments */
-	char def[SCRIPT_NAME_MAX]; /* "a" in "a = vmalloc 4096", else "" */
+	char def[SCRIPT_NAME_MAX];  /* "a" in "a = vmalloc 4096", else "" */
 	struct script_operand addr; /* vfree, vmap_put, probe, fill, check, switch_mm, touch */
-	uint32_t n[3]; /* size; vmap count, zone, prot; probe value; fill bytes, seed;
+	uint32_t n[3];		    /* size; vmap count, zone, prot; probe value; fill bytes, seed;
 			  fault_inject which, nth */
 	char text[SCRIPT_LINE_MAX]; /* the comment, or the operation as written (normalised) */
 };

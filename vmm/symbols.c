@@ -76,7 +76,7 @@ static int read_symtab(struct sym_table *t, Elf *elf, Elf_Scn *scn, const GElf_S
 
 	if (!data || data->d_size != sh->sh_size)
 		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: cannot read .symtab: %s; %s",
-			      what, elf_errmsg(-1), FIX_REBUILD);
+				what, elf_errmsg(-1), FIX_REBUILD);
 
 	/* Pass 1: validate every name and size the tables. */
 	for (size_t i = 1; i < n; i++) {
@@ -84,23 +84,25 @@ static int read_symtab(struct sym_table *t, Elf *elf, Elf_Scn *scn, const GElf_S
 
 		if (!gelf_getsym(data, (int)i, &s))
 			return vmm_errf(err, errlen, -EINVAL,
-				      "guest ELF %s: cannot read symbol %zu: %s; %s", what, i,
-				      elf_errmsg(-1), FIX_REBUILD);
+					"guest ELF %s: cannot read symbol %zu: %s; %s", what, i,
+					elf_errmsg(-1), FIX_REBUILD);
 		if (!wanted(&s))
 			continue;
 		if (s.st_name >= strsh->sh_size)
-			return vmm_errf(err, errlen, -EINVAL,
-				      "guest ELF %s: symbol %zu has name offset %u past the end of "
-				      "its string table (%ju bytes); %s",
-				      what, i, (unsigned)s.st_name, (uintmax_t)strsh->sh_size,
-				      FIX_REBUILD);
+			return vmm_errf(
+				err, errlen, -EINVAL,
+				"guest ELF %s: symbol %zu has name offset %u past the end of "
+				"its string table (%ju bytes); %s",
+				what, i, (unsigned)s.st_name, (uintmax_t)strsh->sh_size,
+				FIX_REBUILD);
 		name = elf_strptr(elf, sh->sh_link, s.st_name);
 		if (!name)
-			return vmm_errf(err, errlen, -EINVAL,
-				      "guest ELF %s: symbol %zu has an unterminated name (offset %u "
-				      "of a %ju-byte string table); %s",
-				      what, i, (unsigned)s.st_name, (uintmax_t)strsh->sh_size,
-				      FIX_REBUILD);
+			return vmm_errf(
+				err, errlen, -EINVAL,
+				"guest ELF %s: symbol %zu has an unterminated name (offset %u "
+				"of a %ju-byte string table); %s",
+				what, i, (unsigned)s.st_name, (uintmax_t)strsh->sh_size,
+				FIX_REBUILD);
 		count++;
 		pool += strlen(name) + 1;
 	}
@@ -111,8 +113,8 @@ static int read_symtab(struct sym_table *t, Elf *elf, Elf_Scn *scn, const GElf_S
 	t->names = malloc(pool);
 	if (!t->syms || !t->names) {
 		sym_free(t);
-		return vmm_errf(err, errlen, -ENOMEM,
-			      "guest ELF %s: out of memory for %zu symbols", what, count);
+		return vmm_errf(err, errlen, -ENOMEM, "guest ELF %s: out of memory for %zu symbols",
+				what, count);
 	}
 
 	/* Pass 2: copy; everything was checked in pass 1. */
@@ -151,11 +153,11 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 
 	if (elf_kind(elf) != ELF_K_ELF)
 		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: not an ELF file; %s", what,
-			      FIX_REBUILD);
+				FIX_REBUILD);
 	if (elf_getshdrnum(elf, &shnum))
 		return vmm_errf(err, errlen, -EINVAL,
-			      "guest ELF %s: bad section header table: %s; %s", what,
-			      elf_errmsg(-1), FIX_REBUILD);
+				"guest ELF %s: bad section header table: %s; %s", what,
+				elf_errmsg(-1), FIX_REBUILD);
 	entsize = gelf_fsize(elf, ELF_T_SYM, 1, EV_CURRENT);
 
 	/* libelf quietly drops a section header table cut off by the end of the file. */
@@ -163,20 +165,21 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 
 	if (!gelf_getehdr(elf, &eh))
 		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: bad ELF header: %s; %s", what,
-			      elf_errmsg(-1), FIX_REBUILD);
+				elf_errmsg(-1), FIX_REBUILD);
 	if (eh.e_shoff && eh.e_shnum &&
 	    !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * eh.e_shentsize, fsize))
-		return vmm_errf(err, errlen, -EINVAL,
-			      "guest ELF %s: section header table at offset %ju (%u entries of %u "
-			      "bytes) runs past the end of the file (%ju bytes): truncated file; %s",
-			      what, (uintmax_t)eh.e_shoff, (unsigned)eh.e_shnum,
-			      (unsigned)eh.e_shentsize, (uintmax_t)fsize, FIX_REBUILD);
+		return vmm_errf(
+			err, errlen, -EINVAL,
+			"guest ELF %s: section header table at offset %ju (%u entries of %u "
+			"bytes) runs past the end of the file (%ju bytes): truncated file; %s",
+			what, (uintmax_t)eh.e_shoff, (unsigned)eh.e_shnum, (unsigned)eh.e_shentsize,
+			(uintmax_t)fsize, FIX_REBUILD);
 
 	while ((scn = elf_nextscn(elf, scn))) {
 		if (!gelf_getshdr(scn, &sh))
 			return vmm_errf(err, errlen, -EINVAL,
-				      "guest ELF %s: bad section header %zu: %s; %s", what,
-				      elf_ndxscn(scn), elf_errmsg(-1), FIX_REBUILD);
+					"guest ELF %s: bad section header %zu: %s; %s", what,
+					elf_ndxscn(scn), elf_errmsg(-1), FIX_REBUILD);
 		if (sh.sh_type == SHT_SYMTAB)
 			break;
 	}
@@ -187,35 +190,37 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 
 	if (sh.sh_entsize != entsize || entsize == 0 || sh.sh_size % entsize)
 		return vmm_errf(err, errlen, -EINVAL,
-			      "guest ELF %s: .symtab (section %zu) has entry size %ju and size "
-			      "%ju, expected entries of %zu bytes; %s",
-			      what, idx, (uintmax_t)sh.sh_entsize, (uintmax_t)sh.sh_size, entsize,
-			      FIX_REBUILD);
+				"guest ELF %s: .symtab (section %zu) has entry size %ju and size "
+				"%ju, expected entries of %zu bytes; %s",
+				what, idx, (uintmax_t)sh.sh_entsize, (uintmax_t)sh.sh_size, entsize,
+				FIX_REBUILD);
 	if (!in_file(sh.sh_offset, sh.sh_size, fsize))
-		return vmm_errf(err, errlen, -EINVAL,
-			      "guest ELF %s: .symtab (section %zu) at offset %ju size %ju runs past "
-			      "the end of the file (%ju bytes): truncated file; %s",
-			      what, idx, (uintmax_t)sh.sh_offset, (uintmax_t)sh.sh_size,
-			      (uintmax_t)fsize, FIX_REBUILD);
+		return vmm_errf(
+			err, errlen, -EINVAL,
+			"guest ELF %s: .symtab (section %zu) at offset %ju size %ju runs past "
+			"the end of the file (%ju bytes): truncated file; %s",
+			what, idx, (uintmax_t)sh.sh_offset, (uintmax_t)sh.sh_size, (uintmax_t)fsize,
+			FIX_REBUILD);
 	if (sh.sh_link == 0 || sh.sh_link >= shnum)
-		return vmm_errf(err, errlen, -EINVAL,
-			      "guest ELF %s: .symtab (section %zu) links to string table %u, which "
-			      "does not exist (sections 1..%zu); %s",
-			      what, idx, (unsigned)sh.sh_link, shnum - 1, FIX_REBUILD);
+		return vmm_errf(
+			err, errlen, -EINVAL,
+			"guest ELF %s: .symtab (section %zu) links to string table %u, which "
+			"does not exist (sections 1..%zu); %s",
+			what, idx, (unsigned)sh.sh_link, shnum - 1, FIX_REBUILD);
 
 	Elf_Scn *strscn = elf_getscn(elf, sh.sh_link);
 
 	if (!strscn || !gelf_getshdr(strscn, &strsh) || strsh.sh_type != SHT_STRTAB)
 		return vmm_errf(err, errlen, -EINVAL,
-			      "guest ELF %s: .symtab (section %zu) links to section %u, which is "
-			      "not a string table; %s",
-			      what, idx, (unsigned)sh.sh_link, FIX_REBUILD);
+				"guest ELF %s: .symtab (section %zu) links to section %u, which is "
+				"not a string table; %s",
+				what, idx, (unsigned)sh.sh_link, FIX_REBUILD);
 	if (strsh.sh_size == 0 || !in_file(strsh.sh_offset, strsh.sh_size, fsize))
 		return vmm_errf(err, errlen, -EINVAL,
-			      "guest ELF %s: string table (section %u) at offset %ju size %ju is "
-			      "empty or runs past the end of the file (%ju bytes); %s",
-			      what, (unsigned)sh.sh_link, (uintmax_t)strsh.sh_offset,
-			      (uintmax_t)strsh.sh_size, (uintmax_t)fsize, FIX_REBUILD);
+				"guest ELF %s: string table (section %u) at offset %ju size %ju is "
+				"empty or runs past the end of the file (%ju bytes); %s",
+				what, (unsigned)sh.sh_link, (uintmax_t)strsh.sh_offset,
+				(uintmax_t)strsh.sh_size, (uintmax_t)fsize, FIX_REBUILD);
 
 	return read_symtab(t, elf, scn, &sh, &strsh, what, err, errlen);
 }
@@ -233,25 +238,26 @@ int sym_load_fd(struct sym_table *t, int fd, const char *what, char *err, size_t
 		what = "(fd)";
 	if (fstat(fd, &st))
 		return vmm_errf(err, errlen, -errno, "guest ELF %s: cannot stat: %s", what,
-			      strerror(errno));
+				strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return vmm_errf(err, errlen, -EINVAL,
-			      "guest ELF %s: not a regular file; pass the guest kernel image", what);
+				"guest ELF %s: not a regular file; pass the guest kernel image",
+				what);
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return vmm_errf(err, errlen, -EINVAL, "libelf is too old: %s", elf_errmsg(-1));
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf)
 		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: libelf cannot open it: %s; %s",
-			      what, elf_errmsg(-1), FIX_REBUILD);
+				what, elf_errmsg(-1), FIX_REBUILD);
 
 	ret = load_elf(t, elf, (uint64_t)st.st_size, what, err, errlen);
 	if (ret < 0)
 		sym_free(t);
 	else if (ret == SYM_NO_SYMTAB)
 		vmm_errf(err, errlen, SYM_NO_SYMTAB,
-		       "guest ELF %s has no .symtab (stripped?): no symbols, guest inspection "
-		       "off; build the guest without stripping to enable it",
-		       what);
+			 "guest ELF %s has no .symtab (stripped?): no symbols, guest inspection "
+			 "off; build the guest without stripping to enable it",
+			 what);
 	elf_end(elf);
 	return ret;
 }
@@ -265,8 +271,9 @@ int sym_load_path(struct sym_table *t, const char *path, char *err, size_t errle
 	memset(t, 0, sizeof(*t));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return vmm_errf(err, errlen, -errno, "guest ELF %s: cannot open: %s; check the path",
-			      path, strerror(errno));
+		return vmm_errf(err, errlen, -errno,
+				"guest ELF %s: cannot open: %s; check the path", path,
+				strerror(errno));
 	ret = sym_load_fd(t, fd, path, err, errlen);
 	close(fd);
 	return ret;

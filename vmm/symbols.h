@@ -16,9 +16,9 @@
 #define SYM_NO_SYMTAB 1
 
 struct sym {
-	const char *name; /* points into sym_table.names */
-	uint64_t value; /* st_value: the virtual address */
-	uint64_t size; /* st_size */
+	const char *name;   /* points into sym_table.names */
+	uint64_t value;	    /* st_value: the virtual address */
+	uint64_t size;	    /* st_size */
 	unsigned char type; /* STT_* */
 	unsigned char bind; /* STB_* */
 };

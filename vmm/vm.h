@@ -22,39 +22,42 @@
 #include "vmm/elf.h"
 #include "vmm/guestmem.h"
 
-#define VM_MAX_VCPUS 8
-#define VM_ERR_LEN 1024
+#define VM_MAX_VCPUS	 8
+#define VM_ERR_LEN	 1024
 #define CONSOLE_LOG_SIZE (64u << 10)
 
-enum paging_mode { PAGING_2LEVEL = 0, PAGING_PAE = 1 };
+enum paging_mode {
+	PAGING_2LEVEL = 0,
+	PAGING_PAE = 1
+};
 
 struct vm_config {
 	uint64_t ram_size;
 	unsigned int nr_vcpus;
 	enum paging_mode paging;
-	const char *cmdline; /* extra guest command line, may be NULL */
+	const char *cmdline;	  /* extra guest command line, may be NULL */
 	unsigned int timeout_sec; /* 0: none */
-	FILE *console; /* where guest console bytes go; NULL: only the log */
+	FILE *console;		  /* where guest console bytes go; NULL: only the log */
 };
 
 /* Why vm_run() stopped. */
 enum vm_event_kind {
 	VM_EV_READY, /* guest rang DB_READY: mailbox result valid, next command please */
-	VM_EV_EXIT, /* guest wrote PORT_EXIT; ev.status */
-	VM_EV_OOPS, /* guest reported a fatal exception (mailbox.exc) */
+	VM_EV_EXIT,  /* guest wrote PORT_EXIT; ev.status */
+	VM_EV_OOPS,  /* guest reported a fatal exception (mailbox.exc) */
 	VM_EV_PANIC, /* guest panicked (mailbox.text) */
 	VM_EV_TRIPLE_FAULT,
 	VM_EV_HALTED,
-	VM_EV_KVM_ERROR, /* INTERNAL_ERROR, FAIL_ENTRY */
+	VM_EV_KVM_ERROR,     /* INTERNAL_ERROR, FAIL_ENTRY */
 	VM_EV_UNEXPECTED_IO, /* port or MMIO nobody handles */
-	VM_EV_PROTOCOL, /* malformed handshake / mailbox / exit value */
+	VM_EV_PROTOCOL,	     /* malformed handshake / mailbox / exit value */
 	VM_EV_TIMEOUT,
 	VM_EV_HOST_ERROR, /* an ioctl failed */
 };
 
 struct vm_event {
 	enum vm_event_kind kind;
-	int status; /* VM_EV_EXIT: the guest's status */
+	int status;	      /* VM_EV_EXIT: the guest's status */
 	char msg[VM_ERR_LEN]; /* human-readable account of what happened */
 };
 

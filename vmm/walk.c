@@ -8,9 +8,9 @@
 #include "shared/mmu.h"
 #include "vmm/guestmem.h"
 
-#define SZ_4K 0x1000u
-#define SZ_2M 0x200000u
-#define SZ_4M 0x400000u
+#define SZ_4K	 0x1000u
+#define SZ_2M	 0x200000u
+#define SZ_4M	 0x400000u
 #define VA_LIMIT (1ull << 32)
 
 /* Bits lo..hi inclusive. */
@@ -110,8 +110,8 @@ static enum walk_status fail(struct walk_result *res, enum walk_status status,
 }
 
 /* Read one entry of size bytes at gpa and record it; 0 or -errno. */
-static int read_entry(const struct walk_ctx *ctx, struct walk_result *res,
-		      enum walk_level level, uint64_t gpa, unsigned size, uint64_t *val)
+static int read_entry(const struct walk_ctx *ctx, struct walk_result *res, enum walk_level level,
+		      uint64_t gpa, unsigned size, uint64_t *val)
 {
 	uint32_t v32;
 	uint64_t v64;

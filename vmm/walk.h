@@ -43,12 +43,12 @@ enum walk_level {
 };
 
 enum walk_status {
-	WALK_OK = 0, /* mapped: pa, page_size and permissions are valid */
+	WALK_OK = 0,	  /* mapped: pa, page_size and permissions are valid */
 	WALK_NOT_PRESENT, /* the entry at fail_level has P = 0 */
-	WALK_RESERVED, /* the entry at fail_level has reserved bits (bad_bits) set */
+	WALK_RESERVED,	  /* the entry at fail_level has reserved bits (bad_bits) set */
 	WALK_OUTSIDE_RAM, /* the entry at fail_level (or CR3) points at or past ram_size */
-	WALK_READ_ERROR, /* the read callback failed for the entry at fail_level */
-	WALK_BAD_INPUT, /* bad mode or a virtual address above 4 GiB */
+	WALK_READ_ERROR,  /* the read callback failed for the entry at fail_level */
+	WALK_BAD_INPUT,	  /* bad mode or a virtual address above 4 GiB */
 };
 
 #define WALK_MAXPHYADDR_DEFAULT 52u
@@ -59,19 +59,19 @@ struct walk_ctx {
 	void *read_ctx;
 	enum walk_mode mode;
 	uint64_t cr3;
-	bool pse; /* CR4.PSE (2-level only; PAE always allows 2 MiB pages) */
-	bool nxe; /* EFER.NXE (PAE only: bit 63 is XD, else reserved) */
+	bool pse;	     /* CR4.PSE (2-level only; PAE always allows 2 MiB pages) */
+	bool nxe;	     /* EFER.NXE (PAE only: bit 63 is XD, else reserved) */
 	unsigned maxphyaddr; /* CPUID 0x80000008 EAX[7:0]; 0 means 52 */
-	uint64_t ram_size; /* bytes of guest RAM; 0 means "unknown": no RAM check */
+	uint64_t ram_size;   /* bytes of guest RAM; 0 means "unknown": no RAM check */
 };
 
 /* One visited entry. */
 struct walk_entry {
 	enum walk_level level;
 	const char *name; /* "PGD", "PMD", "PTE" */
-	uint64_t addr; /* guest-physical address of the entry */
-	uint64_t value; /* its raw contents (4-byte entries zero-extended) */
-	bool folded; /* 2-level PMD: the PGD entry seen again, not a new read */
+	uint64_t addr;	  /* guest-physical address of the entry */
+	uint64_t value;	  /* its raw contents (4-byte entries zero-extended) */
+	bool folded;	  /* 2-level PMD: the PGD entry seen again, not a new read */
 };
 
 struct walk_result {
@@ -86,22 +86,22 @@ struct walk_result {
 
 	enum walk_status status;
 	enum walk_level fail_level; /* meaningful when status != WALK_OK */
-	uint64_t bad_bits; /* WALK_RESERVED: the reserved bits that were set */
-	uint64_t bad_addr; /* WALK_OUTSIDE_RAM / WALK_READ_ERROR: the address */
+	uint64_t bad_bits;	    /* WALK_RESERVED: the reserved bits that were set */
+	uint64_t bad_addr;	    /* WALK_OUTSIDE_RAM / WALK_READ_ERROR: the address */
 
 	/* Valid when status == WALK_OK. */
-	uint64_t pa; /* physical address of va */
-	uint64_t page_base; /* physical base of the (possibly large) page */
-	uint64_t va_base; /* virtual base of that page */
-	uint32_t page_size; /* 4 KiB, 2 MiB or 4 MiB */
+	uint64_t pa;		    /* physical address of va */
+	uint64_t page_base;	    /* physical base of the (possibly large) page */
+	uint64_t va_base;	    /* virtual base of that page */
+	uint32_t page_size;	    /* 4 KiB, 2 MiB or 4 MiB */
 	enum walk_level leaf_level; /* level of the entry that maps the page */
-	uint64_t leaf; /* raw value of that entry */
-	bool writable; /* AND of RW over the levels that have one */
-	bool user; /* AND of US over the levels that have one */
-	bool nx; /* OR of XD over the levels, when NXE */
-	bool global; /* leaf G */
-	bool accessed; /* leaf A */
-	bool dirty; /* leaf D */
+	uint64_t leaf;		    /* raw value of that entry */
+	bool writable;		    /* AND of RW over the levels that have one */
+	bool user;		    /* AND of US over the levels that have one */
+	bool nx;		    /* OR of XD over the levels, when NXE */
+	bool global;		    /* leaf G */
+	bool accessed;		    /* leaf A */
+	bool dirty;		    /* leaf D */
 };
 
 /* Translate va through the tables at ctx->cr3; fills *res, returns res->status. */

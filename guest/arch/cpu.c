@@ -58,7 +58,8 @@ void identify_cpu(void)
 
 void print_cpu_info(void)
 {
-	printk(KERN_INFO "CPU: %s, cpuid level %d, features:%s%s%s%s\n", boot_cpu_data.x86_vendor_id,
-	       (int)boot_cpu_data.cpuid_level, cpu_has_pse ? " PSE" : "", cpu_has_pae ? " PAE" : "",
-	       cpu_has_pge ? " PGE" : "", cpu_has_nx ? " NX" : "");
+	printk(KERN_INFO "CPU: %s, cpuid level %d, features:%s%s%s%s\n",
+	       boot_cpu_data.x86_vendor_id, (int)boot_cpu_data.cpuid_level,
+	       cpu_has_pse ? " PSE" : "", cpu_has_pae ? " PAE" : "", cpu_has_pge ? " PGE" : "",
+	       cpu_has_nx ? " NX" : "");
 }

@@ -53,11 +53,28 @@ extern const char exception_stubs[];
 void do_exception(struct pt_regs *regs);
 
 static const char *const exception_names[NR_EXCEPTIONS] = {
-	"divide error", "debug", "nmi", "int3", "overflow", "bounds", "invalid operand",
-	"device not available", "double fault", "coprocessor segment overrun", "invalid TSS",
-	"segment not present", "stack segment", "general protection", "page fault",
-	"reserved (15)", "coprocessor error", "alignment check", "machine check",
-	"simd coprocessor error", "virtualization exception", "control protection",
+	"divide error",
+	"debug",
+	"nmi",
+	"int3",
+	"overflow",
+	"bounds",
+	"invalid operand",
+	"device not available",
+	"double fault",
+	"coprocessor segment overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack segment",
+	"general protection",
+	"page fault",
+	"reserved (15)",
+	"coprocessor error",
+	"alignment check",
+	"machine check",
+	"simd coprocessor error",
+	"virtualization exception",
+	"control protection",
 };
 
 static const char *exception_name(uint32_t vector)
@@ -137,8 +154,8 @@ void die(const char *str, struct pt_regs *regs, unsigned long cr2)
 	       regs->ecx, regs->edx);
 	printk(KERN_EMERG "esi: %08x   edi: %08x   ebp: %08x   esp: %08x\n", regs->esi, regs->edi,
 	       regs->ebp, regs_esp(regs));
-	printk(KERN_EMERG "ds: %04x   es: %04x   ss: %04x\n", regs->xds & 0xffff, regs->xes & 0xffff,
-	       __KERNEL_DS);
+	printk(KERN_EMERG "ds: %04x   es: %04x   ss: %04x\n", regs->xds & 0xffff,
+	       regs->xes & 0xffff, __KERNEL_DS);
 	if (regs->vector == X86_TRAP_PF)
 		show_pt_walk(KERN_EMERG, cr3, cr2);
 	else

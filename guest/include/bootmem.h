@@ -30,11 +30,11 @@ struct boot_mem_range {
 extern struct boot_mem_range boot_mem_map[BOOT_MEM_MAP_MAX];
 extern int boot_mem_map_nr;
 
-extern unsigned long max_pfn; /* end of RAM (exclusive), below 4 GiB */
-extern unsigned long max_low_pfn; /* end of lowmem: min(max_pfn, MAXMEM >> PAGE_SHIFT) */
-extern unsigned long min_low_pfn; /* first pfn after the kernel image */
+extern unsigned long max_pfn;	       /* end of RAM (exclusive), below 4 GiB */
+extern unsigned long max_low_pfn;      /* end of lowmem: min(max_pfn, MAXMEM >> PAGE_SHIFT) */
+extern unsigned long min_low_pfn;      /* first pfn after the kernel image */
 extern unsigned long bootmem_next_pfn; /* first pfn not yet handed out from the bottom */
-extern unsigned long bootmem_top_pfn; /* lowest pfn handed out from the top; max_low_pfn if none */
+extern unsigned long bootmem_top_pfn;  /* lowest pfn handed out from the top; max_low_pfn if none */
 
 /* Add a range to boot_mem_map (kernel/setup.c while parsing Multiboot). */
 void add_memory_region(uint64_t addr, uint64_t len, uint32_t type);

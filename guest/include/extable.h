@@ -17,18 +17,18 @@ struct exception_table_entry {
 };
 
 /* For inline asm: "1: <insn>" ... "3: <fixup>" ... _ASM_EXTABLE(1b, 3b). */
-#define _ASM_EXTABLE(from, to)                 \
-	".pushsection __ex_table, \"a\"\n\t"   \
-	".balign 4\n\t"                        \
-	".long " #from ", " #to "\n\t"         \
+#define _ASM_EXTABLE(from, to)                                                                     \
+	".pushsection __ex_table, \"a\"\n\t"                                                       \
+	".balign 4\n\t"                                                                            \
+	".long " #from ", " #to "\n\t"                                                             \
 	".popsection\n\t"
 
 /* What the last fixed-up exception was. */
 struct fault_record {
 	uint32_t vector;
 	uint32_t error_code;
-	uint32_t cr2; /* meaningful for #PF only */
-	uint32_t eip; /* the faulting instruction */
+	uint32_t cr2;	/* meaningful for #PF only */
+	uint32_t eip;	/* the faulting instruction */
 	uint32_t count; /* fixed-up exceptions since boot */
 };
 

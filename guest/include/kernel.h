@@ -7,14 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KERN_EMERG "<0>" /* system is unusable */
-#define KERN_ALERT "<1>" /* action must be taken immediately */
-#define KERN_CRIT "<2>" /* critical conditions */
-#define KERN_ERR "<3>" /* error conditions */
+#define KERN_EMERG   "<0>" /* system is unusable */
+#define KERN_ALERT   "<1>" /* action must be taken immediately */
+#define KERN_CRIT    "<2>" /* critical conditions */
+#define KERN_ERR     "<3>" /* error conditions */
 #define KERN_WARNING "<4>" /* warning conditions */
-#define KERN_NOTICE "<5>" /* normal but significant condition */
-#define KERN_INFO "<6>" /* informational */
-#define KERN_DEBUG "<7>" /* debug-level messages */
+#define KERN_NOTICE  "<5>" /* normal but significant condition */
+#define KERN_INFO    "<6>" /* informational */
+#define KERN_DEBUG   "<7>" /* debug-level messages */
 
 #define DEFAULT_MESSAGE_LOGLEVEL 4 /* KERN_WARNING: a line without a "<N>" prefix */
 #define DEFAULT_CONSOLE_LOGLEVEL 7 /* lines with a level below this reach the console */
@@ -45,29 +45,29 @@ void bust_spinlocks(void);
 void machine_exit(uint32_t status) __attribute__((noreturn));
 
 /* An invariant is broken: report it like 2.4 (an invalid-opcode oops at the caller). */
-#define BUG()                                                                     \
-	do {                                                                      \
-		printk(KERN_EMERG "kernel BUG at %s:%d!\n", __FILE__, __LINE__); \
-		__asm__ __volatile__("ud2");                                      \
-		__builtin_unreachable();                                          \
+#define BUG()                                                                                      \
+	do {                                                                                       \
+		printk(KERN_EMERG "kernel BUG at %s:%d!\n", __FILE__, __LINE__);                   \
+		__asm__ __volatile__("ud2");                                                       \
+		__builtin_unreachable();                                                           \
 	} while (0)
-#define BUG_ON(cond)                 \
-	do {                         \
-		if (unlikely(cond))  \
-			BUG();       \
+#define BUG_ON(cond)                                                                               \
+	do {                                                                                       \
+		if (unlikely(cond))                                                                \
+			BUG();                                                                     \
 	} while (0)
 
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define __weak __attribute__((weak))
-#define __noreturn __attribute__((noreturn))
+#define likely(x)    __builtin_expect(!!(x), 1)
+#define unlikely(x)  __builtin_expect(!!(x), 0)
+#define __weak	     __attribute__((weak))
+#define __noreturn   __attribute__((noreturn))
 #define __aligned(n) __attribute__((aligned(n)))
-#define __used __attribute__((used))
+#define __used	     __attribute__((used))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define min(a, b) ((a) < (b) ? (a) : (b))
-#define max(a, b) ((a) > (b) ? (a) : (b))
-#define ALIGN(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define min(a, b)     ((a) < (b) ? (a) : (b))
+#define max(a, b)     ((a) > (b) ? (a) : (b))
+#define ALIGN(x, a)   (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
 
 /* The boot command line, copied out of the Multiboot information. */
 extern char saved_command_line[];

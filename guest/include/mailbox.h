@@ -34,10 +34,10 @@ struct mbox_command {
 	const char *name;
 };
 
-#define DEFINE_CMD(_cmd, _handler)                                                  \
-	static const struct mbox_command __mbox_cmd_##_cmd                          \
-		__attribute__((used, section(".mbox_cmds"), aligned(4))) = {        \
-			.cmd = (_cmd), .handler = (_handler), .name = #_cmd         \
+#define DEFINE_CMD(_cmd, _handler)                                                                 \
+	static const struct mbox_command __mbox_cmd_##_cmd                                         \
+		__attribute__((used, section(".mbox_cmds"), aligned(4))) = {                       \
+			.cmd = (_cmd), .handler = (_handler), .name = #_cmd                        \
 		}
 
 /* Returns 0 when the test passed; on failure, printk()s why and returns non-zero. */
@@ -48,11 +48,10 @@ struct selftest {
 	selftest_fn fn;
 };
 
-#define DEFINE_SELFTEST(_name, _fn)                                                 \
-	static const struct selftest __selftest_##_name                             \
-		__attribute__((used, section(".selftests"), aligned(4))) = {        \
-			.name = #_name, .fn = (_fn)                                 \
-		}
+#define DEFINE_SELFTEST(_name, _fn)                                                                \
+	static const struct selftest __selftest_##_name                                            \
+		__attribute__((used, section(".selftests"), aligned(4))) = { .name = #_name,       \
+									     .fn = (_fn) }
 
 /* Linker-made bounds of the two tables (guest/guest.ld). */
 extern const struct mbox_command __start_mbox_cmds[], __stop_mbox_cmds[];

@@ -61,16 +61,16 @@ struct page {
 };
 
 /* Bit numbers in page->flags (2.4's numbers where 2.4 has the flag). */
-#define PG_slab 8 /* a kmalloc page: the slab_cache/freelist/inuse fields are valid */
-#define PG_highmem 11 /* above max_low_pfn: no direct mapping */
+#define PG_slab	    8  /* a kmalloc page: the slab_cache/freelist/inuse fields are valid */
+#define PG_highmem  11 /* above max_low_pfn: no direct mapping */
 #define PG_reserved 14 /* never allocated or freed */
-#define PG_buddy 16 /* heads a free block on a free_area list */
+#define PG_buddy    16 /* heads a free block on a free_area list */
 
 #define MAX_ORDER 11 /* blocks of 2^0 .. 2^10 pages (4 KiB .. 4 MiB) */
 
 typedef struct free_area_struct {
 	struct page *free_list; /* first free block of this order (NULL: none) */
-	uint32_t nr_free; /* blocks on the list */
+	uint32_t nr_free;	/* blocks on the list */
 } free_area_t;
 
 /*
@@ -98,8 +98,8 @@ typedef struct zone_struct {
 	spinlock_t lock;
 } zone_t;
 
-#define ZONE_DMA 0 /* [0, 16 MiB) */
-#define ZONE_NORMAL 1 /* [16 MiB, 896 MiB) or up to the end of RAM */
+#define ZONE_DMA     0 /* [0, 16 MiB) */
+#define ZONE_NORMAL  1 /* [16 MiB, 896 MiB) or up to the end of RAM */
 #define ZONE_HIGHMEM 2 /* [896 MiB, end of RAM): only with more RAM than that */
 #define MAX_NR_ZONES 3
 
@@ -128,12 +128,12 @@ _Static_assert(sizeof(free_area_t) == FREE_AREA_SIZE &&
 	       "free_area_t layout is read by the host");
 #endif
 
-extern struct page *mem_map; /* mem_map[0 .. max_mapnr - 1] */
-extern unsigned long max_mapnr; /* = max_pfn: frames covered by mem_map */
-extern unsigned long num_physpages; /* RAM frames (per the memory map) */
-extern unsigned long totalram_pages; /* frames given to the buddy allocator */
+extern struct page *mem_map;	      /* mem_map[0 .. max_mapnr - 1] */
+extern unsigned long max_mapnr;	      /* = max_pfn: frames covered by mem_map */
+extern unsigned long num_physpages;   /* RAM frames (per the memory map) */
+extern unsigned long totalram_pages;  /* frames given to the buddy allocator */
 extern unsigned long totalhigh_pages; /* of those, in ZONE_HIGHMEM */
-extern void *high_memory; /* end of the direct map: __va(max_low_pfn << PAGE_SHIFT) */
+extern void *high_memory;	      /* end of the direct map: __va(max_low_pfn << PAGE_SHIFT) */
 extern zone_t zone_table[MAX_NR_ZONES];
 
 /*
@@ -143,9 +143,9 @@ extern zone_t zone_table[MAX_NR_ZONES];
  * Every page allocation counts, including those kmalloc and pte_alloc make.
  */
 extern unsigned long fail_page_alloc_nth;
-extern unsigned long fail_page_alloc_calls; /* alloc_pages() calls since boot */
+extern unsigned long fail_page_alloc_calls;    /* alloc_pages() calls since boot */
 extern unsigned long fail_page_alloc_injected; /* failures injected since boot */
-extern unsigned long page_alloc_errors; /* bad frees reported (and refused) */
+extern unsigned long page_alloc_errors;	       /* bad frees reported (and refused) */
 
 /* Counts *nth down; returns 1 (and counts it in *injected) when it reaches 0. */
 int should_fail(unsigned long *nth, unsigned long *injected, const char *what);
@@ -153,8 +153,8 @@ int should_fail(unsigned long *nth, unsigned long *injected, const char *what);
 /* Junk that freed lowmem pages are filled with (cf. xv6's kfree). */
 #define PAGE_POISON 0xaa
 
-#define page_to_pfn(page) ((unsigned long)((page) - mem_map))
-#define pfn_to_page(pfn) (mem_map + (pfn))
+#define page_to_pfn(page) ((unsigned long)((page)-mem_map))
+#define pfn_to_page(pfn)  (mem_map + (pfn))
 
 /* Is @page a pointer to an entry of mem_map?  (No pointer arithmetic across objects.) */
 static inline int VALID_PAGE(const struct page *page)
@@ -178,14 +178,14 @@ static inline int page_test_flag(const struct page *page, int bit)
 	return (page->flags >> bit) & 1;
 }
 
-#define PageReserved(page) page_test_flag(page, PG_reserved)
-#define SetPageReserved(page) ((page)->flags |= 1u << PG_reserved)
+#define PageReserved(page)	page_test_flag(page, PG_reserved)
+#define SetPageReserved(page)	((page)->flags |= 1u << PG_reserved)
 #define ClearPageReserved(page) ((page)->flags &= ~(1u << PG_reserved))
-#define PageSlab(page) page_test_flag(page, PG_slab)
-#define SetPageSlab(page) ((page)->flags |= 1u << PG_slab)
-#define ClearPageSlab(page) ((page)->flags &= ~(1u << PG_slab))
-#define PageHighMem(page) page_test_flag(page, PG_highmem)
-#define PageBuddy(page) page_test_flag(page, PG_buddy)
+#define PageSlab(page)		page_test_flag(page, PG_slab)
+#define SetPageSlab(page)	((page)->flags |= 1u << PG_slab)
+#define ClearPageSlab(page)	((page)->flags &= ~(1u << PG_slab))
+#define PageHighMem(page)	page_test_flag(page, PG_highmem)
+#define PageBuddy(page)		page_test_flag(page, PG_buddy)
 
 #define page_zone(page) (&zone_table[(page)->zone])
 
@@ -197,7 +197,7 @@ static inline void *page_address(const struct page *page)
 	return __va(page_to_pfn(page) << PAGE_SHIFT);
 }
 
-#define page_count(page) ((page)->count)
+#define page_count(page)	((page)->count)
 #define set_page_count(page, v) ((page)->count = (v))
 
 /* Take a reference; the page is freed by the put_page() that drops the last one. */

@@ -60,25 +60,25 @@ typedef struct {
 	uint64_t pgprot;
 } pgprot_t;
 
-#define pte_val(x) ((x).pte)
-#define pmd_val(x) ((x).pmd)
-#define pgd_val(x) ((x).pgd)
+#define pte_val(x)    ((x).pte)
+#define pmd_val(x)    ((x).pmd)
+#define pgd_val(x)    ((x).pgd)
 #define pgprot_val(x) ((x).pgprot)
-#define __pte(x) ((pte_t){ (x) })
-#define __pmd(x) ((pmd_t){ (x) })
-#define __pgd(x) ((pgd_t){ (x) })
-#define __pgprot(x) ((pgprot_t){ (x) })
+#define __pte(x)      ((pte_t){ (x) })
+#define __pmd(x)      ((pmd_t){ (x) })
+#define __pgd(x)      ((pgd_t){ (x) })
+#define __pgprot(x)   ((pgprot_t){ (x) })
 
 #define PGDIR_SHIFT (pae_enabled ? PGDIR_SHIFT_PAE : PGDIR_SHIFT_2L)
-#define PGDIR_SIZE (1UL << PGDIR_SHIFT)
-#define PGDIR_MASK (~(PGDIR_SIZE - 1))
-#define PMD_SHIFT (pae_enabled ? PMD_SHIFT_PAE : PGDIR_SHIFT_2L)
-#define PMD_SIZE (1UL << PMD_SHIFT)
-#define PMD_MASK (~(PMD_SIZE - 1))
+#define PGDIR_SIZE  (1UL << PGDIR_SHIFT)
+#define PGDIR_MASK  (~(PGDIR_SIZE - 1))
+#define PMD_SHIFT   (pae_enabled ? PMD_SHIFT_PAE : PGDIR_SHIFT_2L)
+#define PMD_SIZE    (1UL << PMD_SHIFT)
+#define PMD_MASK    (~(PMD_SIZE - 1))
 
-#define PTRS_PER_PGD (pae_enabled ? PTRS_PER_PGD_PAE : PTRS_PER_PGD_2L)
-#define PTRS_PER_PMD (pae_enabled ? PTRS_PER_PMD_PAE : 1u)
-#define PTRS_PER_PTE (pae_enabled ? PTRS_PER_PTE_PAE : PTRS_PER_PTE_2L)
+#define PTRS_PER_PGD	  (pae_enabled ? PTRS_PER_PGD_PAE : PTRS_PER_PGD_2L)
+#define PTRS_PER_PMD	  (pae_enabled ? PTRS_PER_PMD_PAE : 1u)
+#define PTRS_PER_PTE	  (pae_enabled ? PTRS_PER_PTE_PAE : PTRS_PER_PTE_2L)
 #define USER_PTRS_PER_PGD (TASK_SIZE / PGDIR_SIZE)
 
 /* Bytes per entry at every level. */
@@ -94,12 +94,12 @@ extern unsigned long vmalloc_start;
 #define __PAGE_KERNEL_RO (_PAGE_PRESENT | _PAGE_DIRTY | _PAGE_ACCESSED)
 /* 2.4's MAKE_GLOBAL(): global where the CPU has (and we use) PGE. */
 #define MAKE_GLOBAL(x) __pgprot((uint64_t)(x) | (cpu_has_pge ? _PAGE_GLOBAL : 0))
-#define PAGE_KERNEL MAKE_GLOBAL(__PAGE_KERNEL)
+#define PAGE_KERNEL    MAKE_GLOBAL(__PAGE_KERNEL)
 #define PAGE_KERNEL_RO MAKE_GLOBAL(__PAGE_KERNEL_RO)
 
 /* x86 caches are coherent with each other and with page-table changes: nothing to do. */
-#define flush_cache_all() \
-	do {              \
+#define flush_cache_all()                                                                          \
+	do {                                                                                       \
 	} while (0)
 
 /* ---- Raw entry access: 4 or 8 bytes. ---- */
@@ -269,7 +269,7 @@ static inline pgd_t *pgd_offset_pgd(pgd_t *pgd, unsigned long address)
 struct mm_struct;
 extern struct mm_struct init_mm;
 #define pgd_offset(mm, address) pgd_offset_pgd((mm)->pgd, (address))
-#define pgd_offset_k(address) pgd_offset(&init_mm, (address))
+#define pgd_offset_k(address)	pgd_offset(&init_mm, (address))
 
 static inline pmd_t *pmd_offset(pgd_t *dir, unsigned long address)
 {
@@ -294,14 +294,14 @@ pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address);
 
 /* ---- Reporting bad entries, as 2.4 does (no level: KERN_WARNING). ---- */
 
-#define __pt_ERROR(what, e)                                                                  \
-	do {                                                                                 \
-		if (pae_enabled)                                                             \
-			printk("%s:%d: bad " what " %016llx.\n", __FILE__, __LINE__,         \
-			       (unsigned long long)(e));                                     \
-		else                                                                         \
-			printk("%s:%d: bad " what " %08lx.\n", __FILE__, __LINE__,           \
-			       (unsigned long)(e));                                          \
+#define __pt_ERROR(what, e)                                                                        \
+	do {                                                                                       \
+		if (pae_enabled)                                                                   \
+			printk("%s:%d: bad " what " %016llx.\n", __FILE__, __LINE__,               \
+			       (unsigned long long)(e));                                           \
+		else                                                                               \
+			printk("%s:%d: bad " what " %08lx.\n", __FILE__, __LINE__,                 \
+			       (unsigned long)(e));                                                \
 	} while (0)
 #define pte_ERROR(e) __pt_ERROR("pte", pte_val(e))
 #define pmd_ERROR(e) __pt_ERROR("pmd", pmd_val(e))
@@ -324,13 +324,13 @@ void paging_init(void);
  * does it: every level's entry, stopping at a not-present or large one.
  */
 struct pt_walk {
-	int levels; /* entries read, 1..3 */
+	int levels;	     /* entries read, 1..3 */
 	const char *name[3]; /* "pgd", "pmd", "pte" (2-level: "pgd", "pte") */
 	uint64_t entry[3];
 	uint64_t entry_pa[3]; /* physical address of each entry */
-	int cut; /* entry levels (the next one) lies outside the direct map: not read */
-	int mapped; /* the walk ended in a present leaf */
-	int large; /* ... which was a 4 MiB / 2 MiB page */
+	int cut;       /* entry levels (the next one) lies outside the direct map: not read */
+	int mapped;    /* the walk ended in a present leaf */
+	int large;     /* ... which was a 4 MiB / 2 MiB page */
 	uint64_t phys; /* the physical address @address translates to, when mapped */
 };
 

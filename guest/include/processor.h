@@ -13,10 +13,10 @@
 
 struct cpuinfo_x86 {
 	char x86_vendor_id[16];
-	uint32_t cpuid_level; /* highest standard leaf; -1 without CPUID */
+	uint32_t cpuid_level;	       /* highest standard leaf; -1 without CPUID */
 	uint32_t extended_cpuid_level; /* highest 0x8000xxxx leaf, or 0 */
-	uint32_t x86_capability; /* leaf 1 EDX, less what the command line turned off */
-	uint32_t x86_ext_capability; /* leaf 0x80000001 EDX, likewise */
+	uint32_t x86_capability;       /* leaf 1 EDX, less what the command line turned off */
+	uint32_t x86_ext_capability;   /* leaf 0x80000001 EDX, likewise */
 };
 
 extern struct cpuinfo_x86 boot_cpu_data;
@@ -24,7 +24,7 @@ extern struct cpuinfo_x86 boot_cpu_data;
 #define cpu_has_pse (!!(boot_cpu_data.x86_capability & X86_FEATURE_PSE))
 #define cpu_has_pae (!!(boot_cpu_data.x86_capability & X86_FEATURE_PAE))
 #define cpu_has_pge (!!(boot_cpu_data.x86_capability & X86_FEATURE_PGE))
-#define cpu_has_nx (!!(boot_cpu_data.x86_ext_capability & X86_FEATURE_NX))
+#define cpu_has_nx  (!!(boot_cpu_data.x86_ext_capability & X86_FEATURE_NX))
 
 /* Fill boot_cpu_data from CPUID (arch/cpu.c); print_cpu_info() prints it. */
 void identify_cpu(void);
@@ -32,7 +32,9 @@ void print_cpu_info(void);
 
 static inline void cpuid(uint32_t op, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
 {
-	__asm__ __volatile__("cpuid" : "=a"(*eax), "=b"(*ebx), "=c"(*ecx), "=d"(*edx) : "0"(op), "2"(0));
+	__asm__ __volatile__("cpuid"
+			     : "=a"(*eax), "=b"(*ebx), "=c"(*ecx), "=d"(*edx)
+			     : "0"(op), "2"(0));
 }
 
 static inline unsigned long read_cr0(void)
@@ -82,7 +84,10 @@ static inline uint64_t rdmsr(uint32_t msr)
 
 static inline void wrmsr(uint32_t msr, uint64_t val)
 {
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)) : "memory");
+	__asm__ __volatile__("wrmsr"
+			     :
+			     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			     : "memory");
 }
 
 /* The body of every spin-wait loop. */
@@ -110,10 +115,10 @@ static inline void local_irq_restore(unsigned long flags)
 	__asm__ __volatile__("pushl %0; popfl" : : "r"(flags) : "memory", "cc");
 }
 
-#define local_irq_save(flags)                 \
-	do {                                  \
-		(flags) = local_save_flags(); \
-		local_irq_disable();          \
+#define local_irq_save(flags)                                                                      \
+	do {                                                                                       \
+		(flags) = local_save_flags();                                                      \
+		local_irq_disable();                                                               \
 	} while (0)
 
 /* Stop this CPU for good. */

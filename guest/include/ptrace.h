@@ -12,8 +12,8 @@
 struct pt_regs {
 	uint32_t ebx, ecx, edx, esi, edi, ebp, eax;
 	uint32_t xds, xes;
-	uint32_t vector; /* pushed by the stub */
-	uint32_t error_code; /* pushed by the CPU, or 0 by the stub */
+	uint32_t vector;	   /* pushed by the stub */
+	uint32_t error_code;	   /* pushed by the CPU, or 0 by the stub */
 	uint32_t eip, xcs, eflags; /* pushed by the CPU */
 };
 

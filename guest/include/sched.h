@@ -12,11 +12,11 @@
 struct mm_struct {
 	pgd_t *pgd;
 	spinlock_t page_table_lock; /* protects the page tables below pgd */
-	int mm_count; /* references; mmdrop() frees at 0 */
-	unsigned int id; /* the host's handle (CMD_NEW_MM); 0 = init_mm */
+	int mm_count;		    /* references; mmdrop() frees at 0 */
+	unsigned int id;	    /* the host's handle (CMD_NEW_MM); 0 = init_mm */
 };
 
-extern struct mm_struct init_mm; /* pgd = swapper_pg_dir */
+extern struct mm_struct init_mm;     /* pgd = swapper_pg_dir */
 extern struct mm_struct *current_mm; /* whose PGD is in CR3 */
 
 /*

@@ -21,9 +21,9 @@
 
 #include "shared/kstructs.h"
 
-#define KMALLOC_MIN_SHIFT 5 /* 32 bytes */
-#define KMALLOC_MAX_SHIFT 17 /* 128 KiB */
-#define KMALLOC_MAX_SIZE (1u << KMALLOC_MAX_SHIFT)
+#define KMALLOC_MIN_SHIFT  5  /* 32 bytes */
+#define KMALLOC_MAX_SHIFT  17 /* 128 KiB */
+#define KMALLOC_MAX_SIZE   (1u << KMALLOC_MAX_SHIFT)
 #define KMALLOC_NR_CLASSES (KMALLOC_MAX_SHIFT - KMALLOC_MIN_SHIFT + 1) /* 13 */
 
 /* Junk that freed objects are filled with (2.4's POISON_BYTE). */
@@ -34,11 +34,11 @@
  * normal caches together.  i386 layout: 5 x uint32_t, 20 bytes each.
  */
 struct kmalloc_class_stat {
-	uint32_t size; /* object size in bytes */
+	uint32_t size;	 /* object size in bytes */
 	uint32_t in_use; /* objects handed out and not yet freed */
-	uint32_t pages; /* pages the class holds from the buddy allocator */
+	uint32_t pages;	 /* pages the class holds from the buddy allocator */
 	uint32_t allocs; /* successful kmalloc calls */
-	uint32_t frees; /* successful kfree calls */
+	uint32_t frees;	 /* successful kfree calls */
 };
 
 _Static_assert(sizeof(struct kmalloc_class_stat) == KMALLOC_STAT_SIZE &&
@@ -55,7 +55,7 @@ extern unsigned long kmalloc_errors; /* bad kfree calls reported (and refused) *
  * kmalloc call counts it down and the one that brings it to 0 fails.
  */
 extern unsigned long failslab_nth;
-extern unsigned long failslab_calls; /* kmalloc calls since boot */
+extern unsigned long failslab_calls;	/* kmalloc calls since boot */
 extern unsigned long failslab_injected; /* failures injected since boot */
 
 /* Set up the caches; after mem_init(), before the first kmalloc. */

@@ -50,15 +50,15 @@ static inline void spin_unlock(spinlock_t *lock)
 	lock->lock = 0;
 }
 
-#define spin_lock_irqsave(lock, flags)   \
-	do {                             \
-		local_irq_save(flags);   \
-		spin_lock(lock);         \
+#define spin_lock_irqsave(lock, flags)                                                             \
+	do {                                                                                       \
+		local_irq_save(flags);                                                             \
+		spin_lock(lock);                                                                   \
 	} while (0)
-#define spin_unlock_irqrestore(lock, flags) \
-	do {                                \
-		spin_unlock(lock);          \
-		local_irq_restore(flags);   \
+#define spin_unlock_irqrestore(lock, flags)                                                        \
+	do {                                                                                       \
+		spin_unlock(lock);                                                                 \
+		local_irq_restore(flags);                                                          \
 	} while (0)
 
 /*
@@ -70,7 +70,7 @@ typedef struct {
 	volatile int lock;
 } rwlock_t;
 
-#define RW_LOCK_BIAS 0x01000000
+#define RW_LOCK_BIAS	 0x01000000
 #define RW_LOCK_UNLOCKED ((rwlock_t){ RW_LOCK_BIAS })
 
 static inline void rwlock_init(rwlock_t *rw)

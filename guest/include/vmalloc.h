@@ -22,8 +22,8 @@
 
 /* vm_struct.flags: what made the area. */
 #define VM_IOREMAP 0x00000001u /* get_vm_area() only: the caller maps it */
-#define VM_ALLOC 0x00000002u /* vmalloc(): every page but the guard is its own */
-#define VM_MAP 0x00000004u /* vmap(): the caller's pages, one reference each */
+#define VM_ALLOC   0x00000002u /* vmalloc(): every page but the guard is its own */
+#define VM_MAP	   0x00000004u /* vmap(): the caller's pages, one reference each */
 
 /*
  * One area, as 2.4 has it (no page array: vfree finds the pages through the
@@ -81,20 +81,21 @@ struct vmalloc_counters {
 	uint32_t get_vm_area_failed;
 };
 
-_Static_assert(sizeof(struct vmalloc_counters) == VMALLOC_CNT_NR * 4 &&
-		       offsetof(struct vmalloc_counters, vmlist_visited) ==
-			       VMALLOC_CNT_VMLIST_VISITED * 4 &&
-		       offsetof(struct vmalloc_counters, pte_writes) == VMALLOC_CNT_PTE_WRITES * 4 &&
-		       offsetof(struct vmalloc_counters, pte_clears) == VMALLOC_CNT_PTE_CLEARS * 4 &&
-		       offsetof(struct vmalloc_counters, pages_allocated) ==
-			       VMALLOC_CNT_PAGES_ALLOCATED * 4 &&
-		       offsetof(struct vmalloc_counters, pages_freed) == VMALLOC_CNT_PAGES_FREED * 4 &&
-		       offsetof(struct vmalloc_counters, areas_allocated) ==
-			       VMALLOC_CNT_AREAS_ALLOCATED * 4 &&
-		       offsetof(struct vmalloc_counters, areas_freed) == VMALLOC_CNT_AREAS_FREED * 4 &&
-		       offsetof(struct vmalloc_counters, get_vm_area_failed) ==
-			       VMALLOC_CNT_GET_VM_AREA_FAILED * 4,
-	       "struct vmalloc_counters is read by the host (shared/kstructs.h)");
+_Static_assert(
+	sizeof(struct vmalloc_counters) == VMALLOC_CNT_NR * 4 &&
+		offsetof(struct vmalloc_counters, vmlist_visited) ==
+			VMALLOC_CNT_VMLIST_VISITED * 4 &&
+		offsetof(struct vmalloc_counters, pte_writes) == VMALLOC_CNT_PTE_WRITES * 4 &&
+		offsetof(struct vmalloc_counters, pte_clears) == VMALLOC_CNT_PTE_CLEARS * 4 &&
+		offsetof(struct vmalloc_counters, pages_allocated) ==
+			VMALLOC_CNT_PAGES_ALLOCATED * 4 &&
+		offsetof(struct vmalloc_counters, pages_freed) == VMALLOC_CNT_PAGES_FREED * 4 &&
+		offsetof(struct vmalloc_counters, areas_allocated) ==
+			VMALLOC_CNT_AREAS_ALLOCATED * 4 &&
+		offsetof(struct vmalloc_counters, areas_freed) == VMALLOC_CNT_AREAS_FREED * 4 &&
+		offsetof(struct vmalloc_counters, get_vm_area_failed) ==
+			VMALLOC_CNT_GET_VM_AREA_FAILED * 4,
+	"struct vmalloc_counters is read by the host (shared/kstructs.h)");
 
 extern struct vmalloc_counters vmalloc_counters;
 

@@ -26,7 +26,8 @@ static int demo_cmd(uint32_t cmd, uint32_t a0, uint32_t a1, uint32_t a2, uint32_
 	for (c = __start_mbox_cmds; c < __stop_mbox_cmds; c++) {
 		if (c->cmd == cmd) {
 			status = c->handler(args, res);
-			printk(KERN_INFO "  %s(%#x, %#x, %#x) -> status %d, results %#x %#x %#x %#x\n",
+			printk(KERN_INFO
+			       "  %s(%#x, %#x, %#x) -> status %d, results %#x %#x %#x %#x\n",
 			       c->name, a0, a1, a2, status, res[0], res[1], res[2], res[3]);
 			return status;
 		}
@@ -92,8 +93,9 @@ void builtin_sequence(void)
 	demo_cmd(CMD_VFREE, b, 0, 0, r);
 	demo_cmd(CMD_VFREE, d, 0, 0, r);
 	demo_cmd(CMD_COUNTERS, 0, 0, 0, r);
-	printk(KERN_INFO "  vmalloc counters: %u PTEs set, %u cleared, %u pages allocated, %u freed, "
-			 "%u areas allocated, %u freed, %u get_vm_area failures\n",
+	printk(KERN_INFO
+	       "  vmalloc counters: %u PTEs set, %u cleared, %u pages allocated, %u freed, "
+	       "%u areas allocated, %u freed, %u get_vm_area failures\n",
 	       r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
 	show_vmlist();
 }

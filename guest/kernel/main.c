@@ -51,12 +51,14 @@ void start_kernel(unsigned long magic, unsigned long mbi_phys)
 	mailbox_init();
 	printk(KERN_NOTICE "%s", linux_banner);
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
-		printk(KERN_EMERG "Not booted by a Multiboot loader: EAX %08lx, expected %08x.\n"
-				  "Boot this kernel with a Multiboot loader (the VMM, QEMU -kernel, GRUB).\n",
+		printk(KERN_EMERG
+		       "Not booted by a Multiboot loader: EAX %08lx, expected %08x.\n"
+		       "Boot this kernel with a Multiboot loader (the VMM, QEMU -kernel, GRUB).\n",
 		       magic, MULTIBOOT_BOOTLOADER_MAGIC);
 		machine_exit(1);
 	}
-	printk(KERN_INFO "VMM: %s\n", vmm_present ? "present" : "none, running the built-in sequence");
+	printk(KERN_INFO "VMM: %s\n",
+	       vmm_present ? "present" : "none, running the built-in sequence");
 
 	setup_arch(mbi_phys);
 	paging_init();

@@ -5,7 +5,6 @@
 #include <spinlock.h>
 #include <string.h>
 
-
 static int check_fmt(const char *expect, const char *got, int ret)
 {
 	if (!strcmp(expect, got) && ret == (int)strlen(expect))
@@ -14,11 +13,11 @@ static int check_fmt(const char *expect, const char *got, int ret)
 	return 1;
 }
 
-#define FMT(expect, ...)                                              \
-	do {                                                          \
-		char b[64];                                           \
-		int r = snprintf(b, sizeof(b), __VA_ARGS__);          \
-		failed += check_fmt(expect, b, r);                    \
+#define FMT(expect, ...)                                                                           \
+	do {                                                                                       \
+		char b[64];                                                                        \
+		int r = snprintf(b, sizeof(b), __VA_ARGS__);                                       \
+		failed += check_fmt(expect, b, r);                                                 \
 	} while (0)
 
 static int selftest_vsnprintf(void)
@@ -30,7 +29,8 @@ static int selftest_vsnprintf(void)
 	FMT("c0100000 C0100000 0xc01", "%x %X %#x", 0xc0100000u, 0xc0100000u, 0xc01);
 	FMT("00001234|  1234|1234  |", "%08x|%6x|%-6x|", 0x1234, 0x1234, 0x1234);
 	FMT("-0042 +5", "%05d %+d", -42, 5);
-	FMT("fedcba9876543210 0000000012345678", "%llx %016llx", 0xfedcba9876543210ull, 0x12345678ull);
+	FMT("fedcba9876543210 0000000012345678", "%llx %016llx", 0xfedcba9876543210ull,
+	    0x12345678ull);
 	FMT("18446744073709551615 -9", "%llu %lld", ~0ull, -9ll);
 	FMT("ffffffff 4294967295", "%lx %lu", ~0ul, ~0ul);
 	FMT("c0101000", "%p", (void *)0xc0101000);

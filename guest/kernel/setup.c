@@ -72,7 +72,8 @@ static void parse_memory_map(const struct multiboot_info *mbi)
 			const struct multiboot_mmap_entry *e = (const void *)(p + off);
 
 			if (e->size < sizeof(*e) - sizeof(e->size)) {
-				printk(KERN_WARNING "multiboot: bad memory map entry size %u\n", e->size);
+				printk(KERN_WARNING "multiboot: bad memory map entry size %u\n",
+				       e->size);
 				break;
 			}
 			add_memory_region(e->addr, e->len, e->type);

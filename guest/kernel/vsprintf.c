@@ -8,12 +8,12 @@
 #include <string.h>
 
 #define ZEROPAD 1
-#define SIGN 2
-#define PLUS 4
-#define SPACE 8
-#define LEFT 16
+#define SIGN	2
+#define PLUS	4
+#define SPACE	8
+#define LEFT	16
 #define SPECIAL 32 /* '#': 0x / 0 prefix */
-#define LARGE 64 /* upper-case hex digits */
+#define LARGE	64 /* upper-case hex digits */
 
 struct outbuf {
 	char *buf;
@@ -179,7 +179,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 				width = 2 * sizeof(void *);
 				flags |= ZEROPAD;
 			}
-			number(&o, (unsigned long)va_arg(args, void *), 16, width, precision, flags);
+			number(&o, (unsigned long)va_arg(args, void *), 16, width, precision,
+			       flags);
 			continue;
 		case '%':
 			put(&o, '%');

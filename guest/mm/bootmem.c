@@ -74,7 +74,8 @@ void setup_bootmem(void)
 			end = r->addr + r->len;
 	}
 	if (end > (4ull << 30)) {
-		printk(KERN_WARNING "Ignoring RAM above 4 GiB (%llu MiB)\n", (unsigned long long)(end >> 20));
+		printk(KERN_WARNING "Ignoring RAM above 4 GiB (%llu MiB)\n",
+		       (unsigned long long)(end >> 20));
 		end = 4ull << 30;
 	}
 	max_pfn = (unsigned long)(end >> PAGE_SHIFT);
@@ -92,8 +93,8 @@ void setup_bootmem(void)
 	if (max_pfn > max_low_pfn)
 		printk(KERN_NOTICE "%luMB HIGHMEM available.\n",
 		       (max_pfn - max_low_pfn) >> (20 - PAGE_SHIFT));
-	printk(KERN_INFO "kernel image: %08lx - %08lx, first free pfn %#lx\n", __pa(KERNEL_VIRT_START),
-	       __pa(_end), min_low_pfn);
+	printk(KERN_INFO "kernel image: %08lx - %08lx, first free pfn %#lx\n",
+	       __pa(KERNEL_VIRT_START), __pa(_end), min_low_pfn);
 }
 
 void bootmem_set_limit(unsigned long limit_pfn)

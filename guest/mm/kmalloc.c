@@ -14,12 +14,12 @@
 #include <string.h>
 
 struct kmalloc_cache {
-	unsigned int cls; /* index into kmalloc_stats */
-	unsigned int size; /* object size */
+	unsigned int cls;   /* index into kmalloc_stats */
+	unsigned int size;  /* object size */
 	unsigned int order; /* buddy order of one page of the cache (small) or one object (large) */
 	unsigned int objs_per_page; /* small classes; 0 for large ones */
-	unsigned int gfp; /* zone modifier of the cache's pages: 0 or __GFP_DMA */
-	struct page *partial; /* small: pages with at least one free object */
+	unsigned int gfp;	    /* zone modifier of the cache's pages: 0 or __GFP_DMA */
+	struct page *partial;	    /* small: pages with at least one free object */
 	spinlock_t lock;
 };
 
@@ -137,7 +137,8 @@ static void *slab_alloc(struct kmalloc_cache *cache, unsigned int gfp)
 	page->freelist = *(void **)obj;
 	if (page->freelist && !slab_obj_ok(cache, page, page->freelist)) {
 		kmalloc_errors++;
-		printk(KERN_ERR "kmalloc: free %u-byte object %p in pfn %#lx was written after kfree\n",
+		printk(KERN_ERR
+		       "kmalloc: free %u-byte object %p in pfn %#lx was written after kfree\n",
 		       cache->size, obj, page_to_pfn(page));
 		page->freelist = NULL; /* leak the rest of the page rather than hand out junk */
 	}
@@ -174,7 +175,8 @@ void *kmalloc(size_t size, int gfp)
 		       (unsigned long)size, KMALLOC_MAX_SIZE);
 		return NULL;
 	}
-	cache = &kmalloc_caches[size_to_class(size) + (page_gfp & __GFP_DMA ? KMALLOC_NR_CLASSES : 0)];
+	cache = &kmalloc_caches[size_to_class(size) +
+				(page_gfp & __GFP_DMA ? KMALLOC_NR_CLASSES : 0)];
 	obj = cache->objs_per_page ? slab_alloc(cache, page_gfp) : large_alloc(cache, page_gfp);
 	if (obj) {
 		kmalloc_stats[cache->cls].in_use++;
@@ -190,7 +192,8 @@ static void bad_kfree(const void *objp, const char *why)
 }
 
 /* Is @obj on its page's free list?  -1 if the list is corrupt (reported). */
-static int slab_obj_free(const struct kmalloc_cache *cache, const struct page *page, const void *obj)
+static int slab_obj_free(const struct kmalloc_cache *cache, const struct page *page,
+			 const void *obj)
 {
 	const char *p = page->freelist;
 	unsigned int n;
@@ -198,7 +201,8 @@ static int slab_obj_free(const struct kmalloc_cache *cache, const struct page *p
 	for (n = 0; p; n++, p = *(void *const *)p) {
 		if (n >= cache->objs_per_page || !slab_obj_ok(cache, page, p)) {
 			kmalloc_errors++;
-			printk(KERN_ERR "kfree: free list of %u-byte objects in pfn %#lx is corrupt at %p\n",
+			printk(KERN_ERR
+			       "kfree: free list of %u-byte objects in pfn %#lx is corrupt at %p\n",
 			       cache->size, page_to_pfn(page), (const void *)p);
 			return -1;
 		}

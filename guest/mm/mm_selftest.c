@@ -18,14 +18,13 @@
 
 #include "shared/abi.h"
 
-
-#define CHECK(cond, fmt, ...)                                                                \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			printk(KERN_ERR "%s:%d: %s: failed: %s: " fmt "\n", __FILE__, __LINE__, \
-			       __func__, #cond, ##__VA_ARGS__);                              \
-			return -1;                                                           \
-		}                                                                            \
+#define CHECK(cond, fmt, ...)                                                                      \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printk(KERN_ERR "%s:%d: %s: failed: %s: " fmt "\n", __FILE__, __LINE__,    \
+			       __func__, #cond, ##__VA_ARGS__);                                    \
+			return -1;                                                                 \
+		}                                                                                  \
 	} while (0)
 
 /* What a test must leave as it found it. */
@@ -72,10 +71,12 @@ static int test_end(const struct mm_snapshot *before, int ret)
 		return ret;
 	snapshot(&now);
 	for (z = 0; z < MAX_NR_ZONES; z++)
-		CHECK(now.free_pages[z] == before->free_pages[z], "zone %s: %u free pages before, %u after",
-		      zone_table[z].name, (unsigned int)before->free_pages[z], (unsigned int)now.free_pages[z]);
-	CHECK(now.kmalloc_in_use == before->kmalloc_in_use, "kmalloc objects in use: %lu before, %lu after",
-	      before->kmalloc_in_use, now.kmalloc_in_use);
+		CHECK(now.free_pages[z] == before->free_pages[z],
+		      "zone %s: %u free pages before, %u after", zone_table[z].name,
+		      (unsigned int)before->free_pages[z], (unsigned int)now.free_pages[z]);
+	CHECK(now.kmalloc_in_use == before->kmalloc_in_use,
+	      "kmalloc objects in use: %lu before, %lu after", before->kmalloc_in_use,
+	      now.kmalloc_in_use);
 	return 0;
 }
 
@@ -84,7 +85,8 @@ static int test_end(const struct mm_snapshot *before, int ret)
  * AddressSanitizer, which marks free pages unreadable.  Byte by byte
  * through a volatile pointer, so that no memcmp call is made of it.
  */
-static __attribute__((no_sanitize_address)) int filled_with(const void *p, unsigned char c, size_t len)
+static __attribute__((no_sanitize_address)) int filled_with(const void *p, unsigned char c,
+							    size_t len)
 {
 	const volatile unsigned char *b = p;
 	size_t i;
@@ -121,8 +123,9 @@ static int split_merge(unsigned int order)
 	CHECK(page_count(page) == 1, "count %d", (int)page_count(page));
 	CHECK(!PageBuddy(page) && !PageReserved(page), "flags %#x", (unsigned int)page->flags);
 	CHECK((pfn & ((1ul << order) - 1)) == 0, "order-%u block at pfn %#lx", order, pfn);
-	CHECK(after.free_pages[z] == before.free_pages[z] - (1u << order), "%u free before, %u after",
-	      (unsigned int)before.free_pages[z], (unsigned int)after.free_pages[z]);
+	CHECK(after.free_pages[z] == before.free_pages[z] - (1u << order),
+	      "%u free before, %u after", (unsigned int)before.free_pages[z],
+	      (unsigned int)after.free_pages[z]);
 	for (from = order; from < MAX_ORDER && before.nr_free[z][from] == 0; from++)
 		;
 	CHECK(from < MAX_ORDER, "zone %s had no block of order >= %u", zone->name, order);
@@ -133,15 +136,17 @@ static int split_merge(unsigned int order)
 			want--;
 		else if (k >= order && k < from)
 			want++;
-		CHECK(after.nr_free[z][k] == want, "split order-%u block for order %u: order %u has %u blocks, want %u",
-		      from, order, k, (unsigned int)after.nr_free[z][k], (unsigned int)want);
+		CHECK(after.nr_free[z][k] == want,
+		      "split order-%u block for order %u: order %u has %u blocks, want %u", from,
+		      order, k, (unsigned int)after.nr_free[z][k], (unsigned int)want);
 	}
 
 	__free_pages(page, order);
 	snapshot(&after);
 	for (k = 0; k < MAX_ORDER; k++)
-		CHECK(after.nr_free[z][k] == before.nr_free[z][k], "order %u: %u blocks before, %u after the merge",
-		      k, (unsigned int)before.nr_free[z][k], (unsigned int)after.nr_free[z][k]);
+		CHECK(after.nr_free[z][k] == before.nr_free[z][k],
+		      "order %u: %u blocks before, %u after the merge", k,
+		      (unsigned int)before.nr_free[z][k], (unsigned int)after.nr_free[z][k]);
 	if (!PageHighMem(page))
 		CHECK(filled_with(page_address(page), PAGE_POISON, PAGE_SIZE << order),
 		      "freed order-%u block at pfn %#lx is not poisoned", order, pfn);
@@ -238,8 +243,8 @@ static int selftest_zone_fallback(void)
 
 	test_begin(&s);
 	page = alloc_page(GFP_KERNEL | GFP_DMA);
-	CHECK(page && page_to_pfn(page) < (ZONE_DMA_LIMIT >> PAGE_SHIFT), "GFP_DMA page at pfn %#lx",
-	      page ? page_to_pfn(page) : 0);
+	CHECK(page && page_to_pfn(page) < (ZONE_DMA_LIMIT >> PAGE_SHIFT),
+	      "GFP_DMA page at pfn %#lx", page ? page_to_pfn(page) : 0);
 	__free_page(page);
 	page = alloc_page(GFP_KERNEL);
 	CHECK(page && !PageHighMem(page) && page_to_pfn(page) < max_low_pfn, "GFP_KERNEL page");
@@ -278,11 +283,13 @@ static int selftest_page_refcount(void)
 	get_page(page);
 	CHECK(page_count(page) == 2, "count %d after get_page", (int)page_count(page));
 	put_page(page);
-	CHECK(page_count(page) == 1 && zone->free_pages == free, "count %d, free %u after one put_page",
-	      (int)page_count(page), (unsigned int)zone->free_pages);
+	CHECK(page_count(page) == 1 && zone->free_pages == free,
+	      "count %d, free %u after one put_page", (int)page_count(page),
+	      (unsigned int)zone->free_pages);
 	put_page(page);
-	CHECK(page_count(page) == 0 && zone->free_pages == free + 1, "count %d, free %u after the last put_page",
-	      (int)page_count(page), (unsigned int)zone->free_pages);
+	CHECK(page_count(page) == 0 && zone->free_pages == free + 1,
+	      "count %d, free %u after the last put_page", (int)page_count(page),
+	      (unsigned int)zone->free_pages);
 
 	CHECK(PageReserved(reserved) && page_count(reserved) == 1, "pfn 0: flags %#x count %d",
 	      (unsigned int)reserved->flags, (int)page_count(reserved));
@@ -353,10 +360,10 @@ static int selftest_fault_injection(void)
 	a = alloc_page(GFP_KERNEL);
 	b = alloc_page(GFP_KERNEL);
 	c = alloc_page(GFP_KERNEL);
-	CHECK(a && !b && c, "calls 1..3 gave %p %p %p: want only the second NULL", (void *)a, (void *)b,
-	      (void *)c);
-	CHECK(fail_page_alloc_nth == 0 && fail_page_alloc_injected == injected + 1, "nth %lu, injected %lu",
-	      fail_page_alloc_nth, fail_page_alloc_injected - injected);
+	CHECK(a && !b && c, "calls 1..3 gave %p %p %p: want only the second NULL", (void *)a,
+	      (void *)b, (void *)c);
+	CHECK(fail_page_alloc_nth == 0 && fail_page_alloc_injected == injected + 1,
+	      "nth %lu, injected %lu", fail_page_alloc_nth, fail_page_alloc_injected - injected);
 	__free_page(a);
 	__free_page(c);
 
@@ -364,8 +371,8 @@ static int selftest_fault_injection(void)
 	p = kmalloc(100, GFP_KERNEL);
 	q = kmalloc(100, GFP_KERNEL);
 	CHECK(!p && q, "kmalloc calls 1, 2 gave %p %p: want the first NULL", p, q);
-	CHECK(failslab_nth == 0 && failslab_injected == slab_injected + 1, "nth %lu, injected %lu", failslab_nth,
-	      failslab_injected - slab_injected);
+	CHECK(failslab_nth == 0 && failslab_injected == slab_injected + 1, "nth %lu, injected %lu",
+	      failslab_nth, failslab_injected - slab_injected);
 	kfree(q);
 	return test_end(&s, 0);
 }
@@ -380,26 +387,31 @@ static int selftest_kmalloc_classes(void)
 	for (c = 0; c < KMALLOC_NR_CLASSES; c++) {
 		unsigned int size = 32u << c, align = size < PAGE_SIZE ? size : PAGE_SIZE;
 		struct kmalloc_class_stat st = kmalloc_stats[c];
-		unsigned char *p = kmalloc(size, GFP_KERNEL), *q = kmalloc(size / 2 + 1, GFP_KERNEL);
+		unsigned char *p = kmalloc(size, GFP_KERNEL),
+			      *q = kmalloc(size / 2 + 1, GFP_KERNEL);
 
-		CHECK(p && q && p != q, "kmalloc(%u) = %p, kmalloc(%u) = %p", size, (void *)p, size / 2 + 1,
-		      (void *)q);
-		CHECK(virt_addr_valid(p) && ((uintptr_t)p & (align - 1)) == 0, "kmalloc(%u) = %p", size,
-		      (void *)p);
+		CHECK(p && q && p != q, "kmalloc(%u) = %p, kmalloc(%u) = %p", size, (void *)p,
+		      size / 2 + 1, (void *)q);
+		CHECK(virt_addr_valid(p) && ((uintptr_t)p & (align - 1)) == 0, "kmalloc(%u) = %p",
+		      size, (void *)p);
 		CHECK(kmalloc_stats[c].size == size && kmalloc_stats[c].in_use == st.in_use + 2 &&
 			      kmalloc_stats[c].allocs == st.allocs + 2,
-		      "class %u: size %u in_use %u allocs %u", c, (unsigned int)kmalloc_stats[c].size,
-		      (unsigned int)kmalloc_stats[c].in_use, (unsigned int)kmalloc_stats[c].allocs);
-		CHECK(PageSlab(virt_to_page(p)) && !PageHighMem(virt_to_page(p)), "page of kmalloc(%u)", size);
+		      "class %u: size %u in_use %u allocs %u", c,
+		      (unsigned int)kmalloc_stats[c].size, (unsigned int)kmalloc_stats[c].in_use,
+		      (unsigned int)kmalloc_stats[c].allocs);
+		CHECK(PageSlab(virt_to_page(p)) && !PageHighMem(virt_to_page(p)),
+		      "page of kmalloc(%u)", size);
 		memset(p, 0x5a, size);
 		memset(q, 0xa5, size / 2 + 1);
 		CHECK(p[0] == 0x5a && p[size - 1] == 0x5a, "kmalloc(%u) objects overlap", size);
 		kfree(p);
 		kfree(q);
-		CHECK(kmalloc_stats[c].in_use == st.in_use && kmalloc_stats[c].frees == st.frees + 2 &&
+		CHECK(kmalloc_stats[c].in_use == st.in_use &&
+			      kmalloc_stats[c].frees == st.frees + 2 &&
 			      kmalloc_stats[c].pages == st.pages,
-		      "class %u after kfree: in_use %u frees %u pages %u", c, (unsigned int)kmalloc_stats[c].in_use,
-		      (unsigned int)kmalloc_stats[c].frees, (unsigned int)kmalloc_stats[c].pages);
+		      "class %u after kfree: in_use %u frees %u pages %u", c,
+		      (unsigned int)kmalloc_stats[c].in_use, (unsigned int)kmalloc_stats[c].frees,
+		      (unsigned int)kmalloc_stats[c].pages);
 	}
 	{
 		void *p = kmalloc(0, GFP_KERNEL);
@@ -407,9 +419,11 @@ static int selftest_kmalloc_classes(void)
 		CHECK(p && kmalloc_stats[0].in_use >= 1, "kmalloc(0) = %p", p);
 		kfree(p);
 	}
-	CHECK(!kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL), "kmalloc(%u) did not fail", KMALLOC_MAX_SIZE + 1);
+	CHECK(!kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL), "kmalloc(%u) did not fail",
+	      KMALLOC_MAX_SIZE + 1);
 	{
-		void *p = kmalloc(100, GFP_KERNEL | GFP_DMA), *q = kmalloc(3 * PAGE_SIZE, GFP_KERNEL | GFP_DMA);
+		void *p = kmalloc(100, GFP_KERNEL | GFP_DMA),
+		     *q = kmalloc(3 * PAGE_SIZE, GFP_KERNEL | GFP_DMA);
 
 		CHECK(p && virt_to_page(p)->zone == ZONE_DMA, "kmalloc(100, GFP_DMA) = %p", p);
 		CHECK(q && virt_to_page(q)->zone == ZONE_DMA, "kmalloc(3 pages, GFP_DMA) = %p", q);
@@ -423,7 +437,9 @@ DEFINE_SELFTEST(kmalloc_classes, selftest_kmalloc_classes);
 
 static int selftest_kmalloc_reuse(void)
 {
-	enum { N = PAGE_SIZE / 2048 + 1 }; /* one object more than a page of 2 KiB objects holds */
+	enum {
+		N = PAGE_SIZE / 2048 + 1
+	}; /* one object more than a page of 2 KiB objects holds */
 	struct mm_snapshot s;
 	unsigned char *a, *b, *c;
 	void *objs[N];
@@ -438,9 +454,11 @@ static int selftest_kmalloc_reuse(void)
 		a = b;
 		b = kmalloc(64, GFP_KERNEL);
 	}
-	CHECK(a && b && virt_to_page(a) == virt_to_page(b), "kmalloc(64) = %p, %p", (void *)a, (void *)b);
+	CHECK(a && b && virt_to_page(a) == virt_to_page(b), "kmalloc(64) = %p, %p", (void *)a,
+	      (void *)b);
 	kfree(b);
-	CHECK(filled_with(b + sizeof(void *), KMALLOC_POISON, 64 - sizeof(void *)), "freed object not poisoned");
+	CHECK(filled_with(b + sizeof(void *), KMALLOC_POISON, 64 - sizeof(void *)),
+	      "freed object not poisoned");
 	c = kmalloc(64, GFP_KERNEL);
 	CHECK(c == b, "kmalloc after kfree gave %p, want %p", (void *)c, (void *)b);
 	kfree(c);
@@ -450,8 +468,8 @@ static int selftest_kmalloc_reuse(void)
 		objs[i] = kmalloc(2048, GFP_KERNEL);
 		CHECK(objs[i], "kmalloc(2048) #%u failed", i);
 	}
-	CHECK(kmalloc_stats[6].size == 2048 && kmalloc_stats[6].pages > pages, "2 KiB class holds %u pages",
-	      (unsigned int)kmalloc_stats[6].pages);
+	CHECK(kmalloc_stats[6].size == 2048 && kmalloc_stats[6].pages > pages,
+	      "2 KiB class holds %u pages", (unsigned int)kmalloc_stats[6].pages);
 	for (i = 0; i < N; i++)
 		kfree(objs[i]);
 	CHECK(kmalloc_stats[6].pages == pages, "2 KiB class holds %u pages after kfree",

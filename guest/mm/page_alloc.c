@@ -51,8 +51,8 @@ static const int *gfp_zonelist(unsigned int gfp_mask)
 static void bad_page(const char *fn, const struct page *page, const char *why)
 {
 	page_alloc_errors++;
-	printk(KERN_ERR "%s: pfn %#lx %s (flags %#x count %d order %u)\n", fn, page_to_pfn(page), why,
-	       (unsigned int)page->flags, (int)page->count, (unsigned int)page->order);
+	printk(KERN_ERR "%s: pfn %#lx %s (flags %#x count %d order %u)\n", fn, page_to_pfn(page),
+	       why, (unsigned int)page->flags, (int)page->count, (unsigned int)page->order);
 }
 
 int should_fail(unsigned long *nth, unsigned long *injected, const char *what)
@@ -165,7 +165,8 @@ struct page *alloc_pages(unsigned int gfp_mask, unsigned int order)
 		if (page)
 			return page;
 	}
-	printk(KERN_NOTICE "__alloc_pages: %u-order allocation failed (gfp=%#x)\n", order, gfp_mask);
+	printk(KERN_NOTICE "__alloc_pages: %u-order allocation failed (gfp=%#x)\n", order,
+	       gfp_mask);
 	return NULL;
 }
 
@@ -216,8 +217,8 @@ static int bad_free(const char *fn, struct page *page, unsigned int order)
 	}
 	if (page->order != order) {
 		page_alloc_errors++;
-		printk(KERN_ERR "%s: pfn %#lx was allocated with order %u, freed with order %u\n", fn,
-		       page_to_pfn(page), (unsigned int)page->order, order);
+		printk(KERN_ERR "%s: pfn %#lx was allocated with order %u, freed with order %u\n",
+		       fn, page_to_pfn(page), (unsigned int)page->order, order);
 		return 1;
 	}
 	return 0;
@@ -261,7 +262,8 @@ void put_page(struct page *page)
 {
 	if (page && VALID_PAGE(page) && PageReserved(page)) {
 		if (page->count <= 1) {
-			bad_page("put_page", page, "is reserved: its last reference is the kernel's");
+			bad_page("put_page", page,
+				 "is reserved: its last reference is the kernel's");
 			return;
 		}
 		__atomic_sub_fetch(&page->count, 1, __ATOMIC_SEQ_CST);
@@ -294,7 +296,8 @@ void show_free_areas(void)
 			continue;
 		printk(KERN_INFO "%s:", zone->name);
 		for (k = 0; k < MAX_ORDER; k++)
-			printk(" %u*%ukB", (unsigned int)zone->free_area[k].nr_free, (PAGE_SIZE >> 10) << k);
+			printk(" %u*%ukB", (unsigned int)zone->free_area[k].nr_free,
+			       (PAGE_SIZE >> 10) << k);
 		printk(" = %lukB\n", (unsigned long)zone->free_pages * (PAGE_SIZE >> 10));
 	}
 }
@@ -319,13 +322,14 @@ int check_zone(zone_t *zone)
 
 		for (page = zone->free_area[k].free_list; page; prev = page, page = page->next) {
 			if (!VALID_PAGE(page)) {
-				ret = zone_err(zone, "free list entry outside mem_map", k, (uintptr_t)page);
+				ret = zone_err(zone, "free list entry outside mem_map", k,
+					       (uintptr_t)page);
 				break;
 			}
 			pfn = page_to_pfn(page);
-			if (!PageBuddy(page) || page->order != k || page->prev != prev || page->count != 0 ||
-			    PageReserved(page) || (pfn & ((1ul << k) - 1)) || pfn < zone->zone_start_pfn ||
-			    pfn + (1ul << k) > end) {
+			if (!PageBuddy(page) || page->order != k || page->prev != prev ||
+			    page->count != 0 || PageReserved(page) || (pfn & ((1ul << k) - 1)) ||
+			    pfn < zone->zone_start_pfn || pfn + (1ul << k) > end) {
 				ret = zone_err(zone, "bad block on free list (order, pfn)", k, pfn);
 				break;
 			}
@@ -340,14 +344,15 @@ int check_zone(zone_t *zone)
 		listed += n << k;
 	}
 	if (!ret && listed != zone->free_pages)
-		ret = zone_err(zone, "free_pages disagrees with the lists (listed, free_pages)", listed,
-			       zone->free_pages);
+		ret = zone_err(zone, "free_pages disagrees with the lists (listed, free_pages)",
+			       listed, zone->free_pages);
 	for (pfn = zone->zone_start_pfn; pfn < end && !ret;) {
 		const struct page *page = pfn_to_page(pfn);
 
 		if (PageBuddy(page)) {
 			if (page->order >= MAX_ORDER) {
-				ret = zone_err(zone, "free block with a bad order (pfn, order)", pfn, page->order);
+				ret = zone_err(zone, "free block with a bad order (pfn, order)",
+					       pfn, page->order);
 				break;
 			}
 			scanned_free += 1ul << page->order;
@@ -359,11 +364,12 @@ int check_zone(zone_t *zone)
 		pfn++;
 	}
 	if (!ret && scanned_free != zone->free_pages)
-		ret = zone_err(zone, "free blocks in mem_map disagree with free_pages (found, free_pages)",
-			       scanned_free, zone->free_pages);
+		ret = zone_err(
+			zone, "free blocks in mem_map disagree with free_pages (found, free_pages)",
+			scanned_free, zone->free_pages);
 	if (!ret && scanned_free + used != zone->managed_pages)
-		ret = zone_err(zone, "free + used != total (free + used, total)", scanned_free + used,
-			       zone->managed_pages);
+		ret = zone_err(zone, "free + used != total (free + used, total)",
+			       scanned_free + used, zone->managed_pages);
 	spin_unlock(&zone->lock);
 	return ret;
 }
@@ -464,12 +470,14 @@ void mem_init(void)
 			totalhigh_pages = zone->managed_pages;
 		if (!zone->size)
 			continue;
-		printk(KERN_INFO "Zone %s: %u pages free / %u total (%u present, pfn %#x-%#x)\n", zone->name,
-		       (unsigned int)zone->free_pages, (unsigned int)zone->managed_pages,
-		       (unsigned int)zone->present_pages, (unsigned int)zone->zone_start_pfn,
+		printk(KERN_INFO "Zone %s: %u pages free / %u total (%u present, pfn %#x-%#x)\n",
+		       zone->name, (unsigned int)zone->free_pages,
+		       (unsigned int)zone->managed_pages, (unsigned int)zone->present_pages,
+		       (unsigned int)zone->zone_start_pfn,
 		       (unsigned int)(zone->zone_start_pfn + zone->size));
 	}
 	printk(KERN_INFO "Memory: %luk/%luk available (%luk reserved, %luk highmem)\n",
 	       totalram_pages << (PAGE_SHIFT - 10), num_physpages << (PAGE_SHIFT - 10),
-	       (num_physpages - totalram_pages) << (PAGE_SHIFT - 10), totalhigh_pages << (PAGE_SHIFT - 10));
+	       (num_physpages - totalram_pages) << (PAGE_SHIFT - 10),
+	       totalhigh_pages << (PAGE_SHIFT - 10));
 }

@@ -144,7 +144,8 @@ static void kernel_physical_mapping_init(void)
 		pte_page = alloc_bootmem_low_pages(PAGE_SIZE);
 		set_pmd(pmd, __pmd(__pa(pte_page) | _KERNPG_TABLE));
 		for (i = 0; i < PTRS_PER_PTE && phys < end; i++, phys += PAGE_SIZE)
-			set_pte(pte_offset(pmd, PAGE_OFFSET + phys), mk_pte_phys(phys, PAGE_KERNEL));
+			set_pte(pte_offset(pmd, PAGE_OFFSET + phys),
+				mk_pte_phys(phys, PAGE_KERNEL));
 	}
 }
 
@@ -265,7 +266,8 @@ void pt_walk(unsigned long cr3, unsigned long address, struct pt_walk *w)
 				uint64_t size = 1ull << shift;
 
 				w->mapped = w->large = 1;
-				w->phys = (e & (pae_enabled ? LARGE_FRAME_MASK_PAE : LARGE_FRAME_MASK_2L)) |
+				w->phys = (e & (pae_enabled ? LARGE_FRAME_MASK_PAE
+							    : LARGE_FRAME_MASK_2L)) |
 					  (address & (size - 1));
 				return;
 			}
@@ -291,11 +293,11 @@ void show_pt_walk(const char *level, unsigned long cr3, unsigned long address)
 			       (unsigned long long)w.entry[i], (unsigned long long)w.entry_pa[i]);
 	}
 	if (w.cut)
-		printk("%s  *%s out of reach (at %08llx)\n", level,
-		       w.name[w.levels],
+		printk("%s  *%s out of reach (at %08llx)\n", level, w.name[w.levels],
 		       (unsigned long long)w.entry_pa[w.levels]);
 	if (w.mapped)
-		printk("%s  -> %08llx%s\n", level, (unsigned long long)w.phys, w.large ? " (large page)" : "");
+		printk("%s  -> %08llx%s\n", level, (unsigned long long)w.phys,
+		       w.large ? " (large page)" : "");
 	else
 		printk("%s  -> not mapped\n", level);
 }

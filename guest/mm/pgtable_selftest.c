@@ -28,13 +28,13 @@
 static uint32_t frame_a[PAGE_SIZE / 4] __aligned(PAGE_SIZE);
 static uint32_t frame_b[PAGE_SIZE / 4] __aligned(PAGE_SIZE);
 
-#define CHECK(cond, fmt, ...)                                                             \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			printk(KERN_ERR "%s:%d: %s: " fmt "\n", __FILE__, __LINE__, #cond, \
-			       ##__VA_ARGS__);                                            \
-			goto out;                                                         \
-		}                                                                         \
+#define CHECK(cond, fmt, ...)                                                                      \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printk(KERN_ERR "%s:%d: %s: " fmt "\n", __FILE__, __LINE__, #cond,         \
+			       ##__VA_ARGS__);                                                     \
+			goto out;                                                                  \
+		}                                                                                  \
 	} while (0)
 
 /* The kernel PTE for SCRATCH, its page table allocated if need be; NULL if that failed. */
@@ -100,7 +100,8 @@ static int selftest_pgtable(void)
 	/* Unmapped again: a not-present fault at the address. */
 	old = ptep_get_and_clear(pte);
 	__flush_tlb_one(SCRATCH);
-	CHECK(pte_pfn(old) == page_to_pfn(page), "old pte %016llx", (unsigned long long)pte_val(old));
+	CHECK(pte_pfn(old) == page_to_pfn(page), "old pte %016llx",
+	      (unsigned long long)pte_val(old));
 	CHECK(pte_none(ptep_get(pte)), "pte %016llx after clear",
 	      (unsigned long long)pte_val(ptep_get(pte)));
 	CHECK(probe_read_u32(SCRATCH, &val), "unmapped SCRATCH read %08x", val);
@@ -145,8 +146,8 @@ static int selftest_tlb(void)
 	int ret = 1;
 
 	CHECK(pte, "no page table");
-	CHECK(pge == cpu_has_pge && !!(read_cr4() & X86_CR4_PGE) == pge, "CR4.PGE %d, cpu_has_pge %d",
-	      !!(read_cr4() & X86_CR4_PGE), cpu_has_pge);
+	CHECK(pge == cpu_has_pge && !!(read_cr4() & X86_CR4_PGE) == pge,
+	      "CR4.PGE %d, cpu_has_pge %d", !!(read_cr4() & X86_CR4_PGE), cpu_has_pge);
 	frame_a[0] = 0xaaaaaaaa;
 	frame_b[0] = 0xbbbbbbbb;
 
@@ -262,7 +263,8 @@ static int selftest_probe(void)
 	CHECK(last_fault.error_code == PF_WRITE && last_fault.cr2 == 0x1000, "error %#x cr2 %08x",
 	      last_fault.error_code, last_fault.cr2);
 	CHECK(last_fault.count == count + 2, "count %u", last_fault.count - count);
-	CHECK(!probe_read_u32((unsigned long)&frame_b[0], &val) && val == frame_b[0], "read %08x", val);
+	CHECK(!probe_read_u32((unsigned long)&frame_b[0], &val) && val == frame_b[0], "read %08x",
+	      val);
 	ret = 0;
 out:
 	return ret;

@@ -366,8 +366,9 @@ static int seq_vfree_then_probe(const uint32_t *args, uint32_t *results)
 		else if (!results[7])
 			results[7] = a;
 	}
-	printk(KERN_INFO "SEQ_VFREE_THEN_PROBE: %u pages at %#lx: %u faulted before vfree, "
-			 "%u flushes in vmalloc, %u full flushes in vfree, %u/%u not-present after\n",
+	printk(KERN_INFO
+	       "SEQ_VFREE_THEN_PROBE: %u pages at %#lx: %u faulted before vfree, "
+	       "%u flushes in vmalloc, %u full flushes in vfree, %u/%u not-present after\n",
 	       n, addr, results[1], results[2], results[3], results[6], results[5]);
 	return ST_OK;
 }

@@ -22,13 +22,13 @@
 #include <tlbflush.h>
 #include <vmalloc.h>
 
-#define CHECK(cond, fmt, ...)                                                                \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			printk(KERN_ERR "%s:%d: %s: failed: %s: " fmt "\n", __FILE__, __LINE__, \
-			       __func__, #cond, ##__VA_ARGS__);                              \
-			return -1;                                                           \
-		}                                                                            \
+#define CHECK(cond, fmt, ...)                                                                      \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printk(KERN_ERR "%s:%d: %s: failed: %s: " fmt "\n", __FILE__, __LINE__,    \
+			       __func__, #cond, ##__VA_ARGS__);                                    \
+			return -1;                                                                 \
+		}                                                                                  \
 	} while (0)
 
 /* Free pages and kmalloc objects: what a test must give back. */
@@ -63,8 +63,8 @@ static int test_end(const struct vm_snapshot *before, unsigned long pt_pages)
 	CHECK(now.free_pages + pt_pages == before->free_pages,
 	      "free pages: %lu before, %lu after, expected %lu page-table pages kept",
 	      before->free_pages, now.free_pages, pt_pages);
-	CHECK(now.kmalloc_in_use == before->kmalloc_in_use, "kmalloc objects: %lu before, %lu after",
-	      before->kmalloc_in_use, now.kmalloc_in_use);
+	CHECK(now.kmalloc_in_use == before->kmalloc_in_use,
+	      "kmalloc objects: %lu before, %lu after", before->kmalloc_in_use, now.kmalloc_in_use);
 	CHECK(now.first == before->first, "vmlist starts at %p, was %p", (void *)now.first,
 	      (void *)before->first);
 	return 0;
@@ -131,7 +131,8 @@ static int check_mapped(unsigned long addr, unsigned long pages, pgprot_t prot)
 			      "pages %lu and %lu share pfn %#lx", j, i, pte_pfn(pte));
 	}
 	CHECK(pte_none(kpte(addr + (pages << PAGE_SHIFT))), "guard page %#lx: pte %#llx",
-	      addr + (pages << PAGE_SHIFT), (unsigned long long)pte_val(kpte(addr + (pages << PAGE_SHIFT))));
+	      addr + (pages << PAGE_SHIFT),
+	      (unsigned long long)pte_val(kpte(addr + (pages << PAGE_SHIFT))));
 	return 0;
 }
 
@@ -173,7 +174,8 @@ static int selftest_vmalloc_map_unmap(void)
 	      tlb_counters.flush_all - t0.flush_all);
 	for (i = 0; i <= pages; i++) {
 		CHECK(pte_none(kpte(addr + i * PAGE_SIZE)), "pte %#llx left at %#lx",
-		      (unsigned long long)pte_val(kpte(addr + i * PAGE_SIZE)), addr + i * PAGE_SIZE);
+		      (unsigned long long)pte_val(kpte(addr + i * PAGE_SIZE)),
+		      addr + i * PAGE_SIZE);
 		CHECK(read_faults(addr + i * PAGE_SIZE), "%#lx readable after vfree",
 		      addr + i * PAGE_SIZE);
 	}
@@ -256,16 +258,15 @@ static int selftest_vmalloc_new_page_table(void)
 	CHECK(pmd_present(pmd) && !pmd_bad(pmd), "pmd for %#lx: %#llx", bound,
 	      (unsigned long long)pmd_val(pmd));
 	ptpage = pfn_to_page((unsigned long)((pmd_val(pmd) & PT_FRAME_MASK) >> PAGE_SHIFT));
-	CHECK(page_to_pfn(ptpage) < max_low_pfn && page_count(ptpage) >= 1 &&
-		      !PageBuddy(ptpage),
+	CHECK(page_to_pfn(ptpage) < max_low_pfn && page_count(ptpage) >= 1 && !PageBuddy(ptpage),
 	      "page table at %#llx is not a lowmem page in use", (unsigned long long)pmd_val(pmd));
 	if (check_mapped(v, 2, PAGE_KERNEL))
 		return -1;
 	vfree((void *)v);
 	if (pad)
 		vfree(pad->addr);
-	CHECK(pmd_val(pmdp_get(kpmd(bound))) == pmd_val(pmd), "pmd for %#lx changed to %#llx", bound,
-	      (unsigned long long)pmd_val(pmdp_get(kpmd(bound))));
+	CHECK(pmd_val(pmdp_get(kpmd(bound))) == pmd_val(pmd), "pmd for %#lx changed to %#llx",
+	      bound, (unsigned long long)pmd_val(pmdp_get(kpmd(bound))));
 	CHECK(pte_none(kpte(bound - PAGE_SIZE)) && pte_none(kpte(bound)) &&
 		      pte_none(kpte(bound + PAGE_SIZE)),
 	      "ptes left around %#lx", bound);
@@ -292,7 +293,8 @@ static int selftest_vmalloc_end_of_range(void)
 	area = get_vm_area(range, VM_IOREMAP);
 	vmlist = saved;
 	if (area) {
-		printk(KERN_ERR "get_vm_area(%#lx) into an empty list gave [%p, %#lx): past VMALLOC_END %#x\n",
+		printk(KERN_ERR "get_vm_area(%#lx) into an empty list gave [%p, %#lx): past "
+				"VMALLOC_END %#x\n",
 		       range, area->addr, (unsigned long)area->addr + area->size, VMALLOC_END);
 		kfree(area);
 		return -1;
@@ -322,9 +324,11 @@ static int selftest_vmalloc_zones(void)
 	l = (unsigned long)vmalloc_32(pages * PAGE_SIZE);
 	CHECK(d && l, "vmalloc_dma %#lx, vmalloc_32 %#lx", d, l);
 	for (i = 0; i < pages; i++) {
-		unsigned long pd = pte_pfn(kpte(d + i * PAGE_SIZE)), pl = pte_pfn(kpte(l + i * PAGE_SIZE));
+		unsigned long pd = pte_pfn(kpte(d + i * PAGE_SIZE)),
+			      pl = pte_pfn(kpte(l + i * PAGE_SIZE));
 
-		CHECK(pd && pd < (ZONE_DMA_LIMIT >> PAGE_SHIFT), "vmalloc_dma page %lu: pfn %#lx", i, pd);
+		CHECK(pd && pd < (ZONE_DMA_LIMIT >> PAGE_SHIFT), "vmalloc_dma page %lu: pfn %#lx",
+		      i, pd);
 		CHECK(pl && pl < max_low_pfn && !PageHighMem(pfn_to_page(pl)),
 		      "vmalloc_32 page %lu: pfn %#lx", i, pl);
 	}
@@ -353,8 +357,8 @@ static int selftest_vmap_refcount(void)
 	v = (unsigned long)vmap(pages, 4, VM_MAP, PAGE_KERNEL);
 	CHECK(v, "vmap failed");
 	CHECK(page_count(pages[0]) == 3 && page_count(pages[1]) == 2 && page_count(pages[2]) == 2,
-	      "counts %d %d %d, expected 3 2 2", (int)page_count(pages[0]), (int)page_count(pages[1]),
-	      (int)page_count(pages[2]));
+	      "counts %d %d %d, expected 3 2 2", (int)page_count(pages[0]),
+	      (int)page_count(pages[1]), (int)page_count(pages[2]));
 	CHECK(!probe_write_u32(v + 3 * PAGE_SIZE, 0x12345678) && !probe_read_u32(v, &val) &&
 		      val == 0x12345678 && *(uint32_t *)page_address(pages[0]) == 0x12345678,
 	      "the alias does not show the write");
@@ -419,7 +423,8 @@ static int selftest_vmalloc_failures(void)
 		      "allocation %u of 8 failed, vmalloc returned %p", n, p);
 		CHECK(nr_free_pages() == s.free_pages, "failing page %u: %lu pages lost", n,
 		      s.free_pages - nr_free_pages());
-		CHECK(kmalloc_objects_in_use() == s.kmalloc_in_use, "failing page %u: vm_struct kept", n);
+		CHECK(kmalloc_objects_in_use() == s.kmalloc_in_use,
+		      "failing page %u: vm_struct kept", n);
 	}
 	failed = vmalloc_counters.get_vm_area_failed;
 	failslab_nth = 1;
@@ -433,8 +438,9 @@ static int selftest_vmalloc_failures(void)
 	pages[2] = NULL; /* mapping stops here: -ENOMEM */
 	CHECK(pages[0] && pages[1], "alloc_page failed");
 	CHECK(!vmap(pages, 3, VM_MAP, PAGE_KERNEL), "vmap of a NULL page succeeded");
-	CHECK(page_count(pages[0]) == 1 && page_count(pages[1]) == 1, "counts %d %d after failed vmap",
-	      (int)page_count(pages[0]), (int)page_count(pages[1]));
+	CHECK(page_count(pages[0]) == 1 && page_count(pages[1]) == 1,
+	      "counts %d %d after failed vmap", (int)page_count(pages[0]),
+	      (int)page_count(pages[1]));
 	__free_page(pages[0]);
 	__free_page(pages[1]);
 	return test_end(&s, 0);
@@ -461,8 +467,8 @@ static int selftest_vmlist_sorted(void)
 	for (tmp = vmlist; tmp; tmp = tmp->next) {
 		unsigned long a = (unsigned long)tmp->addr;
 
-		if (a < VMALLOC_START || a + tmp->size > VMALLOC_END || (a | tmp->size) & ~PAGE_MASK ||
-		    tmp->size < 2 * PAGE_SIZE ||
+		if (a < VMALLOC_START || a + tmp->size > VMALLOC_END ||
+		    (a | tmp->size) & ~PAGE_MASK || tmp->size < 2 * PAGE_SIZE ||
 		    (tmp->next && a + tmp->size > (unsigned long)tmp->next->addr)) {
 			read_unlock(&vmlist_lock);
 			CHECK(0, "area [%#lx, %#lx) out of order or range", a, a + tmp->size);

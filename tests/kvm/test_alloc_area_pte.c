@@ -56,15 +56,16 @@ static void page_already_exists(enum paging_mode paging)
 	assert_int_equal(guest_vmalloc(t.vm, CMD_VMALLOC, size, &b, &reply, &ev), 0);
 	assert_int_equal(b, a); /* first fit: the same hole */
 	if (!strstr(reply.text, "<3>alloc_area_pte: page already exists"))
-		fail_msg("expected the guest to print '<3>alloc_area_pte: page already exists'; its "
-			 "text was '%s'",
-			 reply.text);
+		fail_msg(
+			"expected the guest to print '<3>alloc_area_pte: page already exists'; its "
+			"text was '%s'",
+			reply.text);
 	/* It carried on: the entry now maps a page of its own. */
 	walk(&ctx, b, &res);
 	if (res.status != WALK_OK || res.page_base == PLANTED_FRAME || !res.writable) {
 		walk_fprint(stderr, &res);
-		fail_msg("0x%08x after vmalloc: expected a fresh writable page, got %s at 0x%llx", b,
-			 walk_status_str(res.status), (unsigned long long)res.page_base);
+		fail_msg("0x%08x after vmalloc: expected a fresh writable page, got %s at 0x%llx",
+			 b, walk_status_str(res.status), (unsigned long long)res.page_base);
 	}
 	testvm_call(&t, CMD_VFREE, &b, 1, &reply);
 	assert_int_equal(guest_exit(t.vm, 0, &ev), 0);

@@ -63,14 +63,18 @@ static void check_zones(struct testvm *t, const struct boot_case *c)
 		uint32_t got_present, managed, free_pages;
 
 		assert_int_equal(gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_PRESENT,
-					     &got_present), 0);
-		assert_int_equal(gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_MANAGED,
-					     &managed), 0);
-		assert_int_equal(gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_FREE,
-					     &free_pages), 0);
+					     &got_present),
+				 0);
+		assert_int_equal(
+			gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_MANAGED, &managed),
+			0);
+		assert_int_equal(
+			gmem_read32(&t->vm->mem, zt + z * zone_stride + ZONE_OFF_FREE, &free_pages),
+			0);
 		if (got_present != present[z] || free_pages > managed || managed > present[z] ||
 		    free_pages != reply.results[z]) {
-			fail_msg("%s %lluM zone %d: expected present %u, free <= managed <= present, "
+			fail_msg("%s %lluM zone %d: expected present %u, free <= managed <= "
+				 "present, "
 				 "free as the guest reports (%u); read from guest memory: present "
 				 "%u managed %u free %u",
 				 mode_name(c->paging), (unsigned long long)(c->ram >> 20), z,
@@ -86,8 +90,14 @@ static void check_zones(struct testvm *t, const struct boot_case *c)
 static void check_direct_map(struct testvm *t, const struct boot_case *c)
 {
 	uint64_t lowmem = c->ram < MAXMEM ? c->ram : MAXMEM;
-	uint64_t probes[] = { 0, PAGE_SIZE, 0x9f000, 0x100000, ZONE_DMA_LIMIT - PAGE_SIZE,
-			      ZONE_DMA_LIMIT, lowmem / 2, lowmem - PAGE_SIZE };
+	uint64_t probes[] = { 0,
+			      PAGE_SIZE,
+			      0x9f000,
+			      0x100000,
+			      ZONE_DMA_LIMIT - PAGE_SIZE,
+			      ZONE_DMA_LIMIT,
+			      lowmem / 2,
+			      lowmem - PAGE_SIZE };
 	struct walk_result res;
 	struct walk_ctx ctx;
 	size_t i;
@@ -163,11 +173,11 @@ static void run_boot_case(const struct boot_case *c)
 	testvm_destroy(&t);
 }
 
-#define BOOT_TEST(name, idx)                    \
-	static void test_##name(void **state)    \
-	{                                        \
-		(void)state;                     \
-		run_boot_case(&boot_cases[idx]); \
+#define BOOT_TEST(name, idx)                                                                       \
+	static void test_##name(void **state)                                                      \
+	{                                                                                          \
+		(void)state;                                                                       \
+		run_boot_case(&boot_cases[idx]);                                                   \
 	}
 
 BOOT_TEST(boot_2level_64M, 0)
@@ -180,7 +190,7 @@ BOOT_TEST(boot_pae_1G, 5)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_boot_2level_64M), cmocka_unit_test(test_boot_pae_64M),
+		cmocka_unit_test(test_boot_2level_64M),	 cmocka_unit_test(test_boot_pae_64M),
 		cmocka_unit_test(test_boot_2level_512M), cmocka_unit_test(test_boot_pae_512M),
 		cmocka_unit_test(test_boot_2level_1G),	 cmocka_unit_test(test_boot_pae_1G),
 	};

@@ -89,7 +89,7 @@ static int teardown(void **state)
 static void print_report(const struct check_report *rep)
 {
 	unsigned int i, n = rep->nr_violations < CHECK_MAX_VIOLATIONS ? rep->nr_violations
-								       : CHECK_MAX_VIOLATIONS;
+								      : CHECK_MAX_VIOLATIONS;
 	struct walk_result res;
 
 	check_report_print(stderr, rep);
@@ -174,8 +174,8 @@ static uint32_t op_ok(uint32_t cmd, uint32_t a0, uint32_t a1)
 	uint32_t r = op2(cmd, a0, a1, CHECK_STATIC);
 
 	if (fx.reply.status != ST_OK)
-		fail_msg("%s: command %u (0x%x, 0x%x): status %u; text:\n%s", fx.c->name, cmd, a0, a1,
-			 fx.reply.status, fx.reply.text);
+		fail_msg("%s: command %u (0x%x, 0x%x): status %u; text:\n%s", fx.c->name, cmd, a0,
+			 a1, fx.reply.status, fx.reply.text);
 	expect_silent("after a correct operation");
 	return r;
 }
@@ -210,7 +210,8 @@ static void write_entry(uint64_t addr, uint64_t v)
 }
 
 /* The entry at level on the way to va (which must have been reached). */
-static const struct walk_entry *entry_of(uint64_t va, enum walk_level level, struct walk_result *res)
+static const struct walk_entry *entry_of(uint64_t va, enum walk_level level,
+					 struct walk_result *res)
 {
 	const struct walk_entry *e;
 
@@ -423,7 +424,8 @@ static void frames(const struct vm_case *c)
 	old = read_entry(ea);
 	pa = frame_of(l);
 	if (pa < ZONE_DMA_LIMIT)
-		fail_msg("%s: vmalloc_32 gave a DMA frame 0x%" PRIx64 "; cannot plant M5", c->name, pa);
+		fail_msg("%s: vmalloc_32 gave a DMA frame 0x%" PRIx64 "; cannot plant M5", c->name,
+			 pa);
 	write_entry(ea, (old & 0xfffull) | pa);
 	check_now(NULL, CHECK_STATIC);
 	expect_rule("M5", d + PAGE_SIZE, "a vmalloc_dma frame above 16 MiB");
@@ -462,9 +464,9 @@ static void vmlist_defects(const struct vm_case *c)
 	expect_silent("vmlist restored");
 
 	/* Node 2 starting on node 1's guard page. */
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_ADDR,
-				      a1.addr + a1.size - PAGE_SIZE),
-			 0);
+	assert_int_equal(
+		gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_ADDR, a1.addr + a1.size - PAGE_SIZE),
+		0);
 	check_now(NULL, CHECK_STATIC);
 	expect_rule("A2", a1.addr + a1.size - PAGE_SIZE, "an area on the guard page");
 	expect_rule("A1", a1.addr + a1.size - PAGE_SIZE, "overlapping areas");
@@ -592,8 +594,9 @@ static void silent_ops(const struct vm_case *c)
 	a = op2(CMD_VMALLOC, 5 * PAGE_SIZE, 0, flags);
 	expect_silent("vmalloc");
 	if (fx.rep.rules_run < 13)
-		fail_msg("%s: rules run after a vmalloc with probes: %u, expected >= 13 (A1-A2, M1-M8, P1, T1, T3)", c->name,
-			 fx.rep.rules_run);
+		fail_msg("%s: rules run after a vmalloc with probes: %u, expected >= 13 (A1-A2, "
+			 "M1-M8, P1, T1, T3)",
+			 c->name, fx.rep.rules_run);
 	d = op2(CMD_VMALLOC_DMA, 3 * PAGE_SIZE, 0, flags);
 	expect_silent("vmalloc_dma");
 	l = op2(CMD_VMALLOC_32, 2 * PAGE_SIZE, 0, flags);
@@ -648,7 +651,7 @@ static uint32_t rnd(uint32_t n)
 	return n ? rnd_state % n : 0;
 }
 
-#define LIVE_MAX 24
+#define LIVE_MAX   24
 #define VMAP_SLOTS 8
 
 struct live {
@@ -724,7 +727,9 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 				nvmap++;
 			}
 		} else {
-			cmd = kind < 75 ? CMD_VMALLOC_DMA : kind < 85 ? CMD_VMALLOC_32 : CMD_VMALLOC;
+			cmd = kind < 75	  ? CMD_VMALLOC_DMA
+			      : kind < 85 ? CMD_VMALLOC_32
+					  : CMD_VMALLOC;
 			op2(cmd, rnd_size(), 0, flags);
 			if (fx.reply.status == ST_OK)
 				live[nlive++] = (struct live){ fx.reply.results[0], false };
@@ -764,26 +769,27 @@ static void no_symbols(void **state)
 	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
 	ret = check_ctx_init(&ck, fx.t.vm, TEST_GUEST("exit_status"), err, sizeof(err));
 	if (ret != -ENOENT || ck || !strstr(err, "inspection off"))
-		fail_msg("a guest without the symbols: expected -ENOENT, NULL and 'inspection off'; "
-			 "actual %d, %p, '%s'",
-			 ret, (void *)ck, err);
+		fail_msg(
+			"a guest without the symbols: expected -ENOENT, NULL and 'inspection off'; "
+			"actual %d, %p, '%s'",
+			ret, (void *)ck, err);
 	testvm_call(&fx.t, CMD_VMALLOC, (const uint32_t[]){ PAGE_SIZE }, 1, &fx.reply);
 	assert_int_equal(fx.reply.status, ST_OK);
 }
 
-#define CASE_TESTS(fn)                        \
-	static void test_##fn##_2level(void **s) \
-	{                                        \
-		(void)s;                         \
-		fn(&case_2l);                    \
-	}                                        \
-	static void test_##fn##_pae(void **s)    \
-	{                                        \
-		(void)s;                         \
-		fn(&case_pae);                   \
+#define CASE_TESTS(fn)                                                                             \
+	static void test_##fn##_2level(void **s)                                                   \
+	{                                                                                          \
+		(void)s;                                                                           \
+		fn(&case_2l);                                                                      \
+	}                                                                                          \
+	static void test_##fn##_pae(void **s)                                                      \
+	{                                                                                          \
+		(void)s;                                                                           \
+		fn(&case_pae);                                                                     \
 	}
-#define CASE_ENTRIES(fn)                                        \
-	cmocka_unit_test_teardown(test_##fn##_2level, teardown), \
+#define CASE_ENTRIES(fn)                                                                           \
+	cmocka_unit_test_teardown(test_##fn##_2level, teardown),                                   \
 		cmocka_unit_test_teardown(test_##fn##_pae, teardown)
 
 CASE_TESTS(bad_pmd)

@@ -163,47 +163,46 @@ static const char script_out[] =
 	"script: 7 operations, checks off\n";
 
 /* After the script: one 1-page area left at 0xc4800000, mapped to pfn 0x128. */
-static const char dumps_2level[] =
-	"0xc4800000-0xc4802000    8192 pages=1 vmalloc\n"
-	"00000000c0000000: 0000000000000000 -GPDA---W\n"
-	"00000000c0400000: 0000000000400000 -GPDA---W\n"
-	"00000000c0800000: 0000000000800000 -GPDA---W\n"
-	"00000000c0c00000: 0000000000c00000 -GPDA---W\n"
-	"00000000c1000000: 0000000001000000 -GPDA---W\n"
-	"00000000c1400000: 0000000001400000 -GPDA---W\n"
-	"00000000c1800000: 0000000001800000 -GPDA---W\n"
-	"00000000c1c00000: 0000000001c00000 -GPDA---W\n"
-	"00000000c2000000: 0000000002000000 -GPDA---W\n"
-	"00000000c2400000: 0000000002400000 -GPDA---W\n"
-	"00000000c2800000: 0000000002800000 -GPDA---W\n"
-	"00000000c2c00000: 0000000002c00000 -GPDA---W\n"
-	"00000000c3000000: 0000000003000000 -GPDA---W\n"
-	"00000000c3400000: 0000000003400000 -GPDA---W\n"
-	"00000000c3800000: 0000000003800000 -GPDA---W\n"
-	"00000000c3c00000: 0000000003c00000 -GPDA---W\n"
-	"00000000c4800000: 0000000000128000 -G-DA---W\n"
-	"00000000c0000000-00000000c4000000 0000000004000000 -rw\n"
-	"00000000c4800000-00000000c4801000 0000000000001000 -rw\n"
-	"VIRTUAL   PHYSICAL\n"
-	"c4800000  128000  \n"
-	"\n"
-	"PAGE DIRECTORY: c0123000\n"
-	"  PGD: c0123c48 => 3f61063\n"
-	"  PMD: c0123c48 => 3f61063\n"
-	"  PTE:  3f61000 => 128163\n"
-	" PAGE:   128000\n"
-	"\n"
-	" PTE    PHYSICAL  FLAGS\n"
-	"128163   128000   (PRESENT|RW|ACCESSED|DIRTY|GLOBAL)\n"
-	"\n"
-	"VIRTUAL   PHYSICAL\n"
-	"c4801000  (not mapped)\n"
-	"\n"
-	"PAGE DIRECTORY: c0123000\n"
-	"  PGD: c0123c48 => 3f61063\n"
-	"  PMD: c0123c48 => 3f61063\n"
-	"  PTE:  3f61004 => 0\n"
-	"\n";
+static const char dumps_2level[] = "0xc4800000-0xc4802000    8192 pages=1 vmalloc\n"
+				   "00000000c0000000: 0000000000000000 -GPDA---W\n"
+				   "00000000c0400000: 0000000000400000 -GPDA---W\n"
+				   "00000000c0800000: 0000000000800000 -GPDA---W\n"
+				   "00000000c0c00000: 0000000000c00000 -GPDA---W\n"
+				   "00000000c1000000: 0000000001000000 -GPDA---W\n"
+				   "00000000c1400000: 0000000001400000 -GPDA---W\n"
+				   "00000000c1800000: 0000000001800000 -GPDA---W\n"
+				   "00000000c1c00000: 0000000001c00000 -GPDA---W\n"
+				   "00000000c2000000: 0000000002000000 -GPDA---W\n"
+				   "00000000c2400000: 0000000002400000 -GPDA---W\n"
+				   "00000000c2800000: 0000000002800000 -GPDA---W\n"
+				   "00000000c2c00000: 0000000002c00000 -GPDA---W\n"
+				   "00000000c3000000: 0000000003000000 -GPDA---W\n"
+				   "00000000c3400000: 0000000003400000 -GPDA---W\n"
+				   "00000000c3800000: 0000000003800000 -GPDA---W\n"
+				   "00000000c3c00000: 0000000003c00000 -GPDA---W\n"
+				   "00000000c4800000: 0000000000128000 -G-DA---W\n"
+				   "00000000c0000000-00000000c4000000 0000000004000000 -rw\n"
+				   "00000000c4800000-00000000c4801000 0000000000001000 -rw\n"
+				   "VIRTUAL   PHYSICAL\n"
+				   "c4800000  128000  \n"
+				   "\n"
+				   "PAGE DIRECTORY: c0123000\n"
+				   "  PGD: c0123c48 => 3f61063\n"
+				   "  PMD: c0123c48 => 3f61063\n"
+				   "  PTE:  3f61000 => 128163\n"
+				   " PAGE:   128000\n"
+				   "\n"
+				   " PTE    PHYSICAL  FLAGS\n"
+				   "128163   128000   (PRESENT|RW|ACCESSED|DIRTY|GLOBAL)\n"
+				   "\n"
+				   "VIRTUAL   PHYSICAL\n"
+				   "c4801000  (not mapped)\n"
+				   "\n"
+				   "PAGE DIRECTORY: c0123000\n"
+				   "  PGD: c0123c48 => 3f61063\n"
+				   "  PMD: c0123c48 => 3f61063\n"
+				   "  PTE:  3f61004 => 0\n"
+				   "\n";
 
 /* PAE: the PDPT's slot 3 at 0x123018, the kernel PMD page at 0x12b000 (index 0x24). */
 static const char vtop_pae[] = "VIRTUAL   PHYSICAL\n"
@@ -304,8 +303,8 @@ static void test_demo_vmalloc_fault(void **state)
 
 static void test_script_exact(void **state)
 {
-	const char *const args[] = { "-q", "-m", "64M", "--no-check", "--script", script_path,
-				     GUEST_ELF, NULL };
+	const char *const args[] = { "-q",	 "-m",	      "64M",	 "--no-check",
+				     "--script", script_path, GUEST_ELF, NULL };
 	struct child c;
 
 	(void)state;
@@ -331,10 +330,10 @@ static void test_script_checked(void **state)
 
 static void test_dumps_after_script(void **state)
 {
-	const char *const args[] = { "-q",   "-m",	   "64M",      "--no-check",
-				     "--script", script_path, "--dump", "vmallocinfo,tlb",
-				     "--dump", "mem",	     "--vtop", "b",
-				     "--vtop", "b+0x1000",   GUEST_ELF, NULL };
+	const char *const args[] = { "-q",	 "-m",	      "64M",	 "--no-check",
+				     "--script", script_path, "--dump",	 "vmallocinfo,tlb",
+				     "--dump",	 "mem",	      "--vtop",	 "b",
+				     "--vtop",	 "b+0x1000",  GUEST_ELF, NULL };
 	char *want;
 	struct child c;
 
@@ -352,9 +351,9 @@ static void test_dumps_after_script(void **state)
 
 static void test_vtop_pae(void **state)
 {
-	const char *const args[] = { "-q",	    "-m",	  "64M",    "--paging", "pae",
-				     "--no-check", "--script", script_path, "--vtop", "b",
-				     GUEST_ELF,	   NULL };
+	const char *const args[] = { "-q",     "-m",	     "64M",	 "--paging",
+				     "pae",    "--no-check", "--script", script_path,
+				     "--vtop", "b",	     GUEST_ELF,	 NULL };
 	struct child c;
 	const char *v;
 	char *p;
@@ -376,7 +375,7 @@ static void test_vtop_pae(void **state)
 /* --dump alone: boot, dump, exit; nothing vmalloc'd yet. */
 static void test_dump_alone(void **state)
 {
-	static const char *const args[] = { "-q", "-m", "64M", "--dump", "vmallocinfo,mem",
+	static const char *const args[] = { "-q",      "-m", "64M", "--dump", "vmallocinfo,mem",
 					    GUEST_ELF, NULL };
 	struct child c;
 
@@ -389,7 +388,7 @@ static void test_dump_alone(void **state)
 
 static void test_json(void **state)
 {
-	const char *const args[] = { "-q",   "-m",	  "64M", "--no-check", "--script",
+	const char *const args[] = { "-q",	  "-m",	    "64M", "--no-check", "--script",
 				     script_path, "--json", "-",   GUEST_ELF,	 NULL };
 	unsigned int objects = 0;
 	struct child c;
@@ -416,7 +415,9 @@ struct bad_run {
 
 static const struct bad_run bad_runs[] = {
 	{ "vmalloc 4096\n\nvmaloc 1\n", { NULL }, 64, "%s:3: unknown operation 'vmaloc'" },
-	{ "a = vmalloc 1\nvfree b\n", { NULL }, 64,
+	{ "a = vmalloc 1\nvfree b\n",
+	  { NULL },
+	  64,
 	  "%s:2: 'b' is neither a name given earlier in the script nor a guest symbol" },
 	{ "vfree $1\n", { NULL }, 64, "%s:1: '$1' refers to operation 1, which is not before" },
 	{ "vmap 99 normal\n", { NULL }, 64, "%s:1: vmap count '99' is too large" },

@@ -20,8 +20,8 @@
 struct exit_case {
 	const char *guest;
 	enum vm_event_kind kind;
-	int exit_status; /* what ./vmm would exit with */
-	const char *msg_part; /* in the event message */
+	int exit_status;	  /* what ./vmm would exit with */
+	const char *msg_part;	  /* in the event message */
 	const char *console_part; /* in what the guest printed */
 	unsigned int timeout_sec;
 };
@@ -68,11 +68,11 @@ static void run_case(const struct exit_case *c)
 	testvm_destroy(&t);
 }
 
-#define EXIT_TEST(name, idx)                          \
-	static void test_##name(void **state)          \
-	{                                              \
-		(void)state;                           \
-		run_case(&exit_cases[idx]);            \
+#define EXIT_TEST(name, idx)                                                                       \
+	static void test_##name(void **state)                                                      \
+	{                                                                                          \
+		(void)state;                                                                       \
+		run_case(&exit_cases[idx]);                                                        \
 	}
 
 EXIT_TEST(exit_status_passes_through, 0)

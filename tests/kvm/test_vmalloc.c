@@ -33,7 +33,6 @@
 #include "vmm/symbols.h"
 #include "vmm/walk.h"
 
-
 struct vm_case {
 	enum paging_mode paging;
 	uint64_t ram;
@@ -56,7 +55,7 @@ struct fx {
 	struct guest_kernel gk;
 	uint32_t vmalloc_start;
 	uint64_t pte_kernel; /* the flags PAGE_KERNEL gives a PTE here */
-	uint64_t pt_span; /* bytes one page-table page maps */
+	uint64_t pt_span;    /* bytes one page-table page maps */
 };
 
 static struct fx fx;
@@ -81,12 +80,13 @@ static void boot(const struct vm_case *c)
 	assert_int_equal(ioctl(fx.t.vm->vcpus[0].fd, KVM_GET_SREGS, &sregs), 0);
 	fx.pte_kernel = __PAGE_KERNEL | ((sregs.cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
 	fx.pt_span = fx.wc.mode == WALK_PAE ? PMD_SIZE_PAE : PGDIR_SIZE_2L;
-	assert_int_equal(gmem_read32(&fx.t.vm->mem, testvm_sym_phys(&fx.t, "vmalloc_start", NULL), &v),
-			 0);
+	assert_int_equal(
+		gmem_read32(&fx.t.vm->mem, testvm_sym_phys(&fx.t, "vmalloc_start", NULL), &v), 0);
 	fx.vmalloc_start = v;
 	if (v != VMALLOC_START_FOR(PAGE_OFFSET + (uint32_t)(c->ram < MAXMEM ? c->ram : MAXMEM)))
 		fail_msg("%s: vmalloc_start 0x%08x, expected 0x%08x", c->name, v,
-			 VMALLOC_START_FOR(PAGE_OFFSET + (uint32_t)(c->ram < MAXMEM ? c->ram : MAXMEM)));
+			 VMALLOC_START_FOR(PAGE_OFFSET +
+					   (uint32_t)(c->ram < MAXMEM ? c->ram : MAXMEM)));
 }
 
 static int teardown(void **state)
@@ -211,12 +211,14 @@ static uint64_t check_mapped(uint64_t va, uint64_t prot)
 	if (fx.wc.mode == WALK_2LEVEL &&
 	    (res.entries[0].value & (_PAGE_FLAGS_MASK & ~_PAGE_USER)) != _KERNPG_TABLE) {
 		walk_fprint(stderr, &res);
-		fail_msg("%s: M1 at 0x%08" PRIx64 ": PGD entry is not _KERNPG_TABLE", fx.c->name, va);
+		fail_msg("%s: M1 at 0x%08" PRIx64 ": PGD entry is not _KERNPG_TABLE", fx.c->name,
+			 va);
 	}
 	page_info(res.pa >> PAGE_SHIFT, &count, &flags);
 	if (count < 1 || (flags >> PG_buddy) & 1) {
 		walk_fprint(stderr, &res);
-		fail_msg("%s: P1 at 0x%08" PRIx64 ": pfn 0x%" PRIx64 " count %d flags 0x%x: expected "
+		fail_msg("%s: P1 at 0x%08" PRIx64 ": pfn 0x%" PRIx64
+			 " count %d flags 0x%x: expected "
 			 "count >= 1, not free",
 			 fx.c->name, va, res.pa >> PAGE_SHIFT, count, flags);
 	}
@@ -333,14 +335,15 @@ static void probe_sequences(const struct vm_case *c)
 			 c->name, r[1], r[2], r[3], r[4], r[6], r[5], r[7], reply.text);
 	call_ok(CMD_PROBE_SEQ, SEQ_STALE_TLB, 0, ST_OK);
 	if (r[3] != 1 || r[4] != 1)
-		fail_msg("%s: after invlpg of a cleared PTE: fault %u (expected 1); after restoring "
-			 "it: read back %u (expected 1)",
-			 c->name, r[3], r[4]);
+		fail_msg(
+			"%s: after invlpg of a cleared PTE: fault %u (expected 1); after restoring "
+			"it: read back %u (expected 1)",
+			c->name, r[3], r[4]);
 	/* Permitted, not promised: report which was seen. */
 	print_message("  [%s on %s] stale translation after clearing a PTE without flush: %s; "
 		      "%s entry after a CR3 reload: %s\n",
-		      c->name, testvm_where(), r[1] ? "used" : "not used", r[5] ? "global" : "non-global",
-		      r[2] ? "kept" : "gone");
+		      c->name, testvm_where(), r[1] ? "used" : "not used",
+		      r[5] ? "global" : "non-global", r[2] ? "kept" : "gone");
 	assert_int_equal(check_all(), 0);
 }
 
@@ -356,17 +359,20 @@ static void zones(const struct vm_case *c)
 	for (i = 0; i < 16; i++) {
 		pa = check_mapped(d + i * PAGE_SIZE, fx.pte_kernel);
 		if (pa >= ZONE_DMA_LIMIT)
-			fail_msg("%s: M5: vmalloc_dma page %u at pa 0x%" PRIx64 ", expected below 16 MiB",
+			fail_msg("%s: M5: vmalloc_dma page %u at pa 0x%" PRIx64
+				 ", expected below 16 MiB",
 				 c->name, i, pa);
 		pa = check_mapped(l + i * PAGE_SIZE, fx.pte_kernel);
 		if (pa >= MAXMEM)
-			fail_msg("%s: M5: vmalloc_32 page %u at pa 0x%" PRIx64 ", expected below 896 MiB",
+			fail_msg("%s: M5: vmalloc_32 page %u at pa 0x%" PRIx64
+				 ", expected below 896 MiB",
 				 c->name, i, pa);
 	}
 	/* vmalloc prefers highmem where there is some. */
 	pa = check_mapped(v, fx.pte_kernel);
 	if (c->ram > MAXMEM && pa < MAXMEM)
-		fail_msg("%s: vmalloc page at pa 0x%" PRIx64 ": expected highmem (>= 896 MiB)", c->name, pa);
+		fail_msg("%s: vmalloc page at pa 0x%" PRIx64 ": expected highmem (>= 896 MiB)",
+			 c->name, pa);
 	assert_int_equal(check_all(), 3);
 }
 
@@ -384,7 +390,8 @@ static void first_fit(const struct vm_case *c)
 	e = call_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0, ST_OK); /* does not fit the 2-page hole */
 	d = call_ok(CMD_VMALLOC, PAGE_SIZE, 0, ST_OK);
 	if (d != b || e != cc + 2 * PAGE_SIZE)
-		fail_msg("%s: first fit: expected 0x%08x (the hole) and 0x%08x; actual 0x%08x, 0x%08x",
+		fail_msg("%s: first fit: expected 0x%08x (the hole) and 0x%08x; actual 0x%08x, "
+			 "0x%08x",
 			 c->name, b, cc + 2 * PAGE_SIZE, d, e);
 	assert_int_equal(check_all(), 4);
 }
@@ -420,17 +427,18 @@ static void new_page_table(const struct vm_case *c)
 	check_unmapped(bound, "vfree left a mapping");
 	walk_or_fail(bound, &res);
 	e1 = walk_entry_at(&res, WALK_PMD);
-	if (res.status != WALK_NOT_PRESENT || res.fail_level != WALK_PTE || !e1 || e1->value != e0->value) {
+	if (res.status != WALK_NOT_PRESENT || res.fail_level != WALK_PTE || !e1 ||
+	    e1->value != e0->value) {
 		walk_fprint(stderr, &res);
-		fail_msg("%s: the page table for 0x%08x did not stay after vfree (PMD entry was 0x%" PRIx64
-			 ")",
+		fail_msg("%s: the page table for 0x%08x did not stay after vfree (PMD entry was "
+			 "0x%" PRIx64 ")",
 			 c->name, bound, e0->value);
 	}
 	free1 = free_pages(NULL);
 	/* Two page tables: the one below the boundary and the one above it. */
 	if (free0 - free1 != 2)
-		fail_msg("%s: free pages %u -> %u: expected exactly the 2 page tables kept", c->name,
-			 free0, free1);
+		fail_msg("%s: free pages %u -> %u: expected exactly the 2 page tables kept",
+			 c->name, free0, free1);
 	assert_int_equal(check_all(), 0);
 }
 
@@ -445,7 +453,8 @@ static void end_of_range(const struct vm_case *c)
 	if (call(CMD_GET_VM_AREA, range, VM_IOREMAP, 0, 0) != ST_FAIL)
 		fail_msg("%s: get_vm_area(0x%x) into an empty list: expected NULL (2.4 gave "
 			 "[0x%08x, 0x%08x), past VMALLOC_END); actual 0x%08x",
-			 c->name, range, fx.vmalloc_start, VMALLOC_END + PAGE_SIZE, reply.results[0]);
+			 c->name, range, fx.vmalloc_start, VMALLOC_END + PAGE_SIZE,
+			 reply.results[0]);
 	a = call_ok(CMD_GET_VM_AREA, range - PAGE_SIZE, VM_IOREMAP, ST_OK);
 	assert_int_equal(read_vmlist(areas, 1), 1);
 	if (a != fx.vmalloc_start || areas[0].addr + areas[0].size != VMALLOC_END)
@@ -486,7 +495,8 @@ static void failures(const struct vm_case *c)
 
 	boot(c);
 	/* Warm the page table the attempts will use. */
-	assert_int_equal(call_ok(CMD_VFREE, call_ok(CMD_VMALLOC, 8 * PAGE_SIZE, 0, ST_OK), 0, ST_OK), 1);
+	assert_int_equal(
+		call_ok(CMD_VFREE, call_ok(CMD_VMALLOC, 8 * PAGE_SIZE, 0, ST_OK), 0, ST_OK), 1);
 	free0 = free_pages(&objs0);
 	for (n = 1; n <= 8; n++) {
 		call_ok(CMD_FAULT_INJECT, FI_ALLOC_PAGE, n, ST_OK);
@@ -510,7 +520,8 @@ static void failures(const struct vm_case *c)
 	call_ok(CMD_FAULT_INJECT, FI_KMALLOC, 0, ST_OK);
 	free1 = free_pages(&objs1);
 	if (free1 != free0 || objs1 != objs0)
-		fail_msg("%s: P2: failed get_vm_area / vmap: free pages %u -> %u, kmalloc objects %u -> %u",
+		fail_msg("%s: P2: failed get_vm_area / vmap: free pages %u -> %u, kmalloc objects "
+			 "%u -> %u",
 			 c->name, free0, free1, objs0, objs1);
 	assert_int_equal(check_all(), 0);
 }
@@ -529,18 +540,20 @@ static void vmap_refs(const struct vm_case *c)
 	v = call_ok(CMD_VMAP, 3, ZONE_NORMAL, ST_OK);
 	for (i = 0; i < 3; i++) {
 		pfns[i] = reply.results[1 + i];
-		assert_int_equal(check_mapped(v + i * PAGE_SIZE, fx.pte_kernel) >> PAGE_SHIFT, pfns[i]);
+		assert_int_equal(check_mapped(v + i * PAGE_SIZE, fx.pte_kernel) >> PAGE_SHIFT,
+				 pfns[i]);
 		page_info(pfns[i], &count, &flags);
 		if (count != 2)
-			fail_msg("%s: vmap'd pfn 0x%x: count %d, expected 2 (owner + mapping)", c->name,
-				 pfns[i], count);
+			fail_msg("%s: vmap'd pfn 0x%x: count %d, expected 2 (owner + mapping)",
+				 c->name, pfns[i], count);
 	}
 	assert_int_equal(check_all(), 1);
 	assert_int_equal(call_ok(CMD_VFREE, v, 0, ST_OK), 1);
 	for (i = 0; i < 3; i++) {
 		page_info(pfns[i], &count, &flags);
 		if (count != 1 || (flags >> PG_buddy) & 1)
-			fail_msg("%s: P2: after vfree of a vmap, pfn 0x%x: count %d flags 0x%x, expected "
+			fail_msg("%s: P2: after vfree of a vmap, pfn 0x%x: count %d flags 0x%x, "
+				 "expected "
 				 "count 1, in use",
 				 c->name, pfns[i], count, flags);
 	}
@@ -595,7 +608,8 @@ static void vmalloc_fault(const struct vm_case *c)
 	if (pae ? res.status != WALK_OK : res.status != WALK_NOT_PRESENT) {
 		walk_fprint(stderr, &res);
 		fail_msg("%s: before the touch, 0x%08x in the new mm: expected %s, got %s", c->name,
-			 last, pae ? "mapped (shared kernel PMD)" : "not present (no PGD entry yet)",
+			 last,
+			 pae ? "mapped (shared kernel PMD)" : "not present (no PGD entry yet)",
 			 walk_status_str(res.status));
 	}
 	call_ok(CMD_TOUCH, last, 0, ST_OK);
@@ -607,39 +621,39 @@ static void vmalloc_fault(const struct vm_case *c)
 	walk(&fx.wc, last, &res);
 	if (res.status != WALK_OK) {
 		walk_fprint(stderr, &res);
-		fail_msg("%s: after the touch, 0x%08x in the new mm: expected mapped, got %s", c->name,
-			 last, walk_status_str(res.status));
+		fail_msg("%s: after the touch, 0x%08x in the new mm: expected mapped, got %s",
+			 c->name, last, walk_status_str(res.status));
 	}
 	call_ok(CMD_SWITCH_MM, 0, 0, ST_OK);
 	call_ok(CMD_VFREE, addr, 0, ST_OK);
 }
 
-#define CASE_TESTS(fn)                                                     \
-	static void test_##fn##_2level_64M(void **s)                        \
-	{                                                                   \
-		(void)s;                                                    \
-		fn(&cases[0]);                                              \
-	}                                                                   \
-	static void test_##fn##_pae_64M(void **s)                           \
-	{                                                                   \
-		(void)s;                                                    \
-		fn(&cases[1]);                                              \
-	}                                                                   \
-	static void test_##fn##_2level_1G(void **s)                         \
-	{                                                                   \
-		(void)s;                                                    \
-		fn(&cases[2]);                                              \
-	}                                                                   \
-	static void test_##fn##_pae_1G(void **s)                            \
-	{                                                                   \
-		(void)s;                                                    \
-		fn(&cases[3]);                                              \
+#define CASE_TESTS(fn)                                                                             \
+	static void test_##fn##_2level_64M(void **s)                                               \
+	{                                                                                          \
+		(void)s;                                                                           \
+		fn(&cases[0]);                                                                     \
+	}                                                                                          \
+	static void test_##fn##_pae_64M(void **s)                                                  \
+	{                                                                                          \
+		(void)s;                                                                           \
+		fn(&cases[1]);                                                                     \
+	}                                                                                          \
+	static void test_##fn##_2level_1G(void **s)                                                \
+	{                                                                                          \
+		(void)s;                                                                           \
+		fn(&cases[2]);                                                                     \
+	}                                                                                          \
+	static void test_##fn##_pae_1G(void **s)                                                   \
+	{                                                                                          \
+		(void)s;                                                                           \
+		fn(&cases[3]);                                                                     \
 	}
 
-#define CASE_ENTRIES(fn)                                                            \
-	cmocka_unit_test_teardown(test_##fn##_2level_64M, teardown),                \
-		cmocka_unit_test_teardown(test_##fn##_pae_64M, teardown),           \
-		cmocka_unit_test_teardown(test_##fn##_2level_1G, teardown),         \
+#define CASE_ENTRIES(fn)                                                                           \
+	cmocka_unit_test_teardown(test_##fn##_2level_64M, teardown),                               \
+		cmocka_unit_test_teardown(test_##fn##_pae_64M, teardown),                          \
+		cmocka_unit_test_teardown(test_##fn##_2level_1G, teardown),                        \
 		cmocka_unit_test_teardown(test_##fn##_pae_1G, teardown)
 
 CASE_TESTS(one_page)
@@ -657,10 +671,12 @@ CASE_TESTS(vmalloc_fault)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		CASE_ENTRIES(one_page),	      CASE_ENTRIES(bad_sizes),	    CASE_ENTRIES(probe_sequences),
-		CASE_ENTRIES(zones),	      CASE_ENTRIES(first_fit),	    CASE_ENTRIES(new_page_table),
-		CASE_ENTRIES(end_of_range),   CASE_ENTRIES(vfree_messages), CASE_ENTRIES(failures),
-		CASE_ENTRIES(vmap_refs),      CASE_ENTRIES(vmalloc_fault),
+		CASE_ENTRIES(one_page),	       CASE_ENTRIES(bad_sizes),
+		CASE_ENTRIES(probe_sequences), CASE_ENTRIES(zones),
+		CASE_ENTRIES(first_fit),       CASE_ENTRIES(new_page_table),
+		CASE_ENTRIES(end_of_range),    CASE_ENTRIES(vfree_messages),
+		CASE_ENTRIES(failures),	       CASE_ENTRIES(vmap_refs),
+		CASE_ENTRIES(vmalloc_fault),
 	};
 
 	testvm_start("vmalloc");

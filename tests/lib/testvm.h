@@ -10,7 +10,7 @@
 #include "vmm/vm.h"
 
 /* Paths of built guests, relative to the repository root (where tests run). */
-#define GUEST_ELF "guest.elf"
+#define GUEST_ELF	 "guest.elf"
 #define TEST_GUEST(name) "build/tests/guests/" name ".elf"
 
 struct testvm {

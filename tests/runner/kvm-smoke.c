@@ -20,20 +20,28 @@
 
 static void fail(const char *what)
 {
-	fprintf(stderr, "kvm-smoke: FAIL: %s: %s\n", what, errno ? strerror(errno) : "unexpected result");
+	fprintf(stderr, "kvm-smoke: FAIL: %s: %s\n", what,
+		errno ? strerror(errno) : "unexpected result");
 	exit(1);
 }
 
 static const char *exit_name(uint32_t reason)
 {
 	switch (reason) {
-	case KVM_EXIT_IO: return "KVM_EXIT_IO";
-	case KVM_EXIT_HLT: return "KVM_EXIT_HLT";
-	case KVM_EXIT_MMIO: return "KVM_EXIT_MMIO";
-	case KVM_EXIT_SHUTDOWN: return "KVM_EXIT_SHUTDOWN";
-	case KVM_EXIT_FAIL_ENTRY: return "KVM_EXIT_FAIL_ENTRY";
-	case KVM_EXIT_INTERNAL_ERROR: return "KVM_EXIT_INTERNAL_ERROR";
-	default: return "other";
+	case KVM_EXIT_IO:
+		return "KVM_EXIT_IO";
+	case KVM_EXIT_HLT:
+		return "KVM_EXIT_HLT";
+	case KVM_EXIT_MMIO:
+		return "KVM_EXIT_MMIO";
+	case KVM_EXIT_SHUTDOWN:
+		return "KVM_EXIT_SHUTDOWN";
+	case KVM_EXIT_FAIL_ENTRY:
+		return "KVM_EXIT_FAIL_ENTRY";
+	case KVM_EXIT_INTERNAL_ERROR:
+		return "KVM_EXIT_INTERNAL_ERROR";
+	default:
+		return "other";
 	}
 }
 
@@ -56,10 +64,10 @@ static void flat_segment(struct kvm_segment *seg, uint16_t selector, uint8_t typ
 int main(void)
 {
 	static const uint8_t code[] = {
-		0xb0, 'A',              /* mov al, 'A'    */
+		0xb0, 'A',		/* mov al, 'A'    */
 		0x66, 0xba, 0xe9, 0x00, /* mov dx, 0xE9   */
-		0xee,                   /* out dx, al     */
-		0xf4,                   /* hlt            */
+		0xee,			/* out dx, al     */
+		0xf4,			/* hlt            */
 	};
 	struct kvm_userspace_memory_region region;
 	struct kvm_sregs sregs;
@@ -79,7 +87,8 @@ int main(void)
 	if (vm < 0)
 		fail("KVM_CREATE_VM");
 
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mem == MAP_FAILED)
 		fail("mmap guest memory");
 	memcpy(mem + CODE_GPA, code, sizeof(code));
@@ -126,10 +135,13 @@ int main(void)
 	}
 	{
 		const uint8_t *data = (const uint8_t *)run + run->io.data_offset;
-		if (run->io.direction != KVM_EXIT_IO_OUT || run->io.port != 0xE9 || run->io.size != 1 ||
-		    run->io.count != 1 || data[0] != 'A') {
-			fprintf(stderr, "kvm-smoke: FAIL: I/O exit dir=%u port=%#x size=%u count=%u byte=%#x, wanted OUT 0xe9 1 1 'A'\n",
-				run->io.direction, run->io.port, run->io.size, run->io.count, data[0]);
+		if (run->io.direction != KVM_EXIT_IO_OUT || run->io.port != 0xE9 ||
+		    run->io.size != 1 || run->io.count != 1 || data[0] != 'A') {
+			fprintf(stderr,
+				"kvm-smoke: FAIL: I/O exit dir=%u port=%#x size=%u count=%u "
+				"byte=%#x, wanted OUT 0xe9 1 1 'A'\n",
+				run->io.direction, run->io.port, run->io.size, run->io.count,
+				data[0]);
 			return 1;
 		}
 	}

@@ -227,7 +227,7 @@ static int zone_of(unsigned int gfp)
 static void test_fallback_1g(void **state)
 {
 	static const struct {
-		int drained; /* zone emptied before this row (-1: none) */
+		int drained;		   /* zone emptied before this row (-1: none) */
 		int highuser, kernel, dma; /* zone that serves each request; -1: none */
 	} rows[] = {
 		{ -1, ZONE_HIGHMEM, ZONE_NORMAL, ZONE_DMA },
@@ -300,7 +300,7 @@ static void test_refcount(void **state)
 
 struct bad_free_case {
 	const char *name;
-	const char *report; /* expected in the KERN_ERR line */
+	const char *report;		     /* expected in the KERN_ERR line */
 	void (*provoke)(struct page *block); /* block: a live order-1 allocation */
 };
 
@@ -405,8 +405,9 @@ static void test_bad_frees(void **state)
 		bad_frees[i].provoke(block);
 		if (page_alloc_errors != errors + 1 || shim_log_errors != 1 ||
 		    !shim_log_contains(bad_frees[i].report))
-			fail_msg("%s: %lu reports, want 1 saying \"%s\"; log:\n%s", bad_frees[i].name,
-				 page_alloc_errors - errors, bad_frees[i].report, shim_log());
+			fail_msg("%s: %lu reports, want 1 saying \"%s\"; log:\n%s",
+				 bad_frees[i].name, page_alloc_errors - errors, bad_frees[i].report,
+				 shim_log());
 		if (nr_free_pages() != before)
 			fail_msg("%s: %lu free pages before, %lu after", bad_frees[i].name, before,
 				 nr_free_pages());
@@ -503,7 +504,8 @@ static void test_guest_selftests(void **state)
 	for (i = 0; i < n; i++) {
 		shim_log_clear();
 		if (shim_run_selftest(i) != 0)
-			fail_msg("guest self-test %s failed:\n%s", shim_selftest_name(i), shim_log());
+			fail_msg("guest self-test %s failed:\n%s", shim_selftest_name(i),
+				 shim_log());
 	}
 }
 

@@ -23,18 +23,18 @@
 #include "vmm/guestmem.h"
 #include "vmm/walk.h"
 
-#define RAM (1u << 20)
+#define RAM    (1u << 20)
 #define VSTART 0xc8800000u
-#define KPG (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define KPTE (KPG | _PAGE_GLOBAL)
+#define KPG    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define KPTE   (KPG | _PAGE_GLOBAL)
 
 /* 2-level: PGD at 0x1000, PTE pages at 0x2000 (c8800000) and 0x3000 (c8c00000). */
 #define PGD_2L 0x1000u
-#define PT_A 0x2000u
-#define PT_B 0x3000u
+#define PT_A   0x2000u
+#define PT_B   0x3000u
 /* PAE: PDPT at 0x1020, the kernel PMD at 0x4000, PTE pages at 0x5000 and 0x6000. */
-#define PDPT 0x1020u
-#define PMD_K 0x4000u
+#define PDPT	 0x1020u
+#define PMD_K	 0x4000u
 #define PT_PAE_A 0x5000u
 #define PT_PAE_B 0x6000u
 
@@ -54,15 +54,18 @@ static struct fixture *fixture_new(enum walk_mode mode)
 	f->gm.base = calloc(1, RAM);
 	f->gm.size = RAM;
 	assert_non_null(f->gm.base);
-	f->ctx = (struct walk_ctx){ .read = walk_read_gmem, .read_ctx = &f->gm, .mode = mode,
-				    .cr3 = mode == WALK_PAE ? PDPT : PGD_2L, .ram_size = RAM };
+	f->ctx = (struct walk_ctx){ .read = walk_read_gmem,
+				    .read_ctx = &f->gm,
+				    .mode = mode,
+				    .cr3 = mode == WALK_PAE ? PDPT : PGD_2L,
+				    .ram_size = RAM };
 	if (mode == WALK_2LEVEL) {
 		assert_int_equal(gmem_write32(&f->gm, PGD_2L + (VSTART >> 22) * 4, PT_A | KPG), 0);
 	} else {
 		assert_int_equal(gmem_write64(&f->gm, PDPT + 3 * 8, PMD_K | _PAGE_PRESENT), 0);
-		assert_int_equal(gmem_write64(&f->gm, PMD_K + ((VSTART >> 21) & 511) * 8,
-					      PT_PAE_A | KPG),
-				 0);
+		assert_int_equal(
+			gmem_write64(&f->gm, PMD_K + ((VSTART >> 21) & 511) * 8, PT_PAE_A | KPG),
+			0);
 	}
 	return f;
 }

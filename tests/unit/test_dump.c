@@ -57,8 +57,11 @@ static struct fixture *setup_2l(void)
 	fx->gm.base = calloc(1, RAM);
 	fx->gm.size = RAM;
 	assert_non_null(fx->gm.base);
-	fx->ctx = (struct walk_ctx){ .read = walk_read_gmem, .read_ctx = &fx->gm,
-				     .mode = WALK_2LEVEL, .cr3 = 0x1000, .pse = true,
+	fx->ctx = (struct walk_ctx){ .read = walk_read_gmem,
+				     .read_ctx = &fx->gm,
+				     .mode = WALK_2LEVEL,
+				     .cr3 = 0x1000,
+				     .pse = true,
 				     .ram_size = RAM };
 	put32(fx, 0x1000 + 0x300 * 4, 0x000001e3);
 	put32(fx, 0x1000 + 0x322 * 4, 0x00002067);
@@ -86,8 +89,11 @@ static struct fixture *setup_pae(void)
 	fx->gm.base = calloc(1, RAM);
 	fx->gm.size = RAM;
 	assert_non_null(fx->gm.base);
-	fx->ctx = (struct walk_ctx){ .read = walk_read_gmem, .read_ctx = &fx->gm,
-				     .mode = WALK_PAE, .cr3 = 0x1020, .nxe = true,
+	fx->ctx = (struct walk_ctx){ .read = walk_read_gmem,
+				     .read_ctx = &fx->gm,
+				     .mode = WALK_PAE,
+				     .cr3 = 0x1020,
+				     .nxe = true,
 				     .ram_size = RAM };
 	put64(fx, 0x1020 + 3 * 8, 0x3001);
 	put64(fx, 0x3000 + 0x000 * 8, 0x1e3);
@@ -122,8 +128,9 @@ static void check_text(struct fixture *fx, const char *what, const char *want, c
 			lineno++;
 		i++;
 	}
-	print_error("%s:%d: %s differs at line %zu, byte %zu\n---- expected:\n%s---- got:\n%s----\n",
-		    file, line, what, lineno, i, want, fx->out);
+	print_error(
+		"%s:%d: %s differs at line %zu, byte %zu\n---- expected:\n%s---- got:\n%s----\n",
+		file, line, what, lineno, i, want, fx->out);
 	_fail(file, line);
 reset:
 	fclose(fx->f);
@@ -350,10 +357,10 @@ static void test_vmallocinfo(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tlb_2l),	    cmocka_unit_test(test_mem_2l),
-		cmocka_unit_test(test_vtop_2l),	    cmocka_unit_test(test_tlb_pae),
-		cmocka_unit_test(test_mem_pae),	    cmocka_unit_test(test_mem_to_the_top),
-		cmocka_unit_test(test_vtop_pae),    cmocka_unit_test(test_vmallocinfo),
+		cmocka_unit_test(test_tlb_2l),	 cmocka_unit_test(test_mem_2l),
+		cmocka_unit_test(test_vtop_2l),	 cmocka_unit_test(test_tlb_pae),
+		cmocka_unit_test(test_mem_pae),	 cmocka_unit_test(test_mem_to_the_top),
+		cmocka_unit_test(test_vtop_pae), cmocka_unit_test(test_vmallocinfo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,10 +46,14 @@ static void build(struct image *im)
 	im->eh.e_ehsize = sizeof(Elf32_Ehdr);
 	im->eh.e_phentsize = sizeof(Elf32_Phdr);
 	im->eh.e_phnum = NPH;
-	im->ph[0] = (Elf32_Phdr){ PT_LOAD, offsetof(struct image, text), 0xc0100000, 0x100000,
-				  sizeof(im->text), sizeof(im->text), PF_R | PF_X, 16 };
-	im->ph[1] = (Elf32_Phdr){ PT_LOAD, offsetof(struct image, data), 0xc0101000, 0x101000,
-				  sizeof(im->data), 0x2000, PF_R | PF_W, 16 };
+	im->ph[0] = (Elf32_Phdr){ PT_LOAD,	    offsetof(struct image, text),
+				  0xc0100000,	    0x100000,
+				  sizeof(im->text), sizeof(im->text),
+				  PF_R | PF_X,	    16 };
+	im->ph[1] = (Elf32_Phdr){ PT_LOAD,	    offsetof(struct image, data),
+				  0xc0101000,	    0x101000,
+				  sizeof(im->data), 0x2000,
+				  PF_R | PF_W,	    16 };
 	im->ph[2] = (Elf32_Phdr){ PT_NOTE, 0, 0, 0, 0, 0, PF_R, 4 };
 	memset(im->text, 0x90, sizeof(im->text));
 	memset(im->data, 0xab, sizeof(im->data));
@@ -62,33 +66,117 @@ struct elf_case {
 	const char *msg_part; /* a phrase the message must contain */
 };
 
-static void nothing(struct image *im, size_t *size) { (void)im; (void)size; }
-static void empty(struct image *im, size_t *size) { (void)im; *size = 0; }
-static void truncated(struct image *im, size_t *size) { (void)im; *size = 40; }
-static void tiny(struct image *im, size_t *size) { (void)im; *size = 10; }
-static void not_elf(struct image *im, size_t *size) { (void)size; im->eh.e_ident[1] = 'X'; }
-static void class64(struct image *im, size_t *size) { (void)size; im->eh.e_ident[EI_CLASS] = ELFCLASS64; }
-static void big_endian(struct image *im, size_t *size) { (void)size; im->eh.e_ident[EI_DATA] = ELFDATA2MSB; }
-static void machine(struct image *im, size_t *size) { (void)size; im->eh.e_machine = EM_X86_64; }
-static void dyn(struct image *im, size_t *size) { (void)size; im->eh.e_type = ET_DYN; }
-static void phentsize(struct image *im, size_t *size) { (void)size; im->eh.e_phentsize = 40; }
-static void ph_past_eof(struct image *im, size_t *size) { (void)size; im->eh.e_phoff = 0x10000; }
-static void ph_count_past_eof(struct image *im, size_t *size) { (void)size; im->eh.e_phnum = 0x400; }
-static void filesz(struct image *im, size_t *size) { (void)size; im->ph[1].p_memsz = 8; }
-static void data_past_eof(struct image *im, size_t *size) { (void)size; im->ph[0].p_offset = 0xfffffff0; }
-static void wraps(struct image *im, size_t *size) { (void)size; im->ph[1].p_paddr = 0xfffff000; }
-static void outside_ram(struct image *im, size_t *size) { (void)size; im->ph[1].p_paddr = RAM - 0x1000; }
-static void boot_area(struct image *im, size_t *size) { (void)size; im->ph[1].p_paddr = MB_INFO_PADDR; }
-static void overlap(struct image *im, size_t *size) { (void)size; im->ph[1].p_paddr = 0x100020; }
-static void entry_outside(struct image *im, size_t *size) { (void)size; im->eh.e_entry = 0x101004; }
-static void entry_virtual(struct image *im, size_t *size) { (void)size; im->eh.e_entry = 0xc0100010; }
+static void nothing(struct image *im, size_t *size)
+{
+	(void)im;
+	(void)size;
+}
+static void empty(struct image *im, size_t *size)
+{
+	(void)im;
+	*size = 0;
+}
+static void truncated(struct image *im, size_t *size)
+{
+	(void)im;
+	*size = 40;
+}
+static void tiny(struct image *im, size_t *size)
+{
+	(void)im;
+	*size = 10;
+}
+static void not_elf(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_ident[1] = 'X';
+}
+static void class64(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_ident[EI_CLASS] = ELFCLASS64;
+}
+static void big_endian(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_ident[EI_DATA] = ELFDATA2MSB;
+}
+static void machine(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_machine = EM_X86_64;
+}
+static void dyn(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_type = ET_DYN;
+}
+static void phentsize(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_phentsize = 40;
+}
+static void ph_past_eof(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_phoff = 0x10000;
+}
+static void ph_count_past_eof(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_phnum = 0x400;
+}
+static void filesz(struct image *im, size_t *size)
+{
+	(void)size;
+	im->ph[1].p_memsz = 8;
+}
+static void data_past_eof(struct image *im, size_t *size)
+{
+	(void)size;
+	im->ph[0].p_offset = 0xfffffff0;
+}
+static void wraps(struct image *im, size_t *size)
+{
+	(void)size;
+	im->ph[1].p_paddr = 0xfffff000;
+}
+static void outside_ram(struct image *im, size_t *size)
+{
+	(void)size;
+	im->ph[1].p_paddr = RAM - 0x1000;
+}
+static void boot_area(struct image *im, size_t *size)
+{
+	(void)size;
+	im->ph[1].p_paddr = MB_INFO_PADDR;
+}
+static void overlap(struct image *im, size_t *size)
+{
+	(void)size;
+	im->ph[1].p_paddr = 0x100020;
+}
+static void entry_outside(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_entry = 0x101004;
+}
+static void entry_virtual(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_entry = 0xc0100010;
+}
 static void no_load(struct image *im, size_t *size)
 {
 	(void)size;
 	im->ph[0].p_type = PT_NOTE;
 	im->ph[1].p_type = PT_NULL;
 }
-static void no_phdrs(struct image *im, size_t *size) { (void)size; im->eh.e_phnum = 0; }
+static void no_phdrs(struct image *im, size_t *size)
+{
+	(void)size;
+	im->eh.e_phnum = 0;
+}
 
 static const struct elf_case cases[] = {
 	{ "well-formed", nothing, ELF_OK, "" },
@@ -132,7 +220,8 @@ static void test_elf_checks_table(void **state)
 		c->breakit(&im, &size);
 		got = elf_image_parse("guest.elf", &im, size, RAM, &img, msg, sizeof(msg));
 		if (got != c->expect ||
-		    (c->expect != ELF_OK && (!strstr(msg, c->msg_part) || strncmp(msg, "guest.elf: ", 11)))) {
+		    (c->expect != ELF_OK &&
+		     (!strstr(msg, c->msg_part) || strncmp(msg, "guest.elf: ", 11)))) {
 			print_error("case '%s': expected code %d with message containing '%s', got "
 				    "code %d, message '%s'\n",
 				    c->what, c->expect, c->msg_part, got, msg);
@@ -191,7 +280,11 @@ static void test_elf_open_errors(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(elf_image_open(path, RAM, &img, msg, sizeof(msg)), ELF_ERR_EMPTY);
 	assert_non_null(strstr(msg, path));
-	assert_int_equal(write(fd, "\x7f" "ELF", 4), 4);
+	assert_int_equal(write(fd,
+			       "\x7f"
+			       "ELF",
+			       4),
+			 4);
 	assert_int_equal(elf_image_open(path, RAM, &img, msg, sizeof(msg)), ELF_ERR_TRUNCATED);
 	close(fd);
 	unlink(path);

@@ -21,17 +21,17 @@ struct range_case {
 
 static const struct range_case range_cases[] = {
 	{ 0, 1, 1 },
-	{ 0, SIZE, 1 }, /* all of RAM */
+	{ 0, SIZE, 1 },	    /* all of RAM */
 	{ SIZE - 1, 1, 1 }, /* last byte */
 	{ SIZE - 4, 4, 1 },
 	{ SIZE - 4, 5, 0 }, /* one byte past the end */
-	{ SIZE, 1, 0 }, /* first byte past the end */
-	{ 0, 0, 0 }, /* empty ranges are refused: no caller needs one */
+	{ SIZE, 1, 0 },	    /* first byte past the end */
+	{ 0, 0, 0 },	    /* empty ranges are refused: no caller needs one */
 	{ 0, SIZE + 1, 0 },
-	{ 1, UINT64_MAX, 0 }, /* gpa + len wraps to 0 */
-	{ UINT64_MAX, 2, 0 }, /* wraps to 1 */
+	{ 1, UINT64_MAX, 0 },		 /* gpa + len wraps to 0 */
+	{ UINT64_MAX, 2, 0 },		 /* wraps to 1 */
 	{ UINT64_MAX - 0xff, 0x100, 0 }, /* ends exactly at 2^64 */
-	{ 0x100000000ull, 4, 0 }, /* above 4 GiB */
+	{ 0x100000000ull, 4, 0 },	 /* above 4 GiB */
 };
 
 static void test_gmem_ptr_edges(void **state)

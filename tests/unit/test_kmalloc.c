@@ -52,9 +52,9 @@ static void test_classes(void **state)
 		size_t size;
 		unsigned int cls; /* object size 32 << cls */
 	} rows[] = {
-		{ 0, 0 },	   { 1, 0 },	     { 31, 0 },		{ 32, 0 },	   { 33, 1 },
-		{ 64, 1 },	   { 100, 2 },	     { 128, 2 },	{ 2048, 6 },	   { 2049, 7 },
-		{ 4096, 7 },	   { 4097, 8 },	     { 65536, 11 },	{ 65537, 12 },	   { 131072, 12 },
+		{ 0, 0 },    { 1, 0 },	  { 31, 0 },	 { 32, 0 },	{ 33, 1 },
+		{ 64, 1 },   { 100, 2 },  { 128, 2 },	 { 2048, 6 },	{ 2049, 7 },
+		{ 4096, 7 }, { 4097, 8 }, { 65536, 11 }, { 65537, 12 }, { 131072, 12 },
 	};
 	unsigned long free_before = nr_free_pages();
 	size_t i;
@@ -71,7 +71,8 @@ static void test_classes(void **state)
 		assert_int_equal(kmalloc_stats[cls].size, size);
 		assert_int_equal(kmalloc_stats[cls].in_use, st.in_use + 1);
 		assert_int_equal(kmalloc_stats[cls].allocs, st.allocs + 1);
-		assert_int_equal(kmalloc_stats[cls].pages, size <= PAGE_SIZE / 2 ? 1 : size / PAGE_SIZE);
+		assert_int_equal(kmalloc_stats[cls].pages,
+				 size <= PAGE_SIZE / 2 ? 1 : size / PAGE_SIZE);
 		assert_int_equal(nr_free_pages(), free_before - kmalloc_stats[cls].pages);
 		memset(p, 0x5a, size); /* the whole class size is usable */
 		kfree(p);
@@ -94,10 +95,12 @@ static void test_too_big(void **state)
 
 static void test_reuse_lifo(void **state)
 {
-	void *a = kmalloc(200, GFP_KERNEL), *b = kmalloc(200, GFP_KERNEL), *c = kmalloc(200, GFP_KERNEL);
+	void *a = kmalloc(200, GFP_KERNEL), *b = kmalloc(200, GFP_KERNEL),
+	     *c = kmalloc(200, GFP_KERNEL);
 
 	(void)state;
-	assert_ptr_equal((char *)b, (char *)a + 256); /* a fresh page hands out objects in address order */
+	assert_ptr_equal((char *)b,
+			 (char *)a + 256); /* a fresh page hands out objects in address order */
 	assert_ptr_equal((char *)c, (char *)b + 256);
 	kfree(b);
 	kfree(a);
@@ -112,7 +115,10 @@ static void test_reuse_lifo(void **state)
 /* A page per 4 KiB / size objects; pages come and go with their objects. */
 static void test_pages_follow_objects(void **state)
 {
-	enum { PER_PAGE = PAGE_SIZE / 512, N = 3 * PER_PAGE + 1 };
+	enum {
+		PER_PAGE = PAGE_SIZE / 512,
+		N = 3 * PER_PAGE + 1
+	};
 	unsigned long free_before = nr_free_pages();
 	void *objs[N];
 	int i;
@@ -143,7 +149,9 @@ static void test_pages_follow_objects(void **state)
 /* Many objects of many sizes, each filled with its own pattern, freed in another order. */
 static void test_stress(void **state)
 {
-	enum { N = 3000 };
+	enum {
+		N = 3000
+	};
 	static unsigned char *objs[N];
 	static size_t sizes[N];
 	unsigned long free_before = nr_free_pages();
@@ -164,7 +172,8 @@ static void test_stress(void **state)
 
 		for (j = 0; j < sizes[i]; j++)
 			if (objs[i][j] != (i & 0xff))
-				fail_msg("object %d (%zu bytes) byte %zu overwritten", i, sizes[i], j);
+				fail_msg("object %d (%zu bytes) byte %zu overwritten", i, sizes[i],
+					 j);
 		kfree(objs[i]);
 	}
 	for (i = N - 1; i >= 0; i--) {
@@ -174,7 +183,8 @@ static void test_stress(void **state)
 			continue;
 		for (j = 0; j < sizes[i]; j++)
 			if (objs[i][j] != (i & 0xff))
-				fail_msg("object %d (%zu bytes) byte %zu overwritten", i, sizes[i], j);
+				fail_msg("object %d (%zu bytes) byte %zu overwritten", i, sizes[i],
+					 j);
 		kfree(objs[i]);
 	}
 	assert_int_equal(kmalloc_objects_in_use(), 0);
@@ -234,7 +244,8 @@ static const void *free_page_of_direct_map(char *small, char *large)
 static const struct bad_kfree_case bad_kfrees[] = {
 	{ "double kfree", "is already free (double kfree)", small_again, 1 },
 	{ "inside an object", "is not the start of an object", inside_small, 0 },
-	{ "inside a large object", "is not the start of its large kmalloc object", inside_large, 0 },
+	{ "inside a large object", "is not the start of its large kmalloc object", inside_large,
+	  0 },
 	{ "second page of a large object", "is not in a kmalloc page", second_page_of_large, 0 },
 	{ "host pointer", "is not a direct-map address", host_pointer, 0 },
 	{ "reserved page", "is not in a kmalloc page", reserved_page, 0 },
@@ -258,9 +269,11 @@ static void test_bad_kfree(void **state)
 		free = nr_free_pages();
 		shim_log_clear();
 		kfree(bad_kfrees[i].pointer(small, large));
-		if (kmalloc_errors != errors + 1 || shim_log_errors != 1 || !shim_log_contains(bad_kfrees[i].report))
-			fail_msg("%s: %lu reports, want 1 saying \"%s\"; log:\n%s", bad_kfrees[i].name,
-				 kmalloc_errors - errors, bad_kfrees[i].report, shim_log());
+		if (kmalloc_errors != errors + 1 || shim_log_errors != 1 ||
+		    !shim_log_contains(bad_kfrees[i].report))
+			fail_msg("%s: %lu reports, want 1 saying \"%s\"; log:\n%s",
+				 bad_kfrees[i].name, kmalloc_errors - errors, bad_kfrees[i].report,
+				 shim_log());
 		assert_int_equal(kmalloc_objects_in_use(), in_use);
 		assert_int_equal(nr_free_pages(), free);
 		if (!bad_kfrees[i].free_small_first)
@@ -276,12 +289,13 @@ static void test_bad_kfree(void **state)
 /* A write into a free object's link is reported when the link is used; nothing bad is handed out. */
 static void test_corrupt_free_list(void **state)
 {
-	void *keep = kmalloc(32, GFP_KERNEL), *a = kmalloc(32, GFP_KERNEL), *b = kmalloc(32, GFP_KERNEL);
+	void *keep = kmalloc(32, GFP_KERNEL), *a = kmalloc(32, GFP_KERNEL),
+	     *b = kmalloc(32, GFP_KERNEL);
 	void *x, *y;
 
 	(void)state;
 	kfree(b);
-	kfree(a); /* free list: a -> b -> ... */
+	kfree(a);		     /* free list: a -> b -> ... */
 	*(void **)a = (char *)a + 3; /* use after free */
 	x = kmalloc(32, GFP_KERNEL);
 	assert_ptr_equal(x, a);
@@ -298,7 +312,8 @@ static void test_corrupt_free_list(void **state)
 static void test_lowmem_and_dma(void **state)
 {
 	void *small = kmalloc(64, GFP_HIGHUSER), *large = kmalloc(16384, GFP_HIGHUSER);
-	void *dma = kmalloc(64, GFP_KERNEL | GFP_DMA), *dma_large = kmalloc(16384, GFP_KERNEL | GFP_DMA);
+	void *dma = kmalloc(64, GFP_KERNEL | GFP_DMA),
+	     *dma_large = kmalloc(16384, GFP_KERNEL | GFP_DMA);
 
 	(void)state;
 	assert_true(small && large && dma && dma_large);

@@ -42,10 +42,11 @@ static void test_parse_size(void **state)
 		int ret = parse_size(size_cases[i].str, &got, err, sizeof(err));
 
 		if ((ret == 0) != size_cases[i].ok || (ret == 0 && got != size_cases[i].bytes)) {
-			print_error("parse_size('%s'): expected %s %llu, got ret %d value %llu (%s)\n",
-				    size_cases[i].str, size_cases[i].ok ? "ok" : "error",
-				    (unsigned long long)size_cases[i].bytes, ret,
-				    (unsigned long long)got, err);
+			print_error(
+				"parse_size('%s'): expected %s %llu, got ret %d value %llu (%s)\n",
+				size_cases[i].str, size_cases[i].ok ? "ok" : "error",
+				(unsigned long long)size_cases[i].bytes, ret,
+				(unsigned long long)got, err);
 			bad++;
 		}
 	}
@@ -104,8 +105,8 @@ static void test_parse_options_table(void **state)
 
 static void test_parse_options_values(void **state)
 {
-	char *argv[] = { "vmm", "-m", "1G", "--paging", "pae", "--cmdline", "failslab=3",
-			 "--timeout", "5", "-q", "g.elf", NULL };
+	char *argv[] = { "vmm",	       "-m",	    "1G", "--paging", "pae",   "--cmdline",
+			 "failslab=3", "--timeout", "5",  "-q",	      "g.elf", NULL };
 	struct vmm_options opts;
 	char err[256];
 

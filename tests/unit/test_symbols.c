@@ -27,20 +27,25 @@
 /* Symbol names, packed into .strtab in this order (offsets computed below). */
 static const char strtab[] = "\0swapper_pg_dir\0vmlist\0dup\0test_vmalloc\0guest.c\0last";
 #define N_SWAPPER 1
-#define N_VMLIST 16
-#define N_DUP 23
-#define N_TESTVM 27
-#define N_FILE 40
-#define N_LAST 48
+#define N_VMLIST  16
+#define N_DUP	  23
+#define N_TESTVM  27
+#define N_FILE	  40
+#define N_LAST	  48
 
 static const char shstrtab[] = "\0.strtab\0.symtab\0.shstrtab\0.text";
-#define SH_STRTAB 1
-#define SH_SYMTAB 9
+#define SH_STRTAB   1
+#define SH_SYMTAB   9
 #define SH_SHSTRTAB 17
-#define SH_TEXT 27
+#define SH_TEXT	    27
 
 /* Section indices in the files written here. */
-enum { SEC_TEXT = 1, SEC_STRTAB = 2, SEC_SYMTAB = 3, SEC_SHSTRTAB = 4 };
+enum {
+	SEC_TEXT = 1,
+	SEC_STRTAB = 2,
+	SEC_SYMTAB = 3,
+	SEC_SHSTRTAB = 4
+};
 
 static char dir[64];
 
@@ -88,22 +93,42 @@ static void write_elf(const char *path, int with_symtab)
 	static const unsigned char text[16] = { 0x90 };
 	static Elf32_Sym syms[] = {
 		{ 0 },
-		{ .st_name = N_SWAPPER, .st_value = 0xc0101000, .st_size = 4096,
-		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_OBJECT), .st_shndx = SEC_TEXT },
-		{ .st_name = N_VMLIST, .st_value = 0xc0200000, .st_size = 4,
-		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_OBJECT), .st_shndx = SEC_TEXT },
-		{ .st_name = N_DUP, .st_value = 0x1111, .st_size = 4,
-		  .st_info = ELF32_ST_INFO(STB_LOCAL, STT_OBJECT), .st_shndx = SEC_TEXT },
-		{ .st_name = N_DUP, .st_value = 0x2222, .st_size = 4,
-		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_OBJECT), .st_shndx = SEC_TEXT },
-		{ .st_name = N_TESTVM, .st_value = 0xc0100100, .st_size = 0x40,
-		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_FUNC), .st_shndx = SEC_TEXT },
-		{ .st_name = N_FILE, .st_info = ELF32_ST_INFO(STB_LOCAL, STT_FILE),
-		  .st_shndx = SHN_ABS },
-		{ .st_name = 0, .st_info = ELF32_ST_INFO(STB_LOCAL, STT_SECTION),
+		{ .st_name = N_SWAPPER,
+		  .st_value = 0xc0101000,
+		  .st_size = 4096,
+		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_OBJECT),
 		  .st_shndx = SEC_TEXT },
-		{ .st_name = N_LAST, .st_value = 0xc0300000, .st_size = 8,
-		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_OBJECT), .st_shndx = SEC_TEXT },
+		{ .st_name = N_VMLIST,
+		  .st_value = 0xc0200000,
+		  .st_size = 4,
+		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_OBJECT),
+		  .st_shndx = SEC_TEXT },
+		{ .st_name = N_DUP,
+		  .st_value = 0x1111,
+		  .st_size = 4,
+		  .st_info = ELF32_ST_INFO(STB_LOCAL, STT_OBJECT),
+		  .st_shndx = SEC_TEXT },
+		{ .st_name = N_DUP,
+		  .st_value = 0x2222,
+		  .st_size = 4,
+		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_OBJECT),
+		  .st_shndx = SEC_TEXT },
+		{ .st_name = N_TESTVM,
+		  .st_value = 0xc0100100,
+		  .st_size = 0x40,
+		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_FUNC),
+		  .st_shndx = SEC_TEXT },
+		{ .st_name = N_FILE,
+		  .st_info = ELF32_ST_INFO(STB_LOCAL, STT_FILE),
+		  .st_shndx = SHN_ABS },
+		{ .st_name = 0,
+		  .st_info = ELF32_ST_INFO(STB_LOCAL, STT_SECTION),
+		  .st_shndx = SEC_TEXT },
+		{ .st_name = N_LAST,
+		  .st_value = 0xc0300000,
+		  .st_size = 8,
+		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_OBJECT),
+		  .st_shndx = SEC_TEXT },
 	};
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	Elf32_Ehdr *eh;
@@ -124,10 +149,10 @@ static void write_elf(const char *path, int with_symtab)
 	scn = add_section(elf, SH_TEXT, SHT_PROGBITS, text, sizeof(text), ELF_T_BYTE);
 	assert_int_equal(elf_ndxscn(scn), SEC_TEXT);
 	if (with_symtab) {
-		Elf_Scn *str = add_section(elf, SH_STRTAB, SHT_STRTAB, strtab, sizeof(strtab),
-					   ELF_T_BYTE);
-		Elf_Scn *sym = add_section(elf, SH_SYMTAB, SHT_SYMTAB, syms, sizeof(syms),
-					   ELF_T_SYM);
+		Elf_Scn *str =
+			add_section(elf, SH_STRTAB, SHT_STRTAB, strtab, sizeof(strtab), ELF_T_BYTE);
+		Elf_Scn *sym =
+			add_section(elf, SH_SYMTAB, SHT_SYMTAB, syms, sizeof(syms), ELF_T_SYM);
 		Elf32_Shdr *sh = elf32_getshdr(sym);
 
 		assert_int_equal(elf_ndxscn(str), SEC_STRTAB);
@@ -156,8 +181,7 @@ static void patch_symtab_shdr(const char *path, size_t field, uint32_t val)
 
 	assert_true(fd >= 0);
 	assert_int_equal(pread(fd, &eh, sizeof(eh), 0), sizeof(eh));
-	assert_int_equal(pwrite(fd, &val, 4, eh.e_shoff + SEC_SYMTAB * eh.e_shentsize + field),
-			 4);
+	assert_int_equal(pwrite(fd, &val, 4, eh.e_shoff + SEC_SYMTAB * eh.e_shentsize + field), 4);
 	close(fd);
 }
 
@@ -170,8 +194,7 @@ static Elf32_Shdr read_shdr(const char *path, unsigned idx)
 
 	assert_true(fd >= 0);
 	assert_int_equal(pread(fd, &eh, sizeof(eh), 0), sizeof(eh));
-	assert_int_equal(pread(fd, &sh, sizeof(sh), eh.e_shoff + idx * eh.e_shentsize),
-			 sizeof(sh));
+	assert_int_equal(pread(fd, &sh, sizeof(sh), eh.e_shoff + idx * eh.e_shentsize), sizeof(sh));
 	close(fd);
 	return sh;
 }
@@ -192,9 +215,10 @@ static void check_lookup(const struct sym_table *t, const char *name, uint64_t w
 	int ret = sym_lookup(t, name, &addr, &size);
 
 	if (ret || addr != want_addr || size != want_size) {
-		print_error("sym_lookup(%s): expected 0 0x%llx size %llu, got %d 0x%llx size %llu\n",
-			    name, (unsigned long long)want_addr, (unsigned long long)want_size,
-			    ret, (unsigned long long)addr, (unsigned long long)size);
+		print_error(
+			"sym_lookup(%s): expected 0 0x%llx size %llu, got %d 0x%llx size %llu\n",
+			name, (unsigned long long)want_addr, (unsigned long long)want_size, ret,
+			(unsigned long long)addr, (unsigned long long)size);
 		fail();
 	}
 }

@@ -23,14 +23,14 @@
 #define RAM (8u << 20) /* 8 MiB: room for two 4 MiB pages */
 
 /* Table and frame addresses used by every test. */
-#define PGD_2L 0x1000u
-#define PT_2L 0x2000u
-#define PDPT 0x1020u /* 32-byte aligned, not page aligned: CR3 & ~0x1f */
+#define PGD_2L	0x1000u
+#define PT_2L	0x2000u
+#define PDPT	0x1020u /* 32-byte aligned, not page aligned: CR3 & ~0x1f */
 #define PMD_PAE 0x3000u
-#define PT_PAE 0x4000u
-#define FRAME 0x5000u
-#define VA 0xc8801234u /* PGD 0x322, PTE 0x001 (2L); PDPTE 3, PMD 0x044, PTE 0x001 (PAE) */
-#define KPG (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PT_PAE	0x4000u
+#define FRAME	0x5000u
+#define VA	0xc8801234u /* PGD 0x322, PTE 0x001 (2L); PDPTE 3, PMD 0x044, PTE 0x001 (PAE) */
+#define KPG	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 struct tmem {
 	struct guest_mem gm;
@@ -74,14 +74,22 @@ static void set64(struct tmem *m, uint64_t gpa, uint64_t v)
 
 static struct walk_ctx ctx_2l(struct tmem *m, bool pse)
 {
-	return (struct walk_ctx){ .read = counting_read, .read_ctx = m, .mode = WALK_2LEVEL,
-				   .cr3 = PGD_2L, .pse = pse, .ram_size = RAM };
+	return (struct walk_ctx){ .read = counting_read,
+				  .read_ctx = m,
+				  .mode = WALK_2LEVEL,
+				  .cr3 = PGD_2L,
+				  .pse = pse,
+				  .ram_size = RAM };
 }
 
 static struct walk_ctx ctx_pae(struct tmem *m, bool nxe)
 {
-	return (struct walk_ctx){ .read = counting_read, .read_ctx = m, .mode = WALK_PAE,
-				   .cr3 = PDPT, .nxe = nxe, .ram_size = RAM };
+	return (struct walk_ctx){ .read = counting_read,
+				  .read_ctx = m,
+				  .mode = WALK_PAE,
+				  .cr3 = PDPT,
+				  .nxe = nxe,
+				  .ram_size = RAM };
 }
 
 /* Entry addresses for va in each mode. */
@@ -127,7 +135,7 @@ static void check(const struct walk_result *res, const char *what, uint64_t actu
 	_fail(file, line);
 }
 
-#define CHECK(res, field, expected) \
+#define CHECK(res, field, expected)                                                                \
 	check((res), #field, (uint64_t)(res)->field, (uint64_t)(expected), __FILE__, __LINE__)
 
 /* The entry at level must have been visited at addr with value. */
@@ -150,7 +158,7 @@ static void check_entry(const struct walk_result *res, enum walk_level level, ui
 	check(res, what, e->value, value, file, line);
 }
 
-#define CHECK_ENTRY(res, level, addr, value) \
+#define CHECK_ENTRY(res, level, addr, value)                                                       \
 	check_entry((res), (level), (addr), (value), __FILE__, __LINE__)
 
 /* ---- 2-level ---- */
@@ -434,8 +442,7 @@ static const struct rsvd_case rsvd_cases[] = {
 	{ "PDE bit 62", WALK_PMD, 1ull << 62, false, true, 0, WALK_RESERVED },
 	{ "PDE XD without NXE", WALK_PMD, 1ull << 63, false, false, 0, WALK_RESERVED },
 	{ "PDE XD with NXE", WALK_PMD, 1ull << 63, false, true, 0, WALK_OK },
-	{ "PDE bit 40 with MAXPHYADDR 36", WALK_PMD, 1ull << 40, false, true, 36,
-	  WALK_RESERVED },
+	{ "PDE bit 40 with MAXPHYADDR 36", WALK_PMD, 1ull << 40, false, true, 36, WALK_RESERVED },
 	{ "2M PDE bit 13", WALK_PMD, 1u << 13, true, true, 0, WALK_RESERVED },
 	{ "2M PDE bit 20", WALK_PMD, 1u << 20, true, true, 0, WALK_RESERVED },
 	{ "2M PDE bit 12 (PAT) is allowed", WALK_PMD, 1u << 12, true, true, 0, WALK_OK },
@@ -444,8 +451,7 @@ static const struct rsvd_case rsvd_cases[] = {
 	{ "PTE bit 62", WALK_PTE, 1ull << 62, false, true, 0, WALK_RESERVED },
 	{ "PTE XD without NXE", WALK_PTE, 1ull << 63, false, false, 0, WALK_RESERVED },
 	{ "PTE XD with NXE", WALK_PTE, 1ull << 63, false, true, 0, WALK_OK },
-	{ "PTE bit 36 with MAXPHYADDR 36", WALK_PTE, 1ull << 36, false, true, 36,
-	  WALK_RESERVED },
+	{ "PTE bit 36 with MAXPHYADDR 36", WALK_PTE, 1ull << 36, false, true, 36, WALK_RESERVED },
 	{ "PTE bit 35 with MAXPHYADDR 36 (above RAM)", WALK_PTE, 1ull << 35, false, true, 36,
 	  WALK_OUTSIDE_RAM },
 };
@@ -527,10 +533,10 @@ static void test_permissions_2l(void **state)
 		struct walk_ctx ctx = ctx_2l(m, true);
 		struct walk_result r;
 
-		set32(m, pde_2l(VA), PT_2L | _PAGE_PRESENT | (pde_rw ? _PAGE_RW : 0) |
-					     (pde_us ? _PAGE_USER : 0));
-		set32(m, pte_2l(VA), FRAME | _PAGE_PRESENT | (pte_rw ? _PAGE_RW : 0) |
-					     (pte_us ? _PAGE_USER : 0));
+		set32(m, pde_2l(VA),
+		      PT_2L | _PAGE_PRESENT | (pde_rw ? _PAGE_RW : 0) | (pde_us ? _PAGE_USER : 0));
+		set32(m, pte_2l(VA),
+		      FRAME | _PAGE_PRESENT | (pte_rw ? _PAGE_RW : 0) | (pte_us ? _PAGE_USER : 0));
 		walk(&ctx, VA, &r);
 		snprintf(case_desc, sizeof(case_desc), "2-level: pde RW=%d US=%d, pte RW=%d US=%d",
 			 pde_rw, pde_us, pte_rw, pte_us);
@@ -542,8 +548,9 @@ static void test_permissions_2l(void **state)
 		CHECK(&r, dirty, false);
 
 		/* The same bits on a 4 MiB page: only the PDE counts. */
-		set32(m, pde_2l(VA), 0x400000 | _PAGE_PRESENT | _PAGE_PSE |
-					     (pde_rw ? _PAGE_RW : 0) | (pde_us ? _PAGE_USER : 0));
+		set32(m, pde_2l(VA),
+		      0x400000 | _PAGE_PRESENT | _PAGE_PSE | (pde_rw ? _PAGE_RW : 0) |
+			      (pde_us ? _PAGE_USER : 0));
 		walk(&ctx, VA, &r);
 		CHECK(&r, status, WALK_OK);
 		CHECK(&r, writable, pde_rw);
@@ -665,8 +672,7 @@ static void test_range_2l(void **state)
 
 	/* Every page, present or not. */
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(walk_range(&ctx, 0xc8800000, 0xc8804000, WALK_RANGE_ALL_PAGES, record,
-				    &s),
+	assert_int_equal(walk_range(&ctx, 0xc8800000, 0xc8804000, WALK_RANGE_ALL_PAGES, record, &s),
 			 0);
 	{
 		const uint64_t va[] = { 0xc8800000, 0xc8801000, 0xc8802000, 0xc8803000 };
@@ -761,22 +767,14 @@ static void test_fprint(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_2l_4k),
-		cmocka_unit_test(test_2l_4m),
-		cmocka_unit_test(test_2l_pse36),
-		cmocka_unit_test(test_2l_not_present),
-		cmocka_unit_test(test_2l_outside_ram),
-		cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_pae_4k),
-		cmocka_unit_test(test_pae_2m),
-		cmocka_unit_test(test_pae_not_present),
-		cmocka_unit_test(test_pae_reserved),
-		cmocka_unit_test(test_pae_outside_ram),
-		cmocka_unit_test(test_permissions_2l),
-		cmocka_unit_test(test_permissions_pae),
-		cmocka_unit_test(test_range_2l),
-		cmocka_unit_test(test_range_pae),
-		cmocka_unit_test(test_fprint),
+		cmocka_unit_test(test_2l_4k),		cmocka_unit_test(test_2l_4m),
+		cmocka_unit_test(test_2l_pse36),	cmocka_unit_test(test_2l_not_present),
+		cmocka_unit_test(test_2l_outside_ram),	cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_pae_4k),		cmocka_unit_test(test_pae_2m),
+		cmocka_unit_test(test_pae_not_present), cmocka_unit_test(test_pae_reserved),
+		cmocka_unit_test(test_pae_outside_ram), cmocka_unit_test(test_permissions_2l),
+		cmocka_unit_test(test_permissions_pae), cmocka_unit_test(test_range_2l),
+		cmocka_unit_test(test_range_pae),	cmocka_unit_test(test_fprint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

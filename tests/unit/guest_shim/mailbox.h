@@ -6,16 +6,16 @@
 #include "shared/abi.h"
 #include "shim.h"
 
-#define DEFINE_SELFTEST(name, fn) \
-	static void __attribute__((constructor)) shim_selftest_##fn(void) \
-	{ \
-		shim_register_selftest(#name, fn); \
+#define DEFINE_SELFTEST(name, fn)                                                                  \
+	static void __attribute__((constructor)) shim_selftest_##fn(void)                          \
+	{                                                                                          \
+		shim_register_selftest(#name, fn);                                                 \
 	}
 
-#define DEFINE_CMD(cmd, fn) \
-	static void __attribute__((constructor)) shim_cmd_##fn(void) \
-	{ \
-		shim_register_cmd(cmd, fn); \
+#define DEFINE_CMD(cmd, fn)                                                                        \
+	static void __attribute__((constructor)) shim_cmd_##fn(void)                               \
+	{                                                                                          \
+		shim_register_cmd(cmd, fn);                                                        \
 	}
 
 #endif

@@ -31,7 +31,7 @@ int shim_log_contains(const char *needle);
 
 struct page;
 #define kasan_alloc_pages kasan_alloc_pages
-#define kasan_free_pages kasan_free_pages
+#define kasan_free_pages  kasan_free_pages
 void kasan_alloc_pages(struct page *page, unsigned int order);
 void kasan_free_pages(struct page *page, unsigned int order);
 
