@@ -117,6 +117,9 @@ clean:
 # Extra rules a part of the tree keeps beside its sources (host builds of guest code).
 -include $(wildcard tests/unit/*.mk)
 
+# Keep objects of multi-step rules (tests link them with other objects).
+.SECONDARY:
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # `make bench` (not a test): tables of counts from bench/ (bench/run.sh).

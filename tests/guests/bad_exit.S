@@ -1,5 +1,5 @@
 /* Writes an exit status in the VMM's reserved range: a protocol error. */
-#include "mini.h"
+#include "mini.inc"
 	multiboot_header
 	.globl _start
 _start:

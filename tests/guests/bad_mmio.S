@@ -1,5 +1,5 @@
 /* Writes to guest-physical memory beyond RAM.  Expect an "unexpected MMIO" stop. */
-#include "mini.h"
+#include "mini.inc"
 	multiboot_header
 	.globl _start
 _start:

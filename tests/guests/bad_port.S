@@ -1,5 +1,5 @@
 /* Writes to a port nobody handles.  Expect an "unexpected port I/O" stop. */
-#include "mini.h"
+#include "mini.inc"
 	multiboot_header
 	.globl _start
 _start:

@@ -1,5 +1,5 @@
 /* Prints a line and exits with status 42: console and exit status pass-through. */
-#include "mini.h"
+#include "mini.inc"
 	multiboot_header
 	.globl _start
 _start:

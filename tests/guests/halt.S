@@ -1,5 +1,5 @@
 /* cli; hlt without writing the exit port.  Expect "guest halted". */
-#include "mini.h"
+#include "mini.inc"
 	multiboot_header
 	.globl _start
 _start:

@@ -4,7 +4,7 @@
  * line of text, then DB_OOPS.  Expect a "guest oops" stop naming vector
  * 14 and CR2 0x00800000.
  */
-#include "mini.h"
+#include "mini.inc"
 #include "shared/mmu.h"
 
 #define FAULT_ADDR 0x00800000

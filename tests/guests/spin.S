@@ -1,5 +1,5 @@
 /* Spins forever without exits: only --timeout can stop it. */
-#include "mini.h"
+#include "mini.inc"
 	multiboot_header
 	.globl _start
 _start:

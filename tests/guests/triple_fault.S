@@ -1,5 +1,5 @@
 /* Triple fault: an empty IDT, then an exception.  Expect KVM_EXIT_SHUTDOWN. */
-#include "mini.h"
+#include "mini.inc"
 	multiboot_header
 	.globl _start
 _start:
