@@ -352,21 +352,6 @@ static void print_outcome(struct demo_session *s, const struct script_op *op,
 	fputc('\n', o);
 }
 
-/* The console bytes written since mark, NUL-terminated (at most len - 1, the newest). */
-static void console_since(const struct vm *vm, size_t mark, char *buf, size_t len)
-{
-	size_t n = vm->console_len - mark, i, start;
-
-	if (n > CONSOLE_LOG_SIZE)
-		n = CONSOLE_LOG_SIZE;
-	if (n > len - 1)
-		n = len - 1;
-	start = vm->console_len - n;
-	for (i = 0; i < n; i++)
-		buf[i] = vm->console_log[(start + i) % CONSOLE_LOG_SIZE];
-	buf[n] = '\0';
-}
-
 static void print_guest_text(FILE *o, const char *text)
 {
 	const char *p = text;
@@ -638,14 +623,14 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct vm_
 	exits = s->vm->nr_exits;
 	if (guest_call(s->vm, cmd, args, nargs, &r, ev)) {
 		s->vm->cfg.console = console;
-		console_since(s->vm, mark, guest_text, sizeof(guest_text));
+		vm_console_since(s->vm, mark, guest_text, sizeof(guest_text));
 		print_guest_text(s->out, guest_text);
 		ret = -1;
 		goto out;
 	}
 	exits = s->vm->nr_exits - exits;
 	s->vm->cfg.console = console;
-	console_since(s->vm, mark, guest_text, sizeof(guest_text));
+	vm_console_since(s->vm, mark, guest_text, sizeof(guest_text));
 	if (script_kind_has_result(op->kind))
 		s->results[op->number] = r.status == ST_OK ? r.results[0] : 0;
 	if (op->kind <= SOP_VMALLOC_32)

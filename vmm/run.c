@@ -40,13 +40,15 @@ static void console_put(struct vm *vm, uint8_t c)
 	}
 }
 
-size_t vm_console_tail(const struct vm *vm, char *buf, size_t len)
+size_t vm_console_since(const struct vm *vm, size_t mark, char *buf, size_t len)
 {
-	size_t n = vm->console_len < CONSOLE_LOG_SIZE ? vm->console_len : CONSOLE_LOG_SIZE;
+	size_t n = mark <= vm->console_len ? vm->console_len - mark : 0;
 	size_t i, start;
 
 	if (!len)
 		return 0;
+	if (n > CONSOLE_LOG_SIZE)
+		n = CONSOLE_LOG_SIZE;
 	if (n > len - 1)
 		n = len - 1;
 	start = vm->console_len - n;
@@ -54,6 +56,11 @@ size_t vm_console_tail(const struct vm *vm, char *buf, size_t len)
 		buf[i] = vm->console_log[(start + i) % CONSOLE_LOG_SIZE];
 	buf[n] = '\0';
 	return n;
+}
+
+size_t vm_console_tail(const struct vm *vm, char *buf, size_t len)
+{
+	return vm_console_since(vm, 0, buf, len);
 }
 
 int vm_mailbox_read(struct vm *vm, struct mailbox *mb)

@@ -126,6 +126,8 @@ const char *vm_event_name(enum vm_event_kind kind);
 
 /* Console log access: copies the last (up to) len bytes, NUL-terminated. */
 size_t vm_console_tail(const struct vm *vm, char *buf, size_t len);
+/* The same, limited to what was written after console_len was mark. */
+size_t vm_console_since(const struct vm *vm, size_t mark, char *buf, size_t len);
 
 /* Mailbox access (after HELLO): snapshot and write back. */
 int vm_mailbox_read(struct vm *vm, struct mailbox *mb);

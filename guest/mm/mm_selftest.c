@@ -15,17 +15,9 @@
 #include <mm.h>
 #include <slab.h>
 #include <string.h>
+#include <selftest.h>
 
 #include "shared/abi.h"
-
-#define CHECK(cond, fmt, ...)                                                                      \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			printk(KERN_ERR "%s:%d: %s: failed: %s: " fmt "\n", __FILE__, __LINE__,    \
-			       __func__, #cond, ##__VA_ARGS__);                                    \
-			return -1;                                                                 \
-		}                                                                                  \
-	} while (0)
 
 /* What a test must leave as it found it. */
 struct mm_snapshot {

@@ -21,15 +21,7 @@
 #include <string.h>
 #include <tlbflush.h>
 #include <vmalloc.h>
-
-#define CHECK(cond, fmt, ...)                                                                      \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			printk(KERN_ERR "%s:%d: %s: failed: %s: " fmt "\n", __FILE__, __LINE__,    \
-			       __func__, #cond, ##__VA_ARGS__);                                    \
-			return -1;                                                                 \
-		}                                                                                  \
-	} while (0)
+#include <selftest.h>
 
 /* Free pages and kmalloc objects: what a test must give back. */
 struct vm_snapshot {
