@@ -315,6 +315,8 @@ static void bad_sizes(const struct vm_case *c)
 	assert_int_equal(call_ok(CMD_VMALLOC, (uint32_t)c->ram + PAGE_SIZE, 0, ST_FAIL), 0);
 	assert_int_equal(call_ok(CMD_VMALLOC, 0xfffff001u, 0, ST_FAIL), 0);
 	call_ok(CMD_GET_VM_AREA, 0, VM_IOREMAP, ST_EINVAL);
+	/* get_vm_area's own wrap check: size plus the guard page wraps to 0. */
+	call_ok(CMD_GET_VM_AREA, 0xfffff000u, VM_IOREMAP, ST_FAIL);
 	call_ok(CMD_VMAP, 0, ZONE_NORMAL, ST_EINVAL);
 	call_ok(CMD_VMAP, 1, 7, ST_EINVAL);
 	call_ok(CMD_FILL, fx.vmalloc_start, 4, ST_EINVAL); /* no area there */
