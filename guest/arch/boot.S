@@ -110,8 +110,8 @@ enable_pae_paging:
  * EAX = 0 and EBX = the CPU number.  It waits for smp_init() on the boot
  * CPU to publish the paging state (ap_boot: CR3 = swapper_pg_dir, which
  * maps this page at 0 for the moment, CR4 without PGE, EFER.NXE), turns
- * paging on with it and goes high to ap_start_kernel(cpu) on its own
- * stack (smp.c), which loads the IDT, sets CR4.PGE and joins.
+ * paging on with it and goes high to ap_start_kernel(cpu) on the stack
+ * smp_init() allocated for it (smp.c), which loads the IDT, sets CR4.PGE and joins.
  */
 	.globl ap_startup_32
 ap_startup_32:
@@ -146,11 +146,9 @@ ap_startup_high:
 	movl %eax, %ss
 	movl %eax, %fs
 	movl %eax, %gs
-	movl %ebx, %eax			/* esp = ap_stacks + (cpu + 1) * AP_STACK_SIZE */
-	incl %eax
-	shll $AP_STACK_SHIFT, %eax
-	addl $ap_stacks, %eax
-	movl %eax, %esp
+	cmpl $NR_CPUS, %ebx
+	jae 3f
+	movl ap_boot_stack_top(, %ebx, 4), %esp
 	xorl %ebp, %ebp
 	pushl $0
 	popfl

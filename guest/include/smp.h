@@ -24,7 +24,6 @@ void smp_init(void);
 void smp_flush_tlb_others(void);
 /* Run a 32-bit probe (PROBE_READ/PROBE_WRITE) on CPU cpu; results as CMD_PROBE's.
  * Returns -1 if cpu is not online. */
-int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value,
-		 uint32_t *results);
+int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results);
 
 #endif /* GUEST_SMP_H */

@@ -13,6 +13,8 @@
  * is what 2.4's smp_call_function() does with a real IPI and a counter.
  */
 #include <extable.h>
+#include <gfp.h>
+#include <mm.h>
 #include <kernel.h>
 #include <page.h>
 #include <pgtable.h>
@@ -31,7 +33,10 @@ int smp_no_flush_ipi;
 
 /* Read by ap_startup_32 with paging off (at their physical addresses). */
 volatile uint32_t ap_boot_go, ap_boot_cr3, ap_boot_cr4, ap_boot_nxe;
-unsigned char ap_stacks[NR_CPUS << AP_STACK_SHIFT] __aligned(16);
+/* Each AP's initial stack pointer, from the page allocator (a static array
+ * would grow the kernel image and move every frame the host's exact-output
+ * tests expect). */
+uint32_t ap_boot_stack_top[NR_CPUS];
 /*
  * PAE: the APs turn paging on with a private copy of swapper_pg_dir's
  * PDPT, whose reserved bits only they could have set (tlb.c: QEMU's
@@ -40,7 +45,10 @@ unsigned char ap_stacks[NR_CPUS << AP_STACK_SHIFT] __aligned(16);
  */
 static uint64_t ap_boot_pdpt[4] __aligned(32);
 
-enum { SMP_OP_FLUSH = 1, SMP_OP_PROBE = 2 };
+enum {
+	SMP_OP_FLUSH = 1,
+	SMP_OP_PROBE = 2
+};
 
 struct smp_slot {
 	volatile uint32_t req; /* written by the boot CPU */
@@ -151,8 +159,7 @@ void smp_flush_tlb_others(void)
 			wait_ack(cpu);
 }
 
-int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value,
-		 uint32_t *results)
+int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results)
 {
 	const uint32_t args[3] = { addr, kind, value };
 	unsigned int i;
@@ -182,6 +189,14 @@ void smp_init(void)
 		smp_cpus_expected = NR_CPUS;
 	if (smp_cpus_expected > 1) {
 		set_pmd(ident, __pmd(pmd_val(pmdp_get(direct)) & ~(uint64_t)_PAGE_GLOBAL));
+		for (spins = 1; spins < smp_cpus_expected; spins++) {
+			unsigned long stack =
+				__get_free_pages(GFP_KERNEL, AP_STACK_SHIFT - PAGE_SHIFT);
+
+			if (!stack)
+				panic("smp_init: no memory for CPU %lu's stack", spins);
+			ap_boot_stack_top[spins] = stack + (1ul << AP_STACK_SHIFT);
+		}
 		ap_boot_cr3 = __pa(swapper_pg_dir);
 		if (pae_enabled) {
 			unsigned int i;
