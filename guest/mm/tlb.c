@@ -37,6 +37,18 @@ static void pdpt_clear_reserved(volatile uint32_t *pdpt)
 	}
 }
 
+/* mov val to %%<cr>; a #GP there is fixed up to set gp instead of oopsing. */
+#define MOV_TO_CR_FIXUP(cr, val, gp)                                                               \
+	__asm__ __volatile__("1:	mov %1, %%" cr "\n"                                        \
+			     "2:\n"                                                                \
+			     ".pushsection .fixup, \"ax\"\n"                                       \
+			     "3:	movl $1, %0\n"                                                    \
+			     "	jmp 2b\n"                                                           \
+			     ".popsection\n" _ASM_EXTABLE(1b, 3b)                                  \
+			     : "+r"(gp)                                                            \
+			     : "r"(val)                                                            \
+			     : "memory")
+
 /* Write CR3 (cr == 3) or CR4 (cr == 4); under PAE, retry while a PDPT
  * entry the CPU loads has a reserved bit set. */
 static void write_cr_pae_safe(int cr, unsigned long val, unsigned long cr3)
@@ -50,25 +62,9 @@ static void write_cr_pae_safe(int cr, unsigned long val, unsigned long cr3)
 			pdpt_clear_reserved(pdpt);
 		gp = 0;
 		if (cr == 3)
-			__asm__ __volatile__("1:	mov %1, %%cr3\n"
-					     "2:\n"
-					     ".pushsection .fixup, \"ax\"\n"
-					     "3:	movl $1, %0\n"
-					     "	jmp 2b\n"
-					     ".popsection\n" _ASM_EXTABLE(1b, 3b)
-					     : "+r"(gp)
-					     : "r"(val)
-					     : "memory");
+			MOV_TO_CR_FIXUP("cr3", val, gp);
 		else
-			__asm__ __volatile__("1:	mov %1, %%cr4\n"
-					     "2:\n"
-					     ".pushsection .fixup, \"ax\"\n"
-					     "3:	movl $1, %0\n"
-					     "	jmp 2b\n"
-					     ".popsection\n" _ASM_EXTABLE(1b, 3b)
-					     : "+r"(gp)
-					     : "r"(val)
-					     : "memory");
+			MOV_TO_CR_FIXUP("cr4", val, gp);
 		if (!gp)
 			return;
 		if (!(mmu_cr4_features & X86_CR4_PAE))
