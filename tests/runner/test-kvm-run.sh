@@ -44,6 +44,7 @@ kr() {
 	t0=$(date +%s.%N)
 	TMPDIR=$RUN_TMP "$KVM_RUN" "$@" >"$T/out" 2>"$T/err"
 	RC=$?
+	echo "status $RC" >"$T/kr-status"
 	t1=$(date +%s.%N)
 	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 }
@@ -152,6 +153,28 @@ if [ "$RC" = 123 ] && grep -qx before-crash "$T/out" && grep -q 'no exit status 
 	pass "a guest kernel crash during the command gives 123"
 else
 	fail "a guest kernel crash during the command gives 123" "status $RC" "$(show_err)"
+fi
+
+# A nested machine that stops: freeze QEMU once the heartbeat has begun (what the stall looks
+# like from here: no more heartbeat lines), and --stall must end the run with 121, not --timeout.
+kr --stall 10 --timeout 300 sleep 120 &
+kr_pid=$!
+qemu="" i=0
+while [ $i -lt 600 ] && [ -z "$qemu" ]; do
+	sleep 0.1
+	i=$((i + 1))
+	for s in "$RUN_TMP"/kvm-run.*/status; do
+		[ -s "$s" ] && qemu=$(pgrep -f -- "^qemu-system-x86_64 .*$RUN_TMP" | head -n 1)
+	done
+done
+[ -n "$qemu" ] && kill -STOP "$qemu"
+wait "$kr_pid"
+# kr ran in a subshell: read what it left.
+RC=$(sed -n 's/^status //p' "$T/kr-status")
+if [ -n "$qemu" ] && [ "$RC" = 121 ] && grep -q 'no heartbeat for' "$T/err"; then
+	pass "a nested machine that stops is killed by --stall with 121 ($(grep -o 'no heartbeat for [0-9]* s' "$T/err"))"
+else
+	fail "a nested machine that stops is killed by --stall with 121" "QEMU pid '${qemu}', status $RC" "$(show_err)"
 fi
 
 # --- direct mode, where this machine's /dev/kvm opens (even PVM runs this simple guest) --------

@@ -4,7 +4,8 @@
 # Channels (set up by kvm-run on the QEMU side):
 #   ttyS0  kernel console and this script's own messages
 #   ttyS1  the command's stdout          ttyS2  the command's stderr
-#   ttyS3  status lines for kvm-run: "started", then "exit N"; or "fail REASON" if setup failed
+#   ttyS3  status lines for kvm-run: "started", then "exit N"; or "fail REASON" if setup failed;
+#          and "beat" every 5 s from the start, by this kernel's clock (kvm-run's --stall)
 # Inputs written by kvm-run into the initramfs:
 #   /kvm-run/config   KVM_RUN_MMU (npt|shadow) and KVM_RUN_CWD (absolute directory to run in)
 #   /kvm-run/env      export lines for the variables passed through
@@ -57,6 +58,13 @@ for port in /dev/ttyS1 /dev/ttyS2 /dev/ttyS3; do
 	stty -F "$port" 115200 raw -echo clocal || fail "cannot set $port to raw mode"
 done
 
+# The heartbeat: if this kernel's timers stop, it stops, and kvm-run notices.
+(while :; do
+	echo beat >"$STATUS"
+	sleep 5
+done) &
+HEARTBEAT=$!
+
 [ -r /kvm-run/config ] || fail "/kvm-run/config missing"
 . /kvm-run/config
 
@@ -98,5 +106,6 @@ rc=$?
 stty -F /dev/ttyS1 raw -echo
 stty -F /dev/ttyS2 raw -echo
 say "command exited with status $rc"
+kill "$HEARTBEAT"
 report "exit $rc"
 poweroff -f
