@@ -64,7 +64,8 @@ enum mbox_cmd {
 	CMD_VMAP = 6,	     /* arg0: count, arg1: zone, arg2: prot low, arg3: prot high
 			 -> result0: address, result1..7: pfns of the first 7 pages */
 	CMD_VFREE = 7,	     /* arg0: address */
-	CMD_PROBE = 8,	     /* arg0: address, arg1: PROBE_READ/PROBE_WRITE, arg2: value
+	CMD_PROBE = 8,	     /* arg0: address, arg1: PROBE_READ/PROBE_WRITE, arg2: value,
+				arg3: the CPU that probes (0: the boot CPU)
 			  -> result0: 1 if faulted; result1: value or vector;
 			     result2: error code; result3: CR2 */
 	CMD_FILL = 9,	     /* arg0: address, arg1: bytes, arg2: seed */
