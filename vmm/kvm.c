@@ -156,6 +156,7 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_mutex_init(&vm->console_lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
+	pthread_cond_init(&vm->ap_wake, NULL);
 
 	vm->kvm_fd = open_kvm(err, errlen);
 	if (vm->kvm_fd < 0) {
@@ -220,6 +221,7 @@ err_free:
 	pthread_mutex_destroy(&vm->lock);
 	pthread_mutex_destroy(&vm->console_lock);
 	pthread_cond_destroy(&vm->cond);
+	pthread_cond_destroy(&vm->ap_wake);
 	free(vm);
 	return ret;
 }
@@ -248,6 +250,7 @@ static void *watchdog_main(void *arg)
 		vm->timed_out = 1;
 		for (i = 0; i < vm->nr_vcpus; i++)
 			vcpu_kick(&vm->vcpus[i]);
+		pthread_cond_broadcast(&vm->ap_wake); /* parked APs */
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return NULL;
@@ -439,5 +442,6 @@ void vm_destroy(struct vm *vm)
 	pthread_mutex_destroy(&vm->lock);
 	pthread_mutex_destroy(&vm->console_lock);
 	pthread_cond_destroy(&vm->cond);
+	pthread_cond_destroy(&vm->ap_wake);
 	free(vm);
 }

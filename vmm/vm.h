@@ -68,7 +68,8 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread; /* the thread that calls KVM_RUN, for the watchdog's kick */
 	bool thread_valid;
-	bool ap_thread; /* vCPUs 1..N-1: a thread of their own (run.c), joined by vm_destroy */
+	bool ap_thread;	  /* vCPUs 1..N-1: a thread of their own (run.c), joined by vm_destroy */
+	bool ipi_pending; /* a PORT_IPI not yet consumed by a HLT (under vm->lock) */
 };
 
 struct vm {
@@ -104,11 +105,13 @@ struct vm {
 	volatile int ap_failed;
 	volatile int aps_stopping;
 	struct vm_event ap_event;
+	pthread_cond_t ap_wake;	      /* with vm->lock: a PORT_IPI, or the VM stops */
 	pthread_mutex_t console_lock; /* console output comes from every vCPU thread */
 
 	/* Counters for the benchmark and tests. */
 	uint64_t nr_exits;
 	uint64_t nr_io_exits;
+	uint64_t nr_ipis; /* PORT_IPI writes */
 };
 
 /* Open /dev/kvm, create the VM, its RAM and vCPUs.  On failure returns a

@@ -5,15 +5,19 @@
  * The VMM starts CPUs 1..N-1 (APs) at ap_startup_32 (arch/boot.S); they
  * wait with paging off until smp_init() publishes the boot CPU's paging
  * state, come up on swapper_pg_dir with the same CR4 and EFER.NXE, and
- * then sit in ap_idle() with interrupts off, polling their work slot.
+ * then sit in ap_idle() with interrupts off, halted between requests.
  *
- * The "IPI" is that slot: the boot CPU writes a request and bumps `req`;
- * the target carries it out and sets `ack` to the same value; the boot
- * CPU waits for it.  Only the boot CPU posts, so there is no queue.  This
- * is what 2.4's smp_call_function() does with a real IPI and a counter.
+ * The "IPI" is a request in the target's work slot plus a wake-up: the
+ * boot CPU writes the request, bumps `req` and writes the CPU number to
+ * PORT_IPI; the VMM, which parks a halted AP's thread (no interrupt
+ * controller: HLT leaves KVM_RUN), lets that CPU run again; it carries the
+ * request out and sets `ack` to the same value; the boot CPU waits for it.
+ * Only the boot CPU posts, so there is no queue.  This is what 2.4's
+ * smp_call_function() does with a real IPI and a counter.
  */
 #include <extable.h>
 #include <gfp.h>
+#include <io.h>
 #include <mm.h>
 #include <kernel.h>
 #include <page.h>
@@ -100,7 +104,9 @@ static void __noreturn ap_idle(unsigned int cpu)
 		uint32_t req = s->req;
 
 		if (req == s->ack) {
-			cpu_relax();
+			/* A wake-up posted since the test is not lost: the VMM
+			 * remembers it and does not park this HLT. */
+			__asm__ __volatile__("hlt" : : : "memory");
 			continue;
 		}
 		barrier();
@@ -134,6 +140,8 @@ static void post(unsigned int cpu, uint32_t op, const uint32_t *args)
 		s->args[i] = args ? args[i] : 0;
 	barrier();
 	s->req = s->req + 1;
+	barrier();
+	outl(cpu, PORT_IPI);
 }
 
 static void wait_ack(unsigned int cpu)
@@ -210,6 +218,8 @@ void smp_init(void)
 		ap_boot_nxe = nx_enabled;
 		barrier();
 		ap_boot_go = 1;
+		for (spins = 1; spins < smp_cpus_expected; spins++)
+			outl(spins, PORT_IPI);
 		for (spins = 0; smp_cpus_online < smp_cpus_expected && spins < (1ul << 28); spins++)
 			cpu_relax();
 		pmd_clear(ident);

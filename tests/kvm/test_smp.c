@@ -35,6 +35,7 @@ static struct fx {
 	struct guest_kernel gk;
 	struct check_report rep;
 	const char *name;
+	uint64_t vfree_ipis; /* PORT_IPI writes during the vfree */
 } fx;
 
 static void boot(enum paging_mode paging, const char *cmdline, const char *name)
@@ -137,8 +138,10 @@ static unsigned int free_behind_cpu1(void)
 				 i, p.vector, p.cr2);
 	}
 
+	fx.vfree_ipis = fx.t.vm->nr_ipis;
 	if (guest_vfree(fx.t.vm, addr, &reply, &ev))
 		fail_msg("%s: vfree: %s", fx.name, ev.msg);
+	fx.vfree_ipis = fx.t.vm->nr_ipis - fx.vfree_ipis;
 	assert_int_equal(reply.status, ST_OK);
 	for (i = 0; i < AREA_PAGES; i++) {
 		p = probe_cpu(1, addr + i * PAGE_SIZE);
@@ -185,6 +188,9 @@ static void flushed(enum paging_mode paging, const char *name)
 		if (strstr(fx.rep.observations[i], "T4 not run"))
 			fail_msg("%s: %s", name, fx.rep.observations[i]);
 	assert_true(read_sym32("smp_ipi_flushes", 1) > before);
+	if (fx.vfree_ipis == 0)
+		fail_msg("%s: vfree woke no AP: expected a PORT_IPI write, the VMM counted 0",
+			 name);
 	printf("%s (%s): CPU 1 flushed on vfree, T4 silent\n", name, testvm_where());
 }
 
@@ -195,6 +201,9 @@ static void not_flushed(enum paging_mode paging, const char *name)
 	boot(paging, "noflushipi", name);
 	online();
 	stale = free_behind_cpu1();
+	if (fx.vfree_ipis != 0)
+		fail_msg("%s: noflushipi: expected no PORT_IPI during vfree, the VMM counted %llu",
+			 name, (unsigned long long)fx.vfree_ipis);
 	if (!has_rule("T4")) {
 		check_report_print(stderr, &fx.rep);
 		fail_msg("%s: noflushipi: T4 did not fire", name);
