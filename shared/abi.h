@@ -16,7 +16,7 @@
 #ifndef SHARED_ABI_H
 #define SHARED_ABI_H
 
-#define VMM_ABI_VERSION 1u
+#define VMM_ABI_VERSION 2u
 #define MAILBOX_MAGIC	0x584f424du /* "MBOX" */
 
 /* I/O ports. */
@@ -24,6 +24,7 @@
 #define PORT_EXIT     0xf4 /* outl: guest exit status (0..63) */
 #define PORT_HELLO    0xf5 /* outl: physical address of struct mailbox */
 #define PORT_DOORBELL 0xf6 /* outl: DB_* */
+#define PORT_IPI      0xf7 /* outl: a CPU number: wake that CPU from HLT */
 
 #define GUEST_EXIT_MAX 63u /* larger exit values are a protocol error */
 
@@ -64,7 +65,8 @@ enum mbox_cmd {
 	CMD_VMAP = 6,	     /* arg0: count, arg1: zone, arg2: prot low, arg3: prot high
 			 -> result0: address, result1..7: pfns of the first 7 pages */
 	CMD_VFREE = 7,	     /* arg0: address */
-	CMD_PROBE = 8,	     /* arg0: address, arg1: PROBE_READ/PROBE_WRITE, arg2: value
+	CMD_PROBE = 8,	     /* arg0: address, arg1: PROBE_READ/PROBE_WRITE, arg2: value,
+				arg3: the CPU that probes (0: the boot CPU)
 			  -> result0: 1 if faulted; result1: value or vector;
 			     result2: error code; result3: CR2 */
 	CMD_FILL = 9,	     /* arg0: address, arg1: bytes, arg2: seed */

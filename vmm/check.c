@@ -109,6 +109,10 @@ struct check_ctx {
 	bool stale_done;
 	struct check_violation overflow;
 
+	/* The guest's smp_ipi_flushes[] at the end of the last check (T4). */
+	uint32_t ipi_prev[VM_MAX_VCPUS];
+	bool ipi_prev_ok;
+
 	/* Per check. */
 	struct check_report *rep;
 	unsigned int rules;
@@ -1295,6 +1299,73 @@ static int check_t2(struct check_ctx *ctx, const struct vm_area *a)
 	return 0;
 }
 
+/* Each CPU's count of flush requests it carried out (guest kernel/smp.c). */
+static int read_ipi_flushes(struct check_ctx *ctx, uint32_t *out)
+{
+	uint64_t kva, size;
+	unsigned int cpu;
+
+	if (sym_lookup(&ctx->syms, "smp_ipi_flushes", &kva, &size) ||
+	    size < ctx->vm->nr_vcpus * 4ull)
+		return -ENOENT;
+	for (cpu = 0; cpu < ctx->vm->nr_vcpus; cpu++)
+		if (inspect_read_kva32(&ctx->gk, kva + 4ull * cpu, &out[cpu]))
+			return -EIO;
+	return 0;
+}
+
+/*
+ * T4: after vfree, every page of the area (guard included) faults not
+ * present with CR2 = the address on every other vCPU too (vCPU 0 is T2's),
+ * and each of them carried out a flush request since the last check.
+ */
+static int check_t4(struct check_ctx *ctx, const struct vm_area *a)
+{
+	uint32_t now[VM_MAX_VCPUS];
+	struct check_violation *v;
+	struct guest_probe p;
+	struct vm_event ev;
+	unsigned int cpu;
+	uint64_t off;
+
+	ran(ctx, R_T4);
+	for (cpu = 1; cpu < ctx->vm->nr_vcpus; cpu++) {
+		for (off = 0; off < a->size; off += PAGE_SIZE) {
+			uint32_t va = (uint32_t)(a->addr + off);
+
+			if (guest_probe_cpu(ctx->vm, cpu, va, PROBE_READ, 0, &p, &ev)) {
+				observe(ctx->rep,
+					"probe of 0x%08x on vCPU %u: the VM stopped: %s: %s", va,
+					cpu, vm_event_name(ev.kind), ev.msg);
+				return -EIO;
+			}
+			if (p.faulted && p.vector == X86_TRAP_PF && !(p.error_code & PF_PROT) &&
+			    p.cr2 == va)
+				continue;
+			v = viol(ctx, R_T4, va, -1, 0, 0);
+			EXPECT(v, "read on vCPU %u after vfree: not-present #PF with CR2 0x%08x",
+			       cpu, va);
+			if (p.faulted)
+				ACTUAL(v, "vector %u error 0x%x CR2 0x%08x", p.vector, p.error_code,
+				       p.cr2);
+			else
+				ACTUAL(v, "no fault: read 0x%08x (a stale translation on vCPU %u)",
+				       p.value, cpu);
+		}
+	}
+	if (!ctx->ipi_prev_ok || read_ipi_flushes(ctx, now))
+		return 0;
+	for (cpu = 1; cpu < ctx->vm->nr_vcpus; cpu++) {
+		if (now[cpu] != ctx->ipi_prev[cpu])
+			continue;
+		v = viol(ctx, R_T4, a->addr, -1, 0, 0);
+		EXPECT(v, "vfree: vCPU %u flushed its TLB (smp_ipi_flushes[%u] grows)", cpu, cpu);
+		ACTUAL(v, "smp_ipi_flushes[%u] still %u: no flush request reached it", cpu,
+		       now[cpu]);
+	}
+	return 0;
+}
+
 static void check_t3(struct check_ctx *ctx, const struct check_op *op, const struct snapshot *prev,
 		     const struct snapshot *s)
 {
@@ -1398,6 +1469,8 @@ static int run_probes(struct check_ctx *ctx, const struct check_op *op, const st
 			if (a) {
 				ret = check_t2(ctx, a);
 				check_t3(ctx, op, prev, s);
+				if (!ret && ctx->vm->nr_vcpus > 1)
+					ret = check_t4(ctx, a);
 			}
 			break;
 		case CMD_VMAP: {
@@ -1415,8 +1488,8 @@ static int run_probes(struct check_ctx *ctx, const struct check_op *op, const st
 		return ret;
 	if (!ctx->stale_done)
 		ret = observe_stale_tlb(ctx);
-	observe(ctx->rep, "T4 not run: the guest runs on vCPU 0 only (%u vCPU%s configured)",
-		ctx->vm->nr_vcpus, ctx->vm->nr_vcpus == 1 ? "" : "s");
+	if (ctx->vm->nr_vcpus == 1)
+		observe(ctx->rep, "T4 not run: one vCPU configured (--cpus 2 or more runs it)");
 	return ret;
 }
 
@@ -1507,6 +1580,8 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 			return ret;
 		s->nr_pt_pages = scan.nr_tables;
 	}
+	if (ctx->vm->nr_vcpus > 1)
+		ctx->ipi_prev_ok = read_ipi_flushes(ctx, ctx->ipi_prev) == 0;
 	s->valid = true;
 	ctx->cur ^= 1;
 	return 0;

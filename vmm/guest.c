@@ -101,17 +101,23 @@ static void probe_from_reply(const struct guest_reply *reply, struct guest_probe
 	}
 }
 
-int guest_probe(struct vm *vm, uint32_t addr, enum probe_kind kind, uint32_t value,
-		struct guest_probe *probe, struct vm_event *ev)
+int guest_probe_cpu(struct vm *vm, uint32_t cpu, uint32_t addr, enum probe_kind kind,
+		    uint32_t value, struct guest_probe *probe, struct vm_event *ev)
 {
-	const uint32_t args[] = { addr, kind, value };
+	const uint32_t args[] = { addr, kind, value, cpu };
 	struct guest_reply reply;
 
 	memset(probe, 0, sizeof(*probe));
-	if (call_ok(vm, CMD_PROBE, args, 3, &reply, ev))
+	if (call_ok(vm, CMD_PROBE, args, 4, &reply, ev))
 		return -1;
 	probe_from_reply(&reply, probe);
 	return 0;
+}
+
+int guest_probe(struct vm *vm, uint32_t addr, enum probe_kind kind, uint32_t value,
+		struct guest_probe *probe, struct vm_event *ev)
+{
+	return guest_probe_cpu(vm, 0, addr, kind, value, probe, ev);
 }
 
 int guest_vmap(struct vm *vm, uint32_t count, uint32_t zone, uint64_t prot, uint32_t *addr,

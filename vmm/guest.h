@@ -51,6 +51,10 @@ struct guest_probe {
 };
 int guest_probe(struct vm *vm, uint32_t addr, enum probe_kind kind, uint32_t value,
 		struct guest_probe *probe, struct vm_event *ev);
+/* The same access made by guest CPU cpu (0: the boot CPU; others through
+ * their polled work slot, on swapper_pg_dir). */
+int guest_probe_cpu(struct vm *vm, uint32_t cpu, uint32_t addr, enum probe_kind kind,
+		    uint32_t value, struct guest_probe *probe, struct vm_event *ev);
 
 /* vmap count pages taken from zone (0 DMA, 1 NORMAL, 2 HIGHMEM) with prot
  * (0: PAGE_KERNEL); *addr and the first pfns (up to 7) come back. */

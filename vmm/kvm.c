@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "shared/layout.h"
+#include "vmm/symbols.h"
 #include "vmm/util.h"
 #include "shared/mmu.h"
 #include "shared/multiboot.h"
@@ -153,7 +154,9 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 	for (i = 0; i < VM_MAX_VCPUS; i++)
 		vm->vcpus[i].fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->console_lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
+	pthread_cond_init(&vm->ap_wake, NULL);
 
 	vm->kvm_fd = open_kvm(err, errlen);
 	if (vm->kvm_fd < 0) {
@@ -216,7 +219,9 @@ err_destroy:
 	return ret;
 err_free:
 	pthread_mutex_destroy(&vm->lock);
+	pthread_mutex_destroy(&vm->console_lock);
 	pthread_cond_destroy(&vm->cond);
+	pthread_cond_destroy(&vm->ap_wake);
 	free(vm);
 	return ret;
 }
@@ -243,30 +248,43 @@ static void *watchdog_main(void *arg)
 		rc = pthread_cond_timedwait(&vm->cond, &vm->lock, &deadline);
 	if (!vm->stopping) {
 		vm->timed_out = 1;
-		for (i = 0; i < vm->nr_vcpus; i++) {
-			struct vcpu *vcpu = &vm->vcpus[i];
-
-			__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-			if (vcpu->thread_valid)
-				pthread_kill(vcpu->thread, SIGUSR1);
-		}
+		for (i = 0; i < vm->nr_vcpus; i++)
+			vcpu_kick(&vm->vcpus[i]);
+		pthread_cond_broadcast(&vm->ap_wake); /* parked APs */
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return NULL;
 }
 
-static int start_watchdog(struct vm *vm, char *err, size_t errlen)
+void vcpu_kick(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&vcpu->thread_valid, __ATOMIC_SEQ_CST))
+		pthread_kill(vcpu->thread, SIGUSR1);
+}
+
+/* SIGUSR1 only interrupts KVM_RUN (the watchdog's and the APs' kicks). */
+static int install_kick_handler(char *err, size_t errlen)
 {
 	struct sigaction sa;
-	int ret;
 
-	if (!vm->cfg.timeout_sec)
-		return 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = kick_handler; /* no SA_RESTART: KVM_RUN must return */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGUSR1, &sa, NULL) < 0)
 		return vmm_errf(err, errlen, -errno, "sigaction: %s", strerror(errno));
+	return 0;
+}
+
+static int start_watchdog(struct vm *vm, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!vm->cfg.timeout_sec)
+		return 0;
+	ret = install_kick_handler(err, errlen);
+	if (ret)
+		return ret;
 	ret = pthread_create(&vm->watchdog, NULL, watchdog_main, vm);
 	if (ret)
 		return vmm_errf(err, errlen, -ret, "watchdog thread: %s", strerror(ret));
@@ -293,7 +311,8 @@ static void flat_segment(struct kvm_segment *seg, uint16_t selector, uint8_t typ
 /* The Multiboot machine state: protected mode, paging off, flat 4 GiB
  * segments, EAX = magic, EBX = boot information, interrupts off.  GDTR
  * and IDTR are left empty: the specification makes them the guest's job. */
-static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, char *err, size_t errlen)
+static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, uint32_t eax, uint32_t ebx,
+			       char *err, size_t errlen)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
@@ -326,16 +345,42 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, char *err, siz
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = entry;
 	regs.rflags = 0x2; /* reserved bit 1; IF clear */
-	regs.rax = MULTIBOOT_BOOTLOADER_MAGIC;
-	regs.rbx = MB_INFO_PADDR;
+	regs.rax = eax;
+	regs.rbx = ebx;
 	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0)
 		return vmm_errf(err, errlen, -errno, "KVM_SET_REGS: %s", strerror(errno));
+	return 0;
+}
+
+/* The other vCPUs start where the guest's symbol ap_startup_32 says (a
+ * physical address, as the ELF entry); a guest without it has no SMP. */
+static int find_ap_entry(struct vm *vm, const struct elf_image *img, char *err, size_t errlen)
+{
+	struct sym_table syms;
+	uint64_t addr = 0, size = 0;
+	char serr[256];
+	int ret;
+
+	memset(&syms, 0, sizeof(syms));
+	if (sym_load_path(&syms, img->path, serr, sizeof(serr)) < 0)
+		return vmm_errf(err, errlen, -ENOEXEC,
+				"%s: --cpus %u needs the guest's symbol table: %s", img->path,
+				vm->nr_vcpus, serr);
+	ret = sym_lookup(&syms, "ap_startup_32", &addr, &size);
+	sym_free(&syms);
+	if (ret || !addr || addr >= vm->mem.size)
+		return vmm_errf(err, errlen, -ENOEXEC,
+				"%s: --cpus %u: the guest has no SMP entry point (symbol "
+				"ap_startup_32): run it with --cpus 1",
+				img->path, vm->nr_vcpus);
+	vm->ap_entry = (uint32_t)addr;
 	return 0;
 }
 
 int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen)
 {
 	char cmdline[MB_CMDLINE_MAX];
+	unsigned int i;
 	int ret;
 
 	if (elf_image_load(img, &vm->mem))
@@ -349,11 +394,23 @@ int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen
 		return vmm_errf(err, errlen, ret, "cannot write the Multiboot information: %s",
 				strerror(-ret));
 	vm->entry = img->entry;
-	/* Only the boot vCPU starts; the others wait for an SMP-aware guest. */
-	ret = vcpu_set_boot_state(&vm->vcpus[0], img->entry, err, errlen);
+	ret = vcpu_set_boot_state(&vm->vcpus[0], img->entry, MULTIBOOT_BOOTLOADER_MAGIC,
+				  MB_INFO_PADDR, err, errlen);
 	if (ret)
 		return ret;
-	return start_watchdog(vm, err, errlen);
+	if (vm->nr_vcpus > 1) {
+		ret = find_ap_entry(vm, img, err, errlen);
+		for (i = 1; !ret && i < vm->nr_vcpus; i++)
+			ret = vcpu_set_boot_state(&vm->vcpus[i], vm->ap_entry, 0, i, err, errlen);
+		if (!ret)
+			ret = install_kick_handler(err, errlen);
+		if (ret)
+			return ret;
+	}
+	ret = start_watchdog(vm, err, errlen);
+	if (!ret && vm->nr_vcpus > 1)
+		ret = vm_start_aps(vm, err, errlen);
+	return ret;
 }
 
 void vm_destroy(struct vm *vm)
@@ -362,6 +419,7 @@ void vm_destroy(struct vm *vm)
 
 	if (!vm)
 		return;
+	vm_stop_aps(vm);
 	if (vm->watchdog_running) {
 		pthread_mutex_lock(&vm->lock);
 		vm->stopping = true;
@@ -382,6 +440,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	pthread_mutex_destroy(&vm->lock);
+	pthread_mutex_destroy(&vm->console_lock);
 	pthread_cond_destroy(&vm->cond);
+	pthread_cond_destroy(&vm->ap_wake);
 	free(vm);
 }

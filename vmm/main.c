@@ -276,9 +276,11 @@ int main(int argc, char **argv)
 		elf_image_close(&img);
 		return vm_create_error_is_kvm(ret) ? VMM_EXIT_NO_KVM : VMM_EXIT_INTERNAL;
 	}
-	if (vm_boot(vm, &img, err, sizeof(err))) {
+	ret = vm_boot(vm, &img, err, sizeof(err));
+	if (ret) {
 		fprintf(stderr, "vmm: %s\n", err);
-		status = VMM_EXIT_INTERNAL;
+		/* -ENOEXEC: a guest without SMP support asked to run on several vCPUs. */
+		status = ret == -ENOEXEC ? VMM_EXIT_BAD_ELF : VMM_EXIT_INTERNAL;
 	} else {
 		status = drive_guest(vm, &run);
 	}

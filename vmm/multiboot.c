@@ -52,9 +52,15 @@ int multiboot_write_info(const struct guest_mem *gm, const char *cmdline)
 
 int vm_guest_cmdline(const struct vm_config *cfg, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "paging=%s%s%s", cfg->paging == PAGING_PAE ? "pae" : "2level",
-			 cfg->cmdline && *cfg->cmdline ? " " : "",
-			 cfg->cmdline ? cfg->cmdline : "");
+	char cpus[24] = "";
+	int n;
+
+	/* The guest learns how many CPUs to wait for from cpus=N (kernel/smp.c). */
+	if (cfg->nr_vcpus > 1)
+		snprintf(cpus, sizeof(cpus), " cpus=%u", cfg->nr_vcpus);
+	n = snprintf(buf, len, "paging=%s%s%s%s", cfg->paging == PAGING_PAE ? "pae" : "2level",
+		     cpus, cfg->cmdline && *cfg->cmdline ? " " : "",
+		     cfg->cmdline ? cfg->cmdline : "");
 
 	if (n < 0 || (size_t)n >= len || (size_t)n + 1 + sizeof(boot_loader_name) > MB_CMDLINE_MAX)
 		return -E2BIG;

@@ -29,6 +29,7 @@ static int event(struct vm_event *ev, enum vm_event_kind kind, const char *fmt, 
 	return 1;
 }
 
+/* Called with vm->console_lock held (pio_console). */
 static void console_put(struct vm *vm, uint8_t c)
 {
 	vm->console_log[vm->console_len % CONSOLE_LOG_SIZE] = (char)c;
@@ -134,8 +135,10 @@ static int pio_console(struct vcpu *vcpu, const struct pio *io, struct vm_event 
 
 	(void)ev;
 	/* rep outsb arrives as one exit with count bytes */
+	pthread_mutex_lock(&vcpu->vm->console_lock);
 	for (i = 0; i < io->count; i++)
 		console_put(vcpu->vm, io->data[i * io->size]);
+	pthread_mutex_unlock(&vcpu->vm->console_lock);
 	return 0;
 }
 
@@ -214,6 +217,31 @@ static int pio_doorbell(struct vcpu *vcpu, const struct pio *io, struct vm_event
 	}
 }
 
+/*
+ * PORT_IPI: wake CPU n from HLT.  There is no interrupt controller, so a
+ * halted AP leaves KVM_RUN and ap_park() holds its thread; this is the
+ * guest's only way to start it again (kernel/smp.c).  A wake-up for a CPU
+ * that is not halted yet is kept, so the guest cannot lose one between
+ * testing its work slot and halting.
+ */
+static int pio_ipi(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
+{
+	struct vm *vm = vcpu->vm;
+	uint32_t cpu = pio_value(io);
+
+	if (cpu == 0 || cpu >= vm->nr_vcpus)
+		return event(ev, VM_EV_PROTOCOL,
+			     "IPI (port 0x%x) to CPU %" PRIu32 ": only the APs (CPUs 1..N-1) "
+			     "can be woken, and this VM has %u vCPU%s",
+			     PORT_IPI, cpu, vm->nr_vcpus, vm->nr_vcpus == 1 ? "" : "s");
+	pthread_mutex_lock(&vm->lock);
+	vm->vcpus[cpu].ipi_pending = true;
+	pthread_cond_broadcast(&vm->ap_wake);
+	pthread_mutex_unlock(&vm->lock);
+	__atomic_add_fetch(&vm->nr_ipis, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
 static const struct pio_handler {
 	uint16_t port;
 	bool out;      /* direction the port accepts */
@@ -225,6 +253,7 @@ static const struct pio_handler {
 	{ PORT_EXIT, true, 1 | 2 | 4, "exit", pio_exit },
 	{ PORT_HELLO, true, 4, "hello", pio_hello },
 	{ PORT_DOORBELL, true, 4, "doorbell", pio_doorbell },
+	{ PORT_IPI, true, 4, "IPI", pio_ipi },
 };
 
 static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
@@ -238,7 +267,7 @@ static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
 	};
 	size_t i;
 
-	vcpu->vm->nr_io_exits++;
+	__atomic_add_fetch(&vcpu->vm->nr_io_exits, 1, __ATOMIC_RELAXED);
 	if ((uint64_t)run->io.data_offset + (uint64_t)io.size * io.count > vcpu->vm->run_size)
 		return event(ev, VM_EV_HOST_ERROR, "KVM_EXIT_IO data outside kvm_run");
 	io.data = (uint8_t *)run + run->io.data_offset;
@@ -263,10 +292,29 @@ static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
 
 /* ---- exit handlers ---------------------------------------------------- */
 
+/*
+ * An AP halted (waiting to start, or idle between requests): hold its
+ * thread until a PORT_IPI for it or the VM's stop, then let the loop head
+ * decide; KVM_RUN resumes the guest after its HLT.
+ */
+static int ap_park(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->lock);
+	while (!vcpu->ipi_pending && !__atomic_load_n(&vm->aps_stopping, __ATOMIC_SEQ_CST) &&
+	       !vm->timed_out)
+		pthread_cond_wait(&vm->ap_wake, &vm->lock);
+	vcpu->ipi_pending = false;
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}
+
 static int handle_hlt(struct vcpu *vcpu, struct vm_event *ev)
 {
-	(void)vcpu;
-	/* No interrupt controller is emulated: nothing can ever wake it. */
+	if (vcpu->id != 0)
+		return ap_park(vcpu);
+	/* No interrupt controller is emulated: nothing can ever wake the boot CPU. */
 	return event(ev, VM_EV_HALTED, "guest halted (HLT) without writing the exit port 0x%x",
 		     PORT_EXIT);
 }
@@ -330,29 +378,44 @@ static const struct exit_handler {
 	{ KVM_EXIT_FAIL_ENTRY, handle_fail_entry },
 };
 
-int vm_run(struct vm *vm, struct vm_event *ev)
+/* Whether vCPU 0 must stop because an AP did; copies its event. */
+static bool ap_stopped(struct vm *vm, struct vm_event *ev)
 {
-	struct vcpu *vcpu = &vm->vcpus[0];
+	if (!__atomic_load_n(&vm->ap_failed, __ATOMIC_SEQ_CST))
+		return false;
+	pthread_mutex_lock(&vm->lock);
+	*ev = vm->ap_event;
+	pthread_mutex_unlock(&vm->lock);
+	return true;
+}
+
+/*
+ * KVM_RUN on one vCPU until a handler wants the caller (1, *ev filled)
+ * or stop() says so (kicks make KVM_RUN return EINTR).
+ */
+static void run_vcpu(struct vcpu *vcpu, struct vm_event *ev,
+		     bool (*stop)(struct vm *vm, struct vm_event *ev))
+{
+	struct vm *vm = vcpu->vm;
 	size_t i;
 
-	memset(ev, 0, sizeof(*ev));
-	vcpu->thread = pthread_self();
-	__atomic_store_n(&vcpu->thread_valid, true, __ATOMIC_SEQ_CST);
 	for (;;) {
 		int handled = -1;
 
 		if (vm->timed_out) {
 			event(ev, VM_EV_TIMEOUT, "guest still running after --timeout %u s",
 			      vm->cfg.timeout_sec);
-			return 0;
+			return;
 		}
+		if (stop(vm, ev))
+			return;
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
-				continue; /* a kick: the loop head checks for a timeout */
+				continue; /* a kick: the loop head says why */
 			event(ev, VM_EV_HOST_ERROR, "KVM_RUN: %s", strerror(errno));
-			return 0;
+			return;
 		}
-		vm->nr_exits++;
+		__atomic_add_fetch(&vm->nr_exits, 1, __ATOMIC_RELAXED);
 		for (i = 0; i < sizeof(exit_handlers) / sizeof(exit_handlers[0]); i++) {
 			if (exit_handlers[i].reason == vcpu->run->exit_reason) {
 				handled = exit_handlers[i].fn(vcpu, ev);
@@ -363,7 +426,101 @@ int vm_run(struct vm *vm, struct vm_event *ev)
 			handled = event(ev, VM_EV_KVM_ERROR, "unexpected KVM exit reason %u",
 					vcpu->run->exit_reason);
 		if (handled)
-			return 0;
+			return;
+	}
+}
+
+int vm_run(struct vm *vm, struct vm_event *ev)
+{
+	struct vcpu *vcpu = &vm->vcpus[0];
+
+	memset(ev, 0, sizeof(*ev));
+	vcpu->thread = pthread_self();
+	__atomic_store_n(&vcpu->thread_valid, true, __ATOMIC_SEQ_CST);
+	run_vcpu(vcpu, ev, ap_stopped);
+	return 0;
+}
+
+/* ---- vCPUs 1..N-1 ------------------------------------------------------ */
+
+static bool aps_told_to_stop(struct vm *vm, struct vm_event *ev)
+{
+	(void)ev;
+	return __atomic_load_n(&vm->aps_stopping, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * An AP's thread.  It has no caller to hand events to: anything that stops
+ * it (an oops, a triple fault, an unexpected exit, even a DB_READY or an
+ * exit-port write, which only the boot CPU may make) stops the whole VM,
+ * named after this vCPU, through vCPU 0's vm_run().
+ */
+static void *ap_main(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	struct vm_event ev;
+	char msg[VM_ERR_LEN];
+
+	memset(&ev, 0, sizeof(ev));
+	run_vcpu(vcpu, &ev, aps_told_to_stop);
+	if (__atomic_load_n(&vm->aps_stopping, __ATOMIC_SEQ_CST) || vm->timed_out)
+		return NULL;
+	snprintf(msg, sizeof(msg), "vCPU %u: %.900s", vcpu->id, ev.msg);
+	memcpy(ev.msg, msg, sizeof(ev.msg));
+	if (ev.kind == VM_EV_READY || ev.kind == VM_EV_EXIT) {
+		ev.kind = VM_EV_PROTOCOL;
+		snprintf(ev.msg, sizeof(ev.msg),
+			 "vCPU %u rang the doorbell or wrote the exit port: "
+			 "only vCPU 0 talks to the host (%.800s)",
+			 vcpu->id, msg);
+	}
+	pthread_mutex_lock(&vm->lock);
+	if (!vm->ap_failed) {
+		vm->ap_event = ev;
+		__atomic_store_n(&vm->ap_failed, 1, __ATOMIC_SEQ_CST);
+	}
+	pthread_mutex_unlock(&vm->lock);
+	vcpu_kick(&vm->vcpus[0]);
+	return NULL;
+}
+
+int vm_start_aps(struct vm *vm, char *err, size_t errlen)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 1; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		ret = pthread_create(&vcpu->thread, NULL, ap_main, vcpu);
+		if (ret) {
+			snprintf(err, errlen, "vCPU %u thread: %s", i, strerror(ret));
+			return -ret;
+		}
+		vcpu->ap_thread = true;
+		__atomic_store_n(&vcpu->thread_valid, true, __ATOMIC_SEQ_CST);
+	}
+	return 0;
+}
+
+void vm_stop_aps(struct vm *vm)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&vm->lock);
+	__atomic_store_n(&vm->aps_stopping, 1, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&vm->ap_wake); /* parked in ap_park() */
+	pthread_mutex_unlock(&vm->lock);
+	for (i = 1; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].ap_thread)
+			vcpu_kick(&vm->vcpus[i]);
+	for (i = 1; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].ap_thread) {
+			pthread_join(vm->vcpus[i].thread, NULL);
+			vm->vcpus[i].ap_thread = false;
+			vm->vcpus[i].thread_valid = false;
+		}
 	}
 }
 

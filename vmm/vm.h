@@ -68,6 +68,8 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread; /* the thread that calls KVM_RUN, for the watchdog's kick */
 	bool thread_valid;
+	bool ap_thread;	  /* vCPUs 1..N-1: a thread of their own (run.c), joined by vm_destroy */
+	bool ipi_pending; /* a PORT_IPI not yet consumed by a HLT (under vm->lock) */
 };
 
 struct vm {
@@ -96,9 +98,20 @@ struct vm {
 	bool stopping;
 	volatile int timed_out;
 
+	/* vCPUs 1..N-1 (APs): started at the guest's ap_startup_32 by vm_boot.
+	 * One that stops for any reason but the VM's own stop records why in
+	 * ap_event (under lock) and kicks vCPU 0, whose vm_run() reports it. */
+	uint32_t ap_entry;
+	volatile int ap_failed;
+	volatile int aps_stopping;
+	struct vm_event ap_event;
+	pthread_cond_t ap_wake;	      /* with vm->lock: a PORT_IPI, or the VM stops */
+	pthread_mutex_t console_lock; /* console output comes from every vCPU thread */
+
 	/* Counters for the benchmark and tests. */
 	uint64_t nr_exits;
 	uint64_t nr_io_exits;
+	uint64_t nr_ipis; /* PORT_IPI writes */
 };
 
 /* Open /dev/kvm, create the VM, its RAM and vCPUs.  On failure returns a
@@ -111,6 +124,13 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 bool vm_create_error_is_kvm(int err);
 int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen);
 void vm_destroy(struct vm *vm);
+
+/* Start vCPUs 1..N-1, each on its own thread running KVM_RUN (run.c). */
+int vm_start_aps(struct vm *vm, char *err, size_t errlen);
+/* Stop and join them (vm_destroy does). */
+void vm_stop_aps(struct vm *vm);
+/* Make vCPU i's KVM_RUN return: immediate_exit, and SIGUSR1 to its thread. */
+void vcpu_kick(struct vcpu *vcpu);
 
 /* Run vCPU 0 until something needs the caller (see enum vm_event_kind);
  * always returns 0 with *ev describing why it stopped. */

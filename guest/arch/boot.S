@@ -104,7 +104,62 @@ enable_pae_paging:
 	popl %ebx
 	ret
 
+/*
+ * Entry of the other CPUs (APs).  The VMM starts each at ap_startup_32,
+ * as the boot CPU: protected mode, paging off, flat segments, but with
+ * EAX = 0 and EBX = the CPU number.  It waits for smp_init() on the boot
+ * CPU to publish the paging state (ap_boot: CR3 = swapper_pg_dir, which
+ * maps this page at 0 for the moment, CR4 without PGE, EFER.NXE), turns
+ * paging on with it and goes high to ap_start_kernel(cpu) on the stack
+ * smp_init() allocated for it (smp.c), which loads the IDT, sets CR4.PGE and joins.
+ * Until then it halts: with interrupts off, only PORT_IPI (the VMM) resumes it.
+ */
+	.globl ap_startup_32
+ap_startup_32:
+	cli
+	cld
+	jmp 4f
+1:	hlt			/* the VMM parks us until smp_init()'s PORT_IPI */
+4:	cmpl $0, PHYS(ap_boot_go)
+	je 1b
+	movl PHYS(ap_boot_cr4), %eax
+	movl %eax, %cr4
+	cmpl $0, PHYS(ap_boot_nxe)
+	je 2f
+	movl $BOOT_MSR_EFER, %ecx
+	rdmsr
+	orl $BOOT_EFER_NXE, %eax
+	wrmsr
+2:	movl PHYS(ap_boot_cr3), %eax
+	movl %eax, %cr3
+	movl %cr0, %eax
+	orl $(BOOT_CR0_PG | BOOT_CR0_WP), %eax
+	movl %eax, %cr0
+	movl $ap_startup_high, %eax
+	jmp *%eax
+
 	.text
+ap_startup_high:
+	lgdt gdt_descr
+	ljmp $__KERNEL_CS, $1f
+1:	movl $__KERNEL_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movl %eax, %fs
+	movl %eax, %gs
+	cmpl $NR_CPUS, %ebx
+	jae 3f
+	movl ap_boot_stack_top(, %ebx, 4), %esp
+	xorl %ebp, %ebp
+	pushl $0
+	popfl
+	pushl %ebx
+	call ap_start_kernel
+3:	cli
+	hlt
+	jmp 3b
+
 startup_high:
 	lgdt gdt_descr
 	ljmp $__KERNEL_CS, $1f

@@ -84,12 +84,21 @@ static const char *exception_name(uint32_t vector)
 	return "reserved";
 }
 
-void trap_init(void)
+/* Load idt_table into this CPU's IDTR (the boot CPU in trap_init, each AP in smp.c). */
+void load_idt(void)
 {
 	struct {
 		uint16_t limit;
 		uint32_t base;
 	} __attribute__((packed)) idt_descr;
+
+	idt_descr.limit = sizeof(idt_table) - 1;
+	idt_descr.base = (uint32_t)(uintptr_t)idt_table;
+	__asm__ __volatile__("lidt %0" : : "m"(idt_descr));
+}
+
+void trap_init(void)
+{
 	unsigned int i;
 
 	for (i = 0; i < NR_EXCEPTIONS; i++) {
@@ -101,9 +110,7 @@ void trap_init(void)
 		idt_table[i].type_attr = 0x8e;
 		idt_table[i].offset_high = handler >> 16;
 	}
-	idt_descr.limit = sizeof(idt_table) - 1;
-	idt_descr.base = (uint32_t)(uintptr_t)idt_table;
-	__asm__ __volatile__("lidt %0" : : "m"(idt_descr));
+	load_idt();
 }
 
 void do_exception(struct pt_regs *regs)

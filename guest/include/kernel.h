@@ -77,5 +77,6 @@ extern char crash_test[16];
 /* Early setup steps start_kernel runs (kernel/setup.c, arch/). */
 void setup_arch(unsigned long mbi_phys);
 void trap_init(void);
+void load_idt(void);
 
 #endif /* GUEST_KERNEL_H */

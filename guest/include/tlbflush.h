@@ -60,7 +60,13 @@ void __flush_tlb_global(void);		  /* toggle CR4.PGE: everything */
 void __flush_tlb_all(void);		  /* everything, by whichever of the two applies */
 void __flush_tlb_one(unsigned long addr); /* invlpg */
 
-/* Every CPU (one, for now): what vfree uses after clearing kernel PTEs. */
+/* The same on an AP, not counted in tlb_counters (kernel/smp.c). */
+void __write_cr3_uncounted(unsigned long val);
+void __write_cr4_uncounted(unsigned long val);
+void __flush_tlb_all_uncounted(void);
+
+/* Every online CPU, each through its own __flush_tlb_all (the others by
+ * the polled "IPI" of kernel/smp.c): what vfree uses after clearing kernel PTEs. */
 void flush_tlb_all(void);
 
 #endif /* GUEST_TLBFLUSH_H */

@@ -6,6 +6,7 @@
 #include <mm.h>
 #include <pgtable.h>
 #include <slab.h>
+#include <smp.h>
 #include <string.h>
 
 #include "shared/layout.h"
@@ -65,6 +66,7 @@ void start_kernel(unsigned long magic, unsigned long mbi_phys)
 	mem_init();
 	bootmem_done();
 	kmem_cache_init();
+	smp_init();
 	if (crash_test[0])
 		crash(crash_test);
 

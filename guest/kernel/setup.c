@@ -18,6 +18,7 @@
 #include <pgtable.h>
 #include <processor.h>
 #include <slab.h>
+#include <smp.h>
 #include <string.h>
 
 #include "shared/layout.h"
@@ -170,6 +171,12 @@ static void parse_option(char *word, int first)
 		return;
 	} else if (!strcmp(word, "nopge") && !val) {
 		boot_cpu_data.x86_capability &= ~X86_FEATURE_PGE;
+		return;
+	} else if (!strcmp(word, "cpus") && val && !parse_ulong(val, &n) && n >= 1) {
+		smp_cpus_expected = n;
+		return;
+	} else if (!strcmp(word, "noflushipi") && !val) {
+		smp_no_flush_ipi = 1;
 		return;
 	} else if (!strcmp(word, "nonx") && !val) {
 		boot_cpu_data.x86_ext_capability &= ~X86_FEATURE_NX;

@@ -20,6 +20,7 @@
 #include <processor.h>
 #include <ptrace.h>
 #include <sched.h>
+#include <smp.h>
 #include <tlbflush.h>
 
 #include "shared/abi.h"
@@ -179,7 +180,11 @@ static void probe_results(int err, uint32_t val, uint32_t *results)
 	results[3] = last_fault.cr2;
 }
 
-/* A 32-bit access in the current address space; the address must be 4-byte aligned. */
+/*
+ * A 32-bit access in the current address space; the address must be
+ * 4-byte aligned.  arg3: the CPU that makes it (0, the default: this
+ * one; another: through its work slot, on swapper_pg_dir, kernel/smp.c).
+ */
 static int cmd_probe(const uint32_t *args, uint32_t *results)
 {
 	uint32_t val = 0;
@@ -187,6 +192,12 @@ static int cmd_probe(const uint32_t *args, uint32_t *results)
 
 	if (args[0] & 3)
 		return ST_EINVAL;
+	if (args[3]) {
+		if (args[1] != PROBE_READ && args[1] != PROBE_WRITE)
+			return ST_EINVAL;
+		return smp_probe_on(args[3], args[0], args[1], args[2], results) ? ST_EINVAL
+										 : ST_OK;
+	}
 	if (args[1] == PROBE_READ)
 		err = probe_read_u32(args[0], &val);
 	else if (args[1] == PROBE_WRITE)

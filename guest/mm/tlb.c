@@ -4,6 +4,7 @@
 #include <kernel.h>
 #include <page.h>
 #include <processor.h>
+#include <smp.h>
 #include <tlbflush.h>
 
 #include "shared/mmu.h"
@@ -117,17 +118,42 @@ void __flush_tlb_one(unsigned long addr)
 }
 
 /*
- * For later, with several CPUs: send every other online CPU an IPI whose
- * handler runs __flush_tlb_all() there, and wait until each has (2.4's
- * smp_call_function(flush_tlb_all_ipi, ...)).  With one CPU there is
- * nobody to ask.
+ * The other CPUs' half of flush_tlb_all(): 2.4 sends each an IPI whose
+ * handler runs __flush_tlb_all() and waits until all have; here the
+ * "IPI" is a request in each CPU's polled work slot (kernel/smp.c).
  */
 static void flush_tlb_all_others(void)
 {
+	smp_flush_tlb_others();
 }
 
+/*
+ * What an AP runs: the same flushes, but not counted in tlb_counters,
+ * which count the boot CPU's (rule T3); smp_ipi_flushes counts these.
+ */
+void __write_cr3_uncounted(unsigned long val)
+{
+	write_cr_pae_safe(3, val, val);
+}
+
+void __write_cr4_uncounted(unsigned long val)
+{
+	write_cr_pae_safe(4, val, read_cr3());
+}
+
+void __flush_tlb_all_uncounted(void)
+{
+	if (mmu_cr4_features & X86_CR4_PGE) {
+		__write_cr4_uncounted(mmu_cr4_features & ~X86_CR4_PGE);
+		__write_cr4_uncounted(mmu_cr4_features);
+		return;
+	}
+	write_cr_pae_safe(3, read_cr3(), read_cr3());
+}
+
+/* Locally first, then the others (they may still be using what was cleared). */
 void flush_tlb_all(void)
 {
-	flush_tlb_all_others();
 	__flush_tlb_all();
+	flush_tlb_all_others();
 }

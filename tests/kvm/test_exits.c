@@ -39,6 +39,10 @@ static const struct exit_case exit_cases[] = {
 	{ TEST_GUEST("halt"), VM_EV_HALTED, VMM_EXIT_GUEST_HALTED, "halted", "halting", 0 },
 	{ TEST_GUEST("bad_exit"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL, "exit status 200", "", 0 },
 	{ TEST_GUEST("spin"), VM_EV_TIMEOUT, VMM_EXIT_TIMEOUT, "--timeout 2 s", "spinning", 2 },
+	{ TEST_GUEST("bad_ipi"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL,
+	  "IPI (port 0xf7) to CPU 5: only the APs (CPUs 1..N-1) can be woken, and this VM has 1 "
+	  "vCPU",
+	  "waking CPU 5", 0 },
 };
 
 static void run_case(const struct exit_case *c)
@@ -83,6 +87,7 @@ EXIT_TEST(mmio_outside_ram_stops, 4)
 EXIT_TEST(hlt_with_nothing_to_wake, 5)
 EXIT_TEST(reserved_exit_status_is_refused, 6)
 EXIT_TEST(spinning_guest_times_out, 7)
+EXIT_TEST(ipi_to_a_missing_cpu_is_refused, 8)
 
 int main(void)
 {
@@ -95,6 +100,7 @@ int main(void)
 		cmocka_unit_test(test_hlt_with_nothing_to_wake),
 		cmocka_unit_test(test_reserved_exit_status_is_refused),
 		cmocka_unit_test(test_spinning_guest_times_out),
+		cmocka_unit_test(test_ipi_to_a_missing_cpu_is_refused),
 	};
 
 	testvm_start("exits");

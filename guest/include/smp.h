@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Several CPUs (kernel/smp.c).  There is no interrupt controller: an
+ * "IPI" is a request the boot CPU posts in the target CPU's work slot in
+ * shared memory, which that CPU, idle with interrupts off, polls.
+ */
+#ifndef GUEST_SMP_H
+#define GUEST_SMP_H
+
+#include <stdint.h>
+
+#include "boot_defs.h"
+
+/* CPUs the command line says exist (cpus=N, from the VMM), and those that came up. */
+extern unsigned int smp_cpus_expected;
+extern volatile uint32_t smp_cpus_online;
+/* Per CPU: flush requests it has carried out (read by the host's rule T4). */
+extern volatile uint32_t smp_ipi_flushes[NR_CPUS];
+/* noflushipi: flush_tlb_all() does not ask the other CPUs (a negative control). */
+extern int smp_no_flush_ipi;
+
+void smp_init(void);
+/* flush_tlb_all()'s remote half: every other online CPU flushes, and we wait. */
+void smp_flush_tlb_others(void);
+/* Run a 32-bit probe (PROBE_READ/PROBE_WRITE) on CPU cpu; results as CMD_PROBE's.
+ * Returns -1 if cpu is not online. */
+int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results);
+
+#endif /* GUEST_SMP_H */

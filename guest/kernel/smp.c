@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Several CPUs, without an interrupt controller.
+ *
+ * The VMM starts CPUs 1..N-1 (APs) at ap_startup_32 (arch/boot.S); they
+ * wait with paging off until smp_init() publishes the boot CPU's paging
+ * state, come up on swapper_pg_dir with the same CR4 and EFER.NXE, and
+ * then sit in ap_idle() with interrupts off, halted between requests.
+ *
+ * The "IPI" is a request in the target's work slot plus a wake-up: the
+ * boot CPU writes the request, bumps `req` and writes the CPU number to
+ * PORT_IPI; the VMM, which parks a halted AP's thread (no interrupt
+ * controller: HLT leaves KVM_RUN), lets that CPU run again; it carries the
+ * request out and sets `ack` to the same value; the boot CPU waits for it.
+ * Only the boot CPU posts, so there is no queue.  This is what 2.4's
+ * smp_call_function() does with a real IPI and a counter.
+ */
+#include <extable.h>
+#include <gfp.h>
+#include <io.h>
+#include <mm.h>
+#include <kernel.h>
+#include <page.h>
+#include <pgtable.h>
+#include <processor.h>
+#include <smp.h>
+#include <tlbflush.h>
+
+#include "shared/abi.h"
+#include "shared/layout.h"
+#include "shared/mmu.h"
+
+unsigned int smp_cpus_expected = 1;
+volatile uint32_t smp_cpus_online = 1;
+volatile uint32_t smp_ipi_flushes[NR_CPUS];
+int smp_no_flush_ipi;
+
+/* Read by ap_startup_32 with paging off (at their physical addresses). */
+volatile uint32_t ap_boot_go, ap_boot_cr3, ap_boot_cr4, ap_boot_nxe;
+/* Each AP's initial stack pointer, from the page allocator (a static array
+ * would grow the kernel image and move every frame the host's exact-output
+ * tests expect). */
+uint32_t ap_boot_stack_top[NR_CPUS];
+/*
+ * PAE: the APs turn paging on with a private copy of swapper_pg_dir's
+ * PDPT, whose reserved bits only they could have set (tlb.c: QEMU's
+ * software MMU sets bit 5 in PDPT entries); ap_boot_cr3 points here.
+ * Once high, they load swapper_pg_dir through the retrying write_cr3.
+ */
+static uint64_t ap_boot_pdpt[4] __aligned(32);
+
+enum {
+	SMP_OP_FLUSH = 1,
+	SMP_OP_PROBE = 2
+};
+
+struct smp_slot {
+	volatile uint32_t req; /* written by the boot CPU */
+	volatile uint32_t ack; /* written by the owner: the last req carried out */
+	volatile uint32_t op;
+	volatile uint32_t args[3];
+	volatile uint32_t results[4];
+} __aligned(64);
+
+static struct smp_slot slots[NR_CPUS];
+static volatile uint8_t cpu_up[NR_CPUS];
+
+#define barrier() __asm__ __volatile__("" : : : "memory")
+
+/* A CPU in its idle loop, no longer running on the identity entry. */
+static int cpu_online(unsigned int cpu)
+{
+	return cpu < NR_CPUS && cpu_up[cpu];
+}
+
+static void run_request(struct smp_slot *s, unsigned int cpu)
+{
+	uint32_t val = 0;
+	int err;
+
+	switch (s->op) {
+	case SMP_OP_FLUSH:
+		__flush_tlb_all_uncounted();
+		smp_ipi_flushes[cpu]++;
+		break;
+	case SMP_OP_PROBE:
+		if (s->args[1] == PROBE_WRITE)
+			err = probe_write_u32(s->args[0], s->args[2]);
+		else
+			err = probe_read_u32(s->args[0], &val);
+		s->results[0] = err != 0;
+		s->results[1] = err ? last_fault.vector : val;
+		s->results[2] = err ? last_fault.error_code : 0;
+		s->results[3] = err ? last_fault.cr2 : 0;
+		break;
+	}
+}
+
+static void __noreturn ap_idle(unsigned int cpu)
+{
+	struct smp_slot *s = &slots[cpu];
+
+	for (;;) {
+		uint32_t req = s->req;
+
+		if (req == s->ack) {
+			/* A wake-up posted since the test is not lost: the VMM
+			 * remembers it and does not park this HLT. */
+			__asm__ __volatile__("hlt" : : : "memory");
+			continue;
+		}
+		barrier();
+		run_request(s, cpu);
+		barrier();
+		s->ack = req;
+	}
+}
+
+void ap_start_kernel(unsigned int cpu) __noreturn;
+void ap_start_kernel(unsigned int cpu)
+{
+	load_idt();
+	__write_cr3_uncounted(__pa(swapper_pg_dir));
+	/* PGE last, as on the boot CPU: this write also flushes everything. */
+	__write_cr4_uncounted(mmu_cr4_features);
+	if (cpu >= NR_CPUS)
+		panic("AP with CPU number %u (at most %u CPUs)", cpu, NR_CPUS);
+	cpu_up[cpu] = 1;
+	__atomic_add_fetch(&smp_cpus_online, 1, __ATOMIC_SEQ_CST);
+	ap_idle(cpu);
+}
+
+static void post(unsigned int cpu, uint32_t op, const uint32_t *args)
+{
+	struct smp_slot *s = &slots[cpu];
+	unsigned int i;
+
+	s->op = op;
+	for (i = 0; i < 3; i++)
+		s->args[i] = args ? args[i] : 0;
+	barrier();
+	s->req = s->req + 1;
+	barrier();
+	outl(cpu, PORT_IPI);
+}
+
+static void wait_ack(unsigned int cpu)
+{
+	struct smp_slot *s = &slots[cpu];
+
+	while (s->ack != s->req)
+		cpu_relax();
+	barrier();
+}
+
+void smp_flush_tlb_others(void)
+{
+	unsigned int cpu;
+
+	if (smp_no_flush_ipi)
+		return;
+	for (cpu = 1; cpu < NR_CPUS; cpu++)
+		if (cpu_online(cpu))
+			post(cpu, SMP_OP_FLUSH, NULL);
+	for (cpu = 1; cpu < NR_CPUS; cpu++)
+		if (cpu_online(cpu))
+			wait_ack(cpu);
+}
+
+int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results)
+{
+	const uint32_t args[3] = { addr, kind, value };
+	unsigned int i;
+
+	if (cpu == 0 || !cpu_online(cpu))
+		return -1;
+	post(cpu, SMP_OP_PROBE, args);
+	wait_ack(cpu);
+	for (i = 0; i < 4; i++)
+		results[i] = slots[cpu].results[i];
+	return 0;
+}
+
+/*
+ * Bring the APs up.  They turn paging on at ap_startup_32, which runs at
+ * its physical address, so swapper_pg_dir maps the first PMD at 0 while
+ * they do (without G: it must not survive a flush); the entry goes once
+ * every AP is online, and flush_tlb_all() makes each forget it.
+ */
+void smp_init(void)
+{
+	pmd_t *ident = pmd_offset(pgd_offset_k(0), 0);
+	pmd_t *direct = pmd_offset(pgd_offset_k(PAGE_OFFSET), PAGE_OFFSET);
+	unsigned long spins;
+
+	if (smp_cpus_expected > NR_CPUS)
+		smp_cpus_expected = NR_CPUS;
+	if (smp_cpus_expected > 1) {
+		set_pmd(ident, __pmd(pmd_val(pmdp_get(direct)) & ~(uint64_t)_PAGE_GLOBAL));
+		for (spins = 1; spins < smp_cpus_expected; spins++) {
+			unsigned long stack =
+				__get_free_pages(GFP_KERNEL, AP_STACK_SHIFT - PAGE_SHIFT);
+
+			if (!stack)
+				panic("smp_init: no memory for CPU %lu's stack", spins);
+			ap_boot_stack_top[spins] = stack + (1ul << AP_STACK_SHIFT);
+		}
+		ap_boot_cr3 = __pa(swapper_pg_dir);
+		if (pae_enabled) {
+			unsigned int i;
+
+			for (i = 0; i < 4; i++)
+				ap_boot_pdpt[i] = ((volatile uint64_t *)swapper_pg_dir)[i] &
+						  ~(uint64_t)PDPTE_RESERVED_PAE;
+			ap_boot_cr3 = __pa(ap_boot_pdpt);
+		}
+		ap_boot_cr4 = mmu_cr4_features & ~X86_CR4_PGE;
+		ap_boot_nxe = nx_enabled;
+		barrier();
+		ap_boot_go = 1;
+		for (spins = 1; spins < smp_cpus_expected; spins++)
+			outl(spins, PORT_IPI);
+		for (spins = 0; smp_cpus_online < smp_cpus_expected && spins < (1ul << 28); spins++)
+			cpu_relax();
+		pmd_clear(ident);
+		__flush_tlb();
+		flush_tlb_all();
+	}
+	printk(KERN_INFO "SMP: %u of %u CPU%s online%s\n", (unsigned int)smp_cpus_online,
+	       smp_cpus_expected, smp_cpus_expected == 1 ? "" : "s",
+	       smp_no_flush_ipi ? " (noflushipi: flush_tlb_all stays on this CPU)" : "");
+}
