@@ -35,6 +35,9 @@ struct vmm_options {
 	const char *json_path;		/* --json FILE, "-" for stdout */
 };
 
+/* vCPUs of the demo when --cpus is not given. */
+#define DEMO_CPUS 2u
+
 /* What main() runs, from the options. */
 enum vmm_mode {
 	MODE_DEMO,     /* no --script/--dump/--vtop/--selftest, or --demo */

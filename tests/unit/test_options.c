@@ -120,6 +120,43 @@ static void test_parse_options_values(void **state)
 	assert_string_equal(opts.guest_path, "g.elf");
 }
 
+/* The demo runs on two vCPUs unless --cpus says otherwise (rule T4); the rest on one. */
+static void test_default_cpus(void **state)
+{
+	static const struct {
+		const char *argv[5];
+		unsigned int cpus;
+	} cases[] = {
+		{ { "vmm", "g.elf" }, DEMO_CPUS },
+		{ { "vmm", "--cpus", "1", "g.elf" }, 1 },
+		{ { "vmm", "--demo", "--cpus", "3", "g.elf" }, 3 },
+		{ { "vmm", "--script", "s.txt", "g.elf" }, 1 },
+		{ { "vmm", "--selftest", "g.elf" }, 1 },
+		{ { "vmm", "--dump", "tlb", "g.elf" }, 1 },
+	};
+	size_t i, bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[6] = { NULL };
+		struct vmm_options opts;
+		char err[256] = "";
+		int argc = 0;
+
+		while (argc < 5 && cases[i].argv[argc]) {
+			argv[argc] = (char *)cases[i].argv[argc];
+			argc++;
+		}
+		if (parse_options(argc, argv, &opts, err, sizeof(err)) ||
+		    opts.vm.nr_vcpus != cases[i].cpus) {
+			print_error("case %zu: expected %u vCPUs, got %u (%s)\n", i, cases[i].cpus,
+				    opts.vm.nr_vcpus, err);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 static void test_guest_cmdline(void **state)
 {
 	struct vm_config cfg = { .paging = PAGING_PAE, .cmdline = "failslab=2" };
@@ -140,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_options_table),
 		cmocka_unit_test(test_parse_options_values),
+		cmocka_unit_test(test_default_cpus),
 		cmocka_unit_test(test_guest_cmdline),
 	};
 
