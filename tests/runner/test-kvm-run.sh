@@ -111,8 +111,8 @@ fi
 kr /usr/bin/expr 6 '*' 7
 expect "a host program outside the repo runs (with its libraries)" "42" "$(cat "$T/out")"
 
-kr --smp 1 --mem 1G sh -c 'nproc; awk "/MemTotal/ { print (\$2 < 1100000) }" /proc/meminfo'
-expect "--smp 1 --mem 1G shape the QEMU machine" "1
+kr --smp 2 --mem 1G sh -c 'nproc; awk "/MemTotal/ { print (\$2 < 1100000) }" /proc/meminfo'
+expect "--smp 2 --mem 1G shape the QEMU machine" "2
 1" "$(cat "$T/out")"
 
 for mmu in npt shadow; do
