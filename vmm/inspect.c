@@ -176,8 +176,14 @@ int inspect_read_vmlist(const struct guest_kernel *gk, struct vm_area *areas, un
 	int ret = 0;
 
 	memset(info, 0, sizeof(*info));
-	if (gmem_read32(&gk->vm->mem, gk->vmlist, &node))
-		return vmlist_corrupt(info, VMLIST_OUTSIDE_RAM, 0, 0);
+	if (gmem_read32(&gk->vm->mem, gk->vmlist, &node)) {
+		/* Not a node: the variable itself, so say which. */
+		vmlist_corrupt(info, VMLIST_OUTSIDE_RAM, 0, 0);
+		snprintf(info->msg, sizeof(info->msg),
+			 "vmlist: the variable at guest-physical 0x%llx is not inside guest RAM",
+			 (unsigned long long)gk->vmlist);
+		return 1;
+	}
 	if (inspect_lowmem_end(gk, &lowmem_end))
 		lowmem_end = MAXMEM;
 	for (; node; prev = node, node = word[VM_STRUCT_OFF_NEXT / 4]) {

@@ -645,13 +645,21 @@ static void test_vmlist_head_outside_ram(void **state)
 	plant_vmlist(fx, chain, 4, 0);
 	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
 		struct guest_kernel gk = fx->gk;
-		char what[64];
+		char what[128];
 
 		gk.vmlist = heads[i];
-		snprintf(what, sizeof(what), "vmlist variable at 0x%llx",
+		snprintf(what, sizeof(what),
+			 "vmlist: the variable at guest-physical 0x%llx is not inside guest RAM",
 			 (unsigned long long)heads[i]);
 		ret = inspect_read_vmlist(&gk, NULL, 0, &info);
-		check_info(what, ret, &info, 1, VMLIST_OUTSIDE_RAM, 0, 0, 0);
+		if (ret != 1 || info.defect != VMLIST_OUTSIDE_RAM || info.nr || info.bad_node ||
+		    info.bad_from || strcmp(info.msg, what)) {
+			print_error("expected 1, %s, 0 nodes, message \"%s\"\n"
+				    "got      %d, %s, %u nodes, message \"%s\"\n",
+				    vmlist_defect_str(VMLIST_OUTSIDE_RAM), what, ret,
+				    vmlist_defect_str(info.defect), info.nr, info.msg);
+			fail();
+		}
 	}
 }
 
