@@ -19,6 +19,18 @@
 
 #define PHYS(sym) ((sym) - BOOT_PAGE_OFFSET)
 
+/* Our GDT, then CS and every data segment reloaded from it (clobbers EAX). */
+	.macro load_kernel_segments
+	lgdt gdt_descr
+	ljmp $__KERNEL_CS, $1f
+1:	movl $__KERNEL_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movl %eax, %fs
+	movl %eax, %gs
+	.endm
+
 	.section .multiboot, "a"
 	.balign 4
 multiboot_header:
@@ -140,14 +152,7 @@ ap_startup_32:
 
 	.text
 ap_startup_high:
-	lgdt gdt_descr
-	ljmp $__KERNEL_CS, $1f
-1:	movl $__KERNEL_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	movl %eax, %fs
-	movl %eax, %gs
+	load_kernel_segments
 	cmpl $NR_CPUS, %ebx
 	jae 3f
 	movl ap_boot_stack_top(, %ebx, 4), %esp
@@ -161,14 +166,7 @@ ap_startup_high:
 	jmp 3b
 
 startup_high:
-	lgdt gdt_descr
-	ljmp $__KERNEL_CS, $1f
-1:	movl $__KERNEL_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	movl %eax, %fs
-	movl %eax, %gs
+	load_kernel_segments
 	movl $init_stack_top, %esp
 	xorl %ebp, %ebp
 	pushl $0			/* EFLAGS: IF, DF, AC clear */

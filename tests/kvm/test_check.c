@@ -77,10 +77,7 @@ static void boot(const struct vm_case *c)
 static int teardown(void **state)
 {
 	(void)state;
-	check_ctx_free(fx.ck);
-	fx.ck = NULL;
-	if (fx.t.vm)
-		testvm_destroy(&fx.t);
+	testvm_destroy_checked(&fx.t, &fx.ck);
 	return 0;
 }
 

@@ -58,10 +58,7 @@ static void boot(enum paging_mode paging, const char *cmdline, const char *name)
 static int teardown(void **state)
 {
 	(void)state;
-	check_ctx_free(fx.ck);
-	fx.ck = NULL;
-	if (fx.t.vm)
-		testvm_destroy(&fx.t);
+	testvm_destroy_checked(&fx.t, &fx.ck);
 	return 0;
 }
 

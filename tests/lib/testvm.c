@@ -2,6 +2,7 @@
 #include "tests/lib/testvm.h"
 
 #include "shared/mmu.h"
+#include "vmm/check.h"
 #include "vmm/inspect.h"
 
 #include <setjmp.h>
@@ -99,6 +100,14 @@ void testvm_destroy(struct testvm *t)
 	vm_destroy(t->vm);
 	t->vm = NULL;
 	elf_image_close(&t->img);
+}
+
+void testvm_destroy_checked(struct testvm *t, struct check_ctx **ck)
+{
+	check_ctx_free(*ck);
+	*ck = NULL;
+	if (t->vm)
+		testvm_destroy(t);
 }
 
 const char *testvm_where(void)

@@ -23,6 +23,10 @@ struct testvm {
 void testvm_boot(struct testvm *t, const char *path, const struct vm_config *cfg);
 void testvm_destroy(struct testvm *t);
 
+struct check_ctx;
+/* A checked test's teardown: free *ck (and clear it), destroy t's VM if booted. */
+void testvm_destroy_checked(struct testvm *t, struct check_ctx **ck);
+
 /* Boot and run to the guest's first DB_READY; fails the test otherwise. */
 void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_config *cfg);
 
