@@ -24,25 +24,32 @@ struct exit_case {
 	const char *msg_part;	  /* in the event message */
 	const char *console_part; /* in what the guest printed */
 	unsigned int timeout_sec;
+	unsigned int cpus;
 };
 
 static const struct exit_case exit_cases[] = {
-	{ TEST_GUEST("exit_status"), VM_EV_EXIT, 42, "status 42", "hello from a minimal guest", 0 },
+	{ TEST_GUEST("exit_status"), VM_EV_EXIT, 42, "status 42", "hello from a minimal guest", 0,
+	  1 },
 	{ TEST_GUEST("triple_fault"), VM_EV_TRIPLE_FAULT, VMM_EXIT_TRIPLE_FAULT, "triple fault",
-	  "about to fault", 0 },
+	  "about to fault", 0, 1 },
 	{ TEST_GUEST("page_fault"), VM_EV_OOPS, VMM_EXIT_GUEST_OOPS,
-	  "vector 14 error code 0x0 EIP 0x001000b9 CR2 0x00800000", "reading an unmapped", 0 },
+	  "vector 14 error code 0x0 EIP 0x001000b9 CR2 0x00800000", "reading an unmapped", 0, 1 },
 	{ TEST_GUEST("bad_port"), VM_EV_UNEXPECTED_IO, VMM_EXIT_UNEXPECTED_IO,
-	  "write of 1 byte(s) x1 to port 0x1234", "writing to port", 0 },
+	  "write of 1 byte(s) x1 to port 0x1234", "writing to port", 0, 1 },
 	{ TEST_GUEST("bad_mmio"), VM_EV_UNEXPECTED_IO, VMM_EXIT_UNEXPECTED_IO,
-	  "MMIO: write of 4 byte(s) at guest-physical 0xd0000000", "writing to 0xd0000000", 0 },
-	{ TEST_GUEST("halt"), VM_EV_HALTED, VMM_EXIT_GUEST_HALTED, "halted", "halting", 0 },
-	{ TEST_GUEST("bad_exit"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL, "exit status 200", "", 0 },
-	{ TEST_GUEST("spin"), VM_EV_TIMEOUT, VMM_EXIT_TIMEOUT, "--timeout 2 s", "spinning", 2 },
+	  "MMIO: write of 4 byte(s) at guest-physical 0xd0000000", "writing to 0xd0000000", 0, 1 },
+	{ TEST_GUEST("halt"), VM_EV_HALTED, VMM_EXIT_GUEST_HALTED, "halted", "halting", 0, 1 },
+	{ TEST_GUEST("bad_exit"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL, "exit status 200", "", 0, 1 },
+	{ TEST_GUEST("spin"), VM_EV_TIMEOUT, VMM_EXIT_TIMEOUT, "--timeout 2 s", "spinning", 2, 1 },
 	{ TEST_GUEST("bad_ipi"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL,
 	  "IPI (port 0xf7) to CPU 5: only the APs (CPUs 1..N-1) can be woken, and this VM has 1 "
 	  "vCPU",
-	  "waking CPU 5", 0 },
+	  "waking CPU 5", 0, 1 },
+	{ TEST_GUEST("ap_triple_fault"), VM_EV_TRIPLE_FAULT, VMM_EXIT_TRIPLE_FAULT,
+	  "vCPU 1: guest triple fault", "boot CPU waiting", 0, 2 },
+	{ TEST_GUEST("ap_exit_port"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL,
+	  "vCPU 1 rang the doorbell or wrote the exit port: only vCPU 0 talks to the host",
+	  "boot CPU waiting", 0, 2 },
 };
 
 static void run_case(const struct exit_case *c)
@@ -54,6 +61,7 @@ static void run_case(const struct exit_case *c)
 
 	if (c->timeout_sec)
 		cfg.timeout_sec = c->timeout_sec;
+	cfg.nr_vcpus = c->cpus;
 	testvm_boot(&t, c->guest, &cfg);
 	assert_int_equal(vm_run(t.vm, &ev), 0);
 	vm_console_tail(t.vm, console, sizeof(console));
@@ -88,6 +96,8 @@ EXIT_TEST(hlt_with_nothing_to_wake, 5)
 EXIT_TEST(reserved_exit_status_is_refused, 6)
 EXIT_TEST(spinning_guest_times_out, 7)
 EXIT_TEST(ipi_to_a_missing_cpu_is_refused, 8)
+EXIT_TEST(ap_triple_fault_stops_the_vm, 9)
+EXIT_TEST(ap_writing_the_exit_port_is_refused, 10)
 
 int main(void)
 {
@@ -101,6 +111,8 @@ int main(void)
 		cmocka_unit_test(test_reserved_exit_status_is_refused),
 		cmocka_unit_test(test_spinning_guest_times_out),
 		cmocka_unit_test(test_ipi_to_a_missing_cpu_is_refused),
+		cmocka_unit_test(test_ap_triple_fault_stops_the_vm),
+		cmocka_unit_test(test_ap_writing_the_exit_port_is_refused),
 	};
 
 	testvm_start("exits");
