@@ -192,18 +192,19 @@ void smp_init(void)
 	pmd_t *ident = pmd_offset(pgd_offset_k(0), 0);
 	pmd_t *direct = pmd_offset(pgd_offset_k(PAGE_OFFSET), PAGE_OFFSET);
 	unsigned long spins;
+	unsigned int cpu;
 
 	if (smp_cpus_expected > NR_CPUS)
 		smp_cpus_expected = NR_CPUS;
 	if (smp_cpus_expected > 1) {
 		set_pmd(ident, __pmd(pmd_val(pmdp_get(direct)) & ~(uint64_t)_PAGE_GLOBAL));
-		for (spins = 1; spins < smp_cpus_expected; spins++) {
+		for (cpu = 1; cpu < smp_cpus_expected; cpu++) {
 			unsigned long stack =
 				__get_free_pages(GFP_KERNEL, AP_STACK_SHIFT - PAGE_SHIFT);
 
 			if (!stack)
-				panic("smp_init: no memory for CPU %lu's stack", spins);
-			ap_boot_stack_top[spins] = stack + (1ul << AP_STACK_SHIFT);
+				panic("smp_init: no memory for CPU %u's stack", cpu);
+			ap_boot_stack_top[cpu] = stack + (1ul << AP_STACK_SHIFT);
 		}
 		ap_boot_cr3 = __pa(swapper_pg_dir);
 		if (pae_enabled) {
@@ -218,8 +219,9 @@ void smp_init(void)
 		ap_boot_nxe = nx_enabled;
 		barrier();
 		ap_boot_go = 1;
-		for (spins = 1; spins < smp_cpus_expected; spins++)
-			outl(spins, PORT_IPI);
+		/* They halt until then (ap_startup_32): wake each. */
+		for (cpu = 1; cpu < smp_cpus_expected; cpu++)
+			outl(cpu, PORT_IPI);
 		for (spins = 0; smp_cpus_online < smp_cpus_expected && spins < (1ul << 28); spins++)
 			cpu_relax();
 		pmd_clear(ident);
