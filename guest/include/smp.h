@@ -2,7 +2,8 @@
 /*
  * Several CPUs (kernel/smp.c).  There is no interrupt controller: an
  * "IPI" is a request the boot CPU posts in the target CPU's work slot in
- * shared memory, which that CPU, idle with interrupts off, polls.
+ * shared memory, then a write of that CPU's number to PORT_IPI, on which
+ * the VMM resumes it from the HLT it idles in, interrupts off.
  */
 #ifndef GUEST_SMP_H
 #define GUEST_SMP_H

@@ -120,7 +120,8 @@ void __flush_tlb_one(unsigned long addr)
 /*
  * The other CPUs' half of flush_tlb_all(): 2.4 sends each an IPI whose
  * handler runs __flush_tlb_all() and waits until all have; here the
- * "IPI" is a request in each CPU's polled work slot (kernel/smp.c).
+ * "IPI" is a request in each CPU's work slot and a PORT_IPI write that
+ * wakes it (kernel/smp.c).
  */
 static void flush_tlb_all_others(void)
 {
