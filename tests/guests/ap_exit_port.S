@@ -7,22 +7,15 @@
 	multiboot_header
 	.globl _start
 _start:
-	puts msg
-	movl $1, bsp_ready
-1:	pause
-	jmp 1b
+	bsp_print_and_wait msg
 
 	.globl ap_startup_32
 ap_startup_32:
-1:	pause			/* until the boot CPU has printed its line */
-	cmpl $0, bsp_ready
-	je 1b
+	ap_wait_for_bsp
 	movl $3, %eax
 	movw $PORT_EXIT, %dx
 	outl %eax, %dx
 	jmp .
 
 	.data
-bsp_ready:
-	.long 0
 msg:	.asciz "ap_exit_port: boot CPU waiting\n"

@@ -7,23 +7,16 @@
 	multiboot_header
 	.globl _start
 _start:
-	puts msg
-	movl $1, bsp_ready
-1:	pause
-	jmp 1b
+	bsp_print_and_wait msg
 
 	.globl ap_startup_32
 ap_startup_32:
-1:	pause			/* until the boot CPU has printed its line */
-	cmpl $0, bsp_ready
-	je 1b
+	ap_wait_for_bsp
 	lidt idt_empty
 	int3			/* #BP -> no IDT entry -> #GP -> #DF -> shutdown */
 	jmp .
 
 	.data
-bsp_ready:
-	.long 0
 msg:	.asciz "ap_triple_fault: boot CPU waiting\n"
 	.balign 8
 idt_empty:
