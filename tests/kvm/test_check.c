@@ -37,11 +37,15 @@ struct vm_case {
 	enum paging_mode paging;
 	uint64_t ram;
 	const char *name;
+	unsigned int cpus;
 };
 
-static const struct vm_case case_2l = { PAGING_2LEVEL, 64ull << 20, "2level 64M" };
-static const struct vm_case case_pae = { PAGING_PAE, 64ull << 20, "pae 64M" };
-static const struct vm_case case_pae_1g = { PAGING_PAE, 1ull << 30, "pae 1G" };
+static const struct vm_case case_2l = { PAGING_2LEVEL, 64ull << 20, "2level 64M", 1 };
+static const struct vm_case case_pae = { PAGING_PAE, 64ull << 20, "pae 64M", 1 };
+static const struct vm_case case_pae_1g = { PAGING_PAE, 1ull << 30, "pae 1G", 1 };
+/* Two vCPUs: every probed vfree also runs T4 on vCPU 1. */
+static const struct vm_case case_2l_smp = { PAGING_2LEVEL, 64ull << 20, "2level 64M, 2 vCPUs", 2 };
+static const struct vm_case case_pae_smp = { PAGING_PAE, 64ull << 20, "pae 64M, 2 vCPUs", 2 };
 
 static struct fx {
 	const struct vm_case *c;
@@ -64,6 +68,7 @@ static void boot(const struct vm_case *c)
 	fx.c = c;
 	cfg.paging = c->paging;
 	cfg.ram_size = c->ram;
+	cfg.nr_vcpus = c->cpus;
 	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
 	ret = check_ctx_init(&fx.ck, fx.t.vm, GUEST_ELF, err, sizeof(err));
 	if (ret)
@@ -667,7 +672,7 @@ static uint32_t rnd_size(void)
 static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned int probe_every)
 {
 	struct live live[LIVE_MAX];
-	unsigned int nlive = 0, nvmap = 0, i, j, ok = 0, failed = 0;
+	unsigned int nlive = 0, nvmap = 0, i, j, ok = 0, failed = 0, frees = 0;
 	const char *env = getenv("TEST_SEED");
 	uint32_t seed = env ? (uint32_t)strtoul(env, NULL, 0) : 0x5eed1234u;
 	struct timespec t0, t1;
@@ -689,6 +694,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 			if (fx.reply.results[0] != 1)
 				fail_msg("%s: op %u: vfree(0x%08x) found no area", c->name, i,
 					 live[j].addr);
+			frees++;
 			if (live[j].vmap) {
 				expect_silent("vfree of a vmap");
 				op2(CMD_VMAP_PUT, live[j].addr, 0, CHECK_STATIC);
@@ -742,11 +748,24 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 	while (nlive) {
 		op2(CMD_VFREE, live[--nlive].addr, 0, CHECK_STATIC | CHECK_PROBES);
 		expect_silent("the final vfree");
+		frees++;
 		if (live[nlive].vmap)
 			op2(CMD_VMAP_PUT, live[nlive].addr, 0, CHECK_STATIC);
 		expect_silent("the final vmap_put");
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (c->cpus > 1) {
+		/* Every vfree reached vCPU 1 (T4 checks each probed one). */
+		uint64_t size, pa = testvm_sym_phys(&fx.t, "smp_ipi_flushes", &size);
+		uint32_t flushes = 0;
+
+		assert_int_equal(gmem_read32(&fx.t.vm->mem, pa + 4, &flushes), 0);
+		if (flushes < frees)
+			fail_msg("%s: %u vfrees, but vCPU 1 carried out only %u flush requests",
+				 c->name, frees, flushes);
+		print_message("  [%s] %u vfrees, %u flushes on vCPU 1, %llu IPIs\n", c->name, frees,
+			      flushes, (unsigned long long)fx.t.vm->nr_ipis);
+	}
 	print_message("  [%s] %u operations (%u failing on purpose) checked silent in %.1f s\n",
 		      c->name, ok, failed,
 		      (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -816,6 +835,18 @@ static void test_random_pae_1G(void **s)
 	random_ops(&case_pae_1g, 400, 16);
 }
 
+static void test_random_2level_2cpus(void **s)
+{
+	(void)s;
+	random_ops(&case_2l_smp, 1000, 8);
+}
+
+static void test_random_pae_2cpus(void **s)
+{
+	(void)s;
+	random_ops(&case_pae_smp, 1000, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -830,6 +861,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_random_2level, teardown),
 		cmocka_unit_test_teardown(test_random_pae, teardown),
 		cmocka_unit_test_teardown(test_random_pae_1G, teardown),
+		cmocka_unit_test_teardown(test_random_2level_2cpus, teardown),
+		cmocka_unit_test_teardown(test_random_pae_2cpus, teardown),
 		cmocka_unit_test_teardown(no_symbols, teardown),
 	};
 
