@@ -1231,14 +1231,24 @@ static void record_op(struct check_ctx *ctx, const struct check_op *op, const st
 
 /* ---- Probes: T1, T2, T3, H1, T4, observations ---- */
 
-static int probe(struct check_ctx *ctx, uint32_t va, enum probe_kind kind, uint32_t value,
-		 struct guest_probe *p)
+/* " on vCPU N" for the APs, "" for the boot CPU: where a probe ran, in messages. */
+static const char *cpu_where(unsigned int cpu, char *buf, size_t len)
+{
+	if (!cpu)
+		return "";
+	snprintf(buf, len, " on vCPU %u", cpu);
+	return buf;
+}
+
+static int probe(struct check_ctx *ctx, unsigned int cpu, uint32_t va, enum probe_kind kind,
+		 uint32_t value, struct guest_probe *p)
 {
 	struct vm_event ev;
+	char where[24];
 
-	if (guest_probe(ctx->vm, va, kind, value, p, &ev)) {
-		observe(ctx->rep, "probe of 0x%08x: the VM stopped: %s: %s", va,
-			vm_event_name(ev.kind), ev.msg);
+	if (guest_probe_cpu(ctx->vm, cpu, va, kind, value, p, &ev)) {
+		observe(ctx->rep, "probe of 0x%08x%s: the VM stopped: %s: %s", va,
+			cpu_where(cpu, where, sizeof(where)), vm_event_name(ev.kind), ev.msg);
 		return -EIO;
 	}
 	return 0;
@@ -1256,9 +1266,9 @@ static int check_t1(struct check_ctx *ctx, const struct vm_area *a)
 	for (off = 0; off + PAGE_SIZE < a->size; off += PAGE_SIZE) {
 		uint32_t va = (uint32_t)(a->addr + off);
 
-		ret = probe(ctx, va, PROBE_READ, 0, &p);
+		ret = probe(ctx, 0, va, PROBE_READ, 0, &p);
 		if (!ret && !p.faulted)
-			ret = probe(ctx, va, PROBE_WRITE, p.value, &p);
+			ret = probe(ctx, 0, va, PROBE_WRITE, p.value, &p);
 		if (ret)
 			return ret;
 		if (p.faulted) {
@@ -1270,28 +1280,36 @@ static int check_t1(struct check_ctx *ctx, const struct vm_area *a)
 	return 0;
 }
 
-/* T2: every page of the freed area and its guard: a not-present #PF with CR2 = va. */
-static int check_t2(struct check_ctx *ctx, const struct vm_area *a)
+/*
+ * T2 (cpu 0) and T4 (the other vCPUs): a read of every page of the freed
+ * area and of its guard faults with a not-present #PF whose CR2 is the page.
+ */
+static int check_freed_reads(struct check_ctx *ctx, enum rule r, unsigned int cpu,
+			     const struct vm_area *a)
 {
 	struct check_violation *v;
 	struct guest_probe p;
+	char where[24];
 	uint64_t off;
 	int ret;
 
-	ran(ctx, R_T2);
+	cpu_where(cpu, where, sizeof(where));
 	for (off = 0; off < a->size; off += PAGE_SIZE) {
 		uint32_t va = (uint32_t)(a->addr + off);
 
-		ret = probe(ctx, va, PROBE_READ, 0, &p);
+		ret = probe(ctx, cpu, va, PROBE_READ, 0, &p);
 		if (ret)
 			return ret;
 		if (p.faulted && p.vector == X86_TRAP_PF && !(p.error_code & PF_PROT) &&
 		    p.cr2 == va)
 			continue;
-		v = viol(ctx, R_T2, va, -1, 0, 0);
-		EXPECT(v, "read after vfree: not-present #PF with CR2 0x%08x", va);
+		v = viol(ctx, r, va, -1, 0, 0);
+		EXPECT(v, "read%s after vfree: not-present #PF with CR2 0x%08x", where, va);
 		if (p.faulted)
 			ACTUAL(v, "vector %u error 0x%x CR2 0x%08x", p.vector, p.error_code, p.cr2);
+		else if (cpu)
+			ACTUAL(v, "no fault: read 0x%08x (a stale translation on vCPU %u)", p.value,
+			       cpu);
 		else
 			ACTUAL(v, "no fault: read 0x%08x (still mapped, or a stale translation)",
 			       p.value);
@@ -1323,35 +1341,14 @@ static int check_t4(struct check_ctx *ctx, const struct vm_area *a)
 {
 	uint32_t now[VM_MAX_VCPUS];
 	struct check_violation *v;
-	struct guest_probe p;
-	struct vm_event ev;
 	unsigned int cpu;
-	uint64_t off;
+	int ret;
 
 	ran(ctx, R_T4);
 	for (cpu = 1; cpu < ctx->vm->nr_vcpus; cpu++) {
-		for (off = 0; off < a->size; off += PAGE_SIZE) {
-			uint32_t va = (uint32_t)(a->addr + off);
-
-			if (guest_probe_cpu(ctx->vm, cpu, va, PROBE_READ, 0, &p, &ev)) {
-				observe(ctx->rep,
-					"probe of 0x%08x on vCPU %u: the VM stopped: %s: %s", va,
-					cpu, vm_event_name(ev.kind), ev.msg);
-				return -EIO;
-			}
-			if (p.faulted && p.vector == X86_TRAP_PF && !(p.error_code & PF_PROT) &&
-			    p.cr2 == va)
-				continue;
-			v = viol(ctx, R_T4, va, -1, 0, 0);
-			EXPECT(v, "read on vCPU %u after vfree: not-present #PF with CR2 0x%08x",
-			       cpu, va);
-			if (p.faulted)
-				ACTUAL(v, "vector %u error 0x%x CR2 0x%08x", p.vector, p.error_code,
-				       p.cr2);
-			else
-				ACTUAL(v, "no fault: read 0x%08x (a stale translation on vCPU %u)",
-				       p.value, cpu);
-		}
+		ret = check_freed_reads(ctx, R_T4, cpu, a);
+		if (ret)
+			return ret;
 	}
 	if (!ctx->ipi_prev_ok || read_ipi_flushes(ctx, now))
 		return 0;
@@ -1398,7 +1395,7 @@ static int check_h1(struct check_ctx *ctx, uint32_t va, uint64_t prot)
 	int ret;
 
 	ran(ctx, R_H1);
-	ret = probe(ctx, va, PROBE_READ, 0, &p);
+	ret = probe(ctx, 0, va, PROBE_READ, 0, &p);
 	if (ret)
 		return ret;
 	walk(&ctx->kwc, va, &res);
@@ -1412,7 +1409,7 @@ static int check_h1(struct check_ctx *ctx, uint32_t va, uint64_t prot)
 	}
 	if (!(prot & _PAGE_RW))
 		return 0;
-	ret = probe(ctx, va, PROBE_WRITE, p.value, &p);
+	ret = probe(ctx, 0, va, PROBE_WRITE, p.value, &p);
 	if (ret)
 		return ret;
 	walk(&ctx->kwc, va, &res);
@@ -1467,7 +1464,8 @@ static int run_probes(struct check_ctx *ctx, const struct check_op *op, const st
 				    ? snap_area_at(prev, op->args[0], NULL)
 				    : NULL;
 			if (a) {
-				ret = check_t2(ctx, a);
+				ran(ctx, R_T2);
+				ret = check_freed_reads(ctx, R_T2, 0, a);
 				check_t3(ctx, op, prev, s);
 				if (!ret && ctx->vm->nr_vcpus > 1)
 					ret = check_t4(ctx, a);
