@@ -392,8 +392,6 @@ static void check_areas(struct check_ctx *ctx, const struct snapshot *s)
 	uint64_t prev_end = 0;
 	unsigned int i;
 
-	ran(ctx, R_A1);
-	ran(ctx, R_A2);
 	for (i = 0; i < s->nr_areas; i++) {
 		const struct vm_area *a = &s->areas[i];
 		uint64_t end = (uint64_t)a->addr + a->size;
@@ -556,7 +554,6 @@ static int scan_tables(struct check_ctx *ctx, const struct snapshot *s, struct p
 			uint64_t first_va = va < ctx->vstart ? ctx->vstart : va;
 
 			if (report && !in_some_area(s, first_va) && s->vmlist_ok) {
-				ran(ctx, R_M3);
 				v = viol(ctx, R_M3, first_va, level, eaddr, e);
 				EXPECT(v, "nothing mapped outside every area");
 				ACTUAL(v, "a %s large page maps [0x%08" PRIx64 ", 0x%08" PRIx64 ")",
@@ -587,7 +584,6 @@ static int scan_tables(struct check_ctx *ctx, const struct snapshot *s, struct p
 		if (!report || !s->vmlist_ok)
 			continue;
 		/* M3: present PTEs in [max(va, vstart), min(va + span, VMALLOC_END)) outside areas. */
-		ran(ctx, R_M3);
 		table = gmem_ptr(gm, pt, PAGE_SIZE);
 		first = va < ctx->vstart ? (ctx->vstart - va) >> PAGE_SHIFT : 0;
 		last = va + span > VMALLOC_END ? (VMALLOC_END - va) >> PAGE_SHIFT : nptes;
@@ -671,7 +667,6 @@ static int check_translate(struct check_ctx *ctx, uint64_t va, const struct walk
 	bool valid;
 	int ret;
 
-	ran(ctx, R_M7);
 	if (!ctx->same_cr3 || !res) {
 		walk(&ctx->vwc, va, &own);
 		res = &own;
@@ -791,7 +786,6 @@ static int check_area_pages(struct check_ctx *ctx, struct snapshot *s, unsigned 
 
 		walk(&ctx->kwc, va, &res);
 		if (guard) {
-			ran(ctx, R_M2);
 			if (report && !(res.status == WALK_NOT_PRESENT &&
 					(res.fail_level != WALK_PTE ||
 					 res.entries[res.nr_entries - 1].value == 0))) {
@@ -840,10 +834,6 @@ static int check_frames(struct check_ctx *ctx, const struct snapshot *s)
 	struct check_violation *v;
 	size_t i;
 
-	ran(ctx, R_M4);
-	ran(ctx, R_M5);
-	ran(ctx, R_P1);
-	ran(ctx, R_M6);
 	for (i = 0; i < s->nr_frames; i++) {
 		const struct frame *f = &s->frames[i];
 		const struct vm_area *a = &s->areas[f->area];
@@ -1534,6 +1524,7 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 	if (ret)
 		return ret;
 	s->nr_pt_pages = scan.nr_tables;
+	/* The static rules count as run here, once, whether or not there is an area to check. */
 	if (report) {
 		static const enum rule static_rules[] = { R_A1, R_M6 };
 		static const enum rule area_rules[] = { R_A2, R_M1, R_M2, R_M3,
