@@ -239,7 +239,7 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 
 static uint64_t frame_mask(const struct check_ctx *ctx)
 {
-	return ctx->kwc.mode == WALK_PAE ? 0x000ffffffffff000ull : 0xfffff000ull;
+	return ctx->kwc.mode == WALK_PAE ? ENTRY_FRAME_MASK_PAE : ENTRY_FRAME_MASK_2L;
 }
 
 /* Flags and NX of a leaf: what "protection" means for an entry. */
