@@ -633,8 +633,9 @@ static int translate_keep_ad(struct check_ctx *ctx, uint64_t va, const struct wa
 {
 	const struct guest_mem *gm = &ctx->vm->mem;
 	const uint64_t ad = _PAGE_ACCESSED | _PAGE_DIRTY;
+	const size_t esz = res->mode == WALK_PAE ? 8 : 4;
 	const struct walk_entry *e = NULL;
-	uint64_t now;
+	uint64_t now = 0; /* a 4-byte entry fills the low half (x86 is little-endian) */
 	int ret;
 
 	if (res->status == WALK_OK && (res->leaf & ad) != ad)
@@ -642,18 +643,8 @@ static int translate_keep_ad(struct check_ctx *ctx, uint64_t va, const struct wa
 	ret = inspect_translate(ctx->vm, va, valid, pa);
 	if (ret || !e)
 		return ret;
-	if (res->mode == WALK_PAE) {
-		if (!gmem_read64(gm, e->addr, &now) && now != e->value && !((now ^ e->value) & ~ad))
-			gmem_write64(gm, e->addr, e->value);
-	} else {
-		uint32_t now32;
-
-		if (!gmem_read32(gm, e->addr, &now32)) {
-			now = now32;
-			if (now != e->value && !((now ^ e->value) & ~ad))
-				gmem_write32(gm, e->addr, (uint32_t)e->value);
-		}
-	}
+	if (!gmem_read(gm, e->addr, &now, esz) && now != e->value && !((now ^ e->value) & ~ad))
+		gmem_write(gm, e->addr, &e->value, esz);
 	return 0;
 }
 
