@@ -87,16 +87,6 @@ void demo_session_init(struct demo_session *s, struct vm *vm, const struct sym_t
 	s->max_changes = 8;
 }
 
-/* A 32-bit guest kernel variable by symbol; 0 or -errno. */
-static int read_sym32(struct vm *vm, const struct sym_table *syms, const char *name, uint32_t *val)
-{
-	uint64_t addr, phys;
-
-	if (sym_lookup(syms, name, &addr, NULL) || sym_virt_to_phys(addr, &phys))
-		return -ENOENT;
-	return gmem_read32(&vm->mem, phys, val);
-}
-
 int demo_resolve_names(const struct script *script, const struct sym_table *syms, char *err,
 		       size_t errlen)
 {
@@ -693,12 +683,15 @@ out:
 
 int demo_run_script(struct demo_session *s, const struct script *script, struct vm_event *ev)
 {
+	struct guest_kernel gk;
+	char err[256];
 	size_t i;
 	int ret;
 
 	ev->kind = VM_EV_READY;
 	ev->msg[0] = '\0';
-	if (!s->vmalloc_start && read_sym32(s->vm, s->syms, "vmalloc_start", &s->vmalloc_start)) {
+	if (!s->vmalloc_start && (inspect_init(&gk, s->vm, s->syms, err, sizeof(err)) ||
+				  inspect_vmalloc_start(&gk, &s->vmalloc_start))) {
 		fprintf(stderr, "vmm: cannot read the guest's vmalloc_start (symbol missing?)\n");
 		return -EIO;
 	}
