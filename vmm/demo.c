@@ -251,7 +251,7 @@ static void print_frames(struct demo_session *s, const struct walk_ctx *ctx, uin
 
 /* The "-> ..." line: what the guest answered, in the operation's terms. */
 static void print_outcome(struct demo_session *s, const struct script_op *op,
-			  const struct guest_reply *r, const struct walk_ctx *ctx, uint32_t size)
+			  const struct guest_reply *r, const struct walk_ctx *ctx)
 {
 	const uint32_t *res = r->results;
 	FILE *o = s->out;
@@ -266,7 +266,7 @@ static void print_outcome(struct demo_session *s, const struct script_op *op,
 			break;
 		}
 		fprintf(o, "0x%08x", res[0]);
-		print_frames(s, ctx, res[0], (size + PAGE_SIZE - 1) / PAGE_SIZE);
+		print_frames(s, ctx, res[0], (op->n[0] + PAGE_SIZE - 1) / PAGE_SIZE);
 		break;
 	case SOP_VMAP:
 		if (r->status != ST_OK) {
@@ -589,7 +589,7 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct vm_
 	struct counters ca, cb;
 	struct guest_reply r;
 	struct walk_ctx wb, wa;
-	uint32_t cmd, args[MBOX_ARGS], size = 0;
+	uint32_t cmd, args[MBOX_ARGS];
 	unsigned int nargs;
 	char guest_text[MBOX_TEXT];
 	FILE *console = s->vm->cfg.console;
@@ -623,8 +623,6 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct vm_
 	vm_console_since(s->vm, mark, guest_text, sizeof(guest_text));
 	if (script_kind_has_result(op->kind))
 		s->results[op->number] = r.status == ST_OK ? r.results[0] : 0;
-	if (op->kind <= SOP_VMALLOC_32)
-		size = op->n[0];
 	if (read_counters(s->vm, &cb, ev)) {
 		ret = -1;
 		goto out;
@@ -636,7 +634,7 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct vm_
 		goto out;
 	}
 
-	print_outcome(s, op, &r, &wa, size);
+	print_outcome(s, op, &r, &wa);
 	if (wb.cr3 != wa.cr3)
 		fprintf(s->out, "    CR3 0x%08" PRIx64 " -> 0x%08" PRIx64 "%s\n", wb.cr3, wa.cr3,
 			nr ? "; the new tables differ from the old in:" : "");
