@@ -219,16 +219,18 @@ static const char *status_name(uint32_t st)
 	}
 }
 
-static const char *zone_of(uint64_t pa)
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "HighMem" };
+
+static unsigned int zone_of(uint64_t pa)
 {
-	return pa < ZONE_DMA_LIMIT ? "DMA" : pa < ZONE_NORMAL_LIMIT ? "Normal" : "HighMem";
+	return pa < ZONE_DMA_LIMIT ? ZONE_DMA : pa < ZONE_NORMAL_LIMIT ? ZONE_NORMAL : ZONE_HIGHMEM;
 }
 
 /* "frames: pfn 0x3a (DMA), ..." for the mapped pages of [addr, addr + pages). */
 static void print_frames(struct demo_session *s, const struct walk_ctx *ctx, uint32_t addr,
 			 uint32_t pages)
 {
-	unsigned int zones[3] = { 0 }, unmapped = 0, i;
+	unsigned int zones[MAX_NR_ZONES] = { 0 }, unmapped = 0, i;
 	struct walk_result r;
 
 	fprintf(s->out, "; frames:");
@@ -237,14 +239,14 @@ static void print_frames(struct demo_session *s, const struct walk_ctx *ctx, uin
 			unmapped++;
 			continue;
 		}
-		zones[r.pa < ZONE_DMA_LIMIT ? 0 : r.pa < ZONE_NORMAL_LIMIT ? 1 : 2]++;
+		zones[zone_of(r.pa)]++;
 		if (pages <= 4)
 			fprintf(s->out, "%s pfn 0x%" PRIx64 " (%s)", i ? "," : "",
-				r.pa >> PAGE_SHIFT, zone_of(r.pa));
+				r.pa >> PAGE_SHIFT, zone_names[zone_of(r.pa)]);
 	}
 	if (pages > 4)
-		fprintf(s->out, " %u pages: %u DMA, %u Normal, %u HighMem", pages, zones[0],
-			zones[1], zones[2]);
+		fprintf(s->out, " %u pages: %u DMA, %u Normal, %u HighMem", pages, zones[ZONE_DMA],
+			zones[ZONE_NORMAL], zones[ZONE_HIGHMEM]);
 	if (unmapped)
 		fprintf(s->out, " (%u NOT MAPPED)", unmapped);
 }
