@@ -29,12 +29,6 @@ static const char *const kind_names[SOP_NR_KINDS] = {
 	[SOP_FAULT_INJECT] = "fault_inject",
 };
 
-/* Words that start an operation, so cannot name a result. */
-static const char *const keywords[] = {
-	"vmalloc", "vmalloc_dma", "vmalloc_32", "vmap",	     "vmap_put", "vfree",	 "probe",
-	"fill",	   "check",	  "new_mm",	"switch_mm", "touch",	 "fault_inject",
-};
-
 const char *script_kind_name(enum script_kind kind)
 {
 	return kind < SOP_NR_KINDS ? kind_names[kind] : "?";
@@ -153,14 +147,21 @@ static bool is_name_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '.';
 }
 
+/* The operation whose name is w ("probe" is read or write: not found), or SOP_NR_KINDS. */
+static enum script_kind kind_of(const char *w)
+{
+	enum script_kind k;
+
+	for (k = SOP_VMALLOC; k < SOP_NR_KINDS; k++)
+		if (!strcmp(w, kind_names[k]))
+			break;
+	return k;
+}
+
+/* Words that start an operation, so cannot name a result. */
 static bool is_keyword(const char *w)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (!strcmp(w, keywords[i]))
-			return true;
-	return false;
+	return kind_of(w) != SOP_NR_KINDS || !strcmp(w, "probe");
 }
 
 /* An address: NUMBER, $N or NAME, each with an optional +OFF or -OFF. */
@@ -278,38 +279,6 @@ static int parse_tokens(const struct line_ctx *lc, char **tok, int ntok, struct 
 	int nargs = ntok - 1, ret;
 	char **a = tok + 1;
 
-	if (!strcmp(w, "vmalloc") || !strcmp(w, "vmalloc_dma") || !strcmp(w, "vmalloc_32")) {
-		op->kind = !strcmp(w, "vmalloc")       ? SOP_VMALLOC
-			   : !strcmp(w, "vmalloc_dma") ? SOP_VMALLOC_DMA
-						       : SOP_VMALLOC_32;
-		ret = need_args(lc, w, nargs, 1, 1, "SIZE", tok);
-		return ret ? ret : parse_num(lc, a[0], true, 0xffffffffu, "size", &op->n[0]);
-	}
-	if (!strcmp(w, "vmap")) {
-		op->kind = SOP_VMAP;
-		ret = need_args(lc, w, nargs, 2, 3, "COUNT dma|normal|highmem [prot=P]", tok);
-		if (!ret)
-			ret = parse_num(lc, a[0], false, VMAP_MAX_PAGES, "vmap count", &op->n[0]);
-		if (!ret && op->n[0] == 0)
-			ret = perr(lc, "vmap count 0: at least one page");
-		if (!ret)
-			ret = parse_zone(lc, a[1], &op->n[1]);
-		if (!ret && nargs == 3) {
-			ret = parse_keyval(lc, a[2], "prot", &op->n[2]);
-			if (ret == -ENOENT)
-				ret = perr(lc, "vmap: expected prot=P, got '%s'", a[2]);
-		}
-		return ret;
-	}
-	if (!strcmp(w, "vfree") || !strcmp(w, "vmap_put") || !strcmp(w, "touch") ||
-	    !strcmp(w, "switch_mm")) {
-		op->kind = !strcmp(w, "vfree")	    ? SOP_VFREE
-			   : !strcmp(w, "vmap_put") ? SOP_VMAP_PUT
-			   : !strcmp(w, "touch")    ? SOP_TOUCH
-						    : SOP_SWITCH_MM;
-		ret = need_args(lc, w, nargs, 1, 1, op->kind == SOP_SWITCH_MM ? "ID" : "ADDR", tok);
-		return ret ? ret : parse_operand(lc, a[0], op->number, &op->addr);
-	}
 	if (!strcmp(w, "probe")) {
 		if (nargs < 1 || (strcmp(a[0], "read") && strcmp(a[0], "write")))
 			return perr(lc, "'probe' needs 'read ADDR' or 'write ADDR VALUE'");
@@ -324,8 +293,35 @@ static int parse_tokens(const struct line_ctx *lc, char **tok, int ntok, struct 
 		}
 		return ret ? ret : parse_operand(lc, a[1], op->number, &op->addr);
 	}
-	if (!strcmp(w, "fill") || !strcmp(w, "check")) {
-		op->kind = !strcmp(w, "fill") ? SOP_FILL : SOP_CHECK;
+	op->kind = kind_of(w);
+	switch (op->kind) {
+	case SOP_VMALLOC:
+	case SOP_VMALLOC_DMA:
+	case SOP_VMALLOC_32:
+		ret = need_args(lc, w, nargs, 1, 1, "SIZE", tok);
+		return ret ? ret : parse_num(lc, a[0], true, 0xffffffffu, "size", &op->n[0]);
+	case SOP_VMAP:
+		ret = need_args(lc, w, nargs, 2, 3, "COUNT dma|normal|highmem [prot=P]", tok);
+		if (!ret)
+			ret = parse_num(lc, a[0], false, VMAP_MAX_PAGES, "vmap count", &op->n[0]);
+		if (!ret && op->n[0] == 0)
+			ret = perr(lc, "vmap count 0: at least one page");
+		if (!ret)
+			ret = parse_zone(lc, a[1], &op->n[1]);
+		if (!ret && nargs == 3) {
+			ret = parse_keyval(lc, a[2], "prot", &op->n[2]);
+			if (ret == -ENOENT)
+				ret = perr(lc, "vmap: expected prot=P, got '%s'", a[2]);
+		}
+		return ret;
+	case SOP_VFREE:
+	case SOP_VMAP_PUT:
+	case SOP_TOUCH:
+	case SOP_SWITCH_MM:
+		ret = need_args(lc, w, nargs, 1, 1, op->kind == SOP_SWITCH_MM ? "ID" : "ADDR", tok);
+		return ret ? ret : parse_operand(lc, a[0], op->number, &op->addr);
+	case SOP_FILL:
+	case SOP_CHECK:
 		ret = need_args(lc, w, nargs, 2, 3, "ADDR BYTES [seed=N]", tok);
 		if (!ret)
 			ret = parse_operand(lc, a[0], op->number, &op->addr);
@@ -337,13 +333,9 @@ static int parse_tokens(const struct line_ctx *lc, char **tok, int ntok, struct 
 				ret = perr(lc, "%s: expected seed=N, got '%s'", w, a[2]);
 		}
 		return ret;
-	}
-	if (!strcmp(w, "new_mm")) {
-		op->kind = SOP_NEW_MM;
+	case SOP_NEW_MM:
 		return need_args(lc, w, nargs, 0, 0, "nothing", tok);
-	}
-	if (!strcmp(w, "fault_inject")) {
-		op->kind = SOP_FAULT_INJECT;
+	case SOP_FAULT_INJECT:
 		ret = need_args(lc, w, nargs, 2, 2, "page|slab N", tok);
 		if (ret)
 			return ret;
@@ -354,8 +346,9 @@ static int parse_tokens(const struct line_ctx *lc, char **tok, int ntok, struct 
 		else
 			return perr(lc, "fault_inject '%s': use page or slab", a[0]);
 		return parse_num(lc, a[1], false, 0xffffffffu, "call number", &op->n[1]);
+	default:
+		return perr(lc, "unknown operation '%s'", w);
 	}
-	return perr(lc, "unknown operation '%s'", w);
 }
 
 static int append_op(const struct line_ctx *lc, const struct script_op *op)
