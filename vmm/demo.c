@@ -84,7 +84,6 @@ void demo_session_init(struct demo_session *s, struct vm *vm, const struct sym_t
 	s->checker = checker;
 	s->out = out;
 	s->json = json;
-	s->max_changes = 8;
 }
 
 int demo_resolve_names(const struct script *script, const struct sym_table *syms, char *err,
@@ -406,8 +405,11 @@ static void print_flushes(FILE *o, const struct counters *a, const struct counte
 	fputc('\n', o);
 }
 
+/* Changed entries printed per operation before "... and N more". */
+#define MAX_CHANGES 8
+
 /*
- * The changed entries, at most max_changes lines.  After a CR3 change the
+ * The changed entries, at most MAX_CHANGES lines.  After a CR3 change the
  * PGD/PMD lines compare two address spaces, and PTEs are left out: a PTE
  * page reachable from one and not the other did not change.
  */
@@ -422,7 +424,7 @@ static void print_changes(struct demo_session *s, const struct pt_change *ch, si
 			n++;
 		nr = n;
 	}
-	shown = nr <= s->max_changes + 1 ? nr : s->max_changes;
+	shown = nr <= MAX_CHANGES + 1 ? nr : MAX_CHANGES;
 	for (i = 0; i < shown; i++) {
 		pt_change_format(&ch[i], mode, line, sizeof(line));
 		fprintf(s->out, "    %s\n", line);
@@ -546,7 +548,7 @@ static void print_check_side_effects(struct demo_session *s, const struct pt_sna
 		pt_snapshot_free(&now);
 		return;
 	}
-	for (i = 0; i < nr && i < s->max_changes; i++) {
+	for (i = 0; i < nr && i < MAX_CHANGES; i++) {
 		pt_change_format(&ch[i], ctx.mode, line, sizeof(line));
 		fprintf(s->out, "    by the checks: %s\n", line);
 	}

@@ -38,8 +38,7 @@ struct demo_session {
 	const struct sym_table *syms;
 	struct check_ctx *checker; /* NULL: checks off */
 	FILE *out;
-	struct json *json;	  /* NULL: no trace */
-	unsigned int max_changes; /* entries printed per operation before "... N more" */
+	struct json *json; /* NULL: no trace */
 
 	/* Totals over everything run so far. */
 	unsigned int nr_ops;
