@@ -31,7 +31,6 @@ void json_array_end(struct json *j);
 
 void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
-void json_i64(struct json *j, const char *key, int64_t val);
 void json_bool(struct json *j, const char *key, bool val);
 /* An address or entry as a "0x..." string (JSON numbers lose 64-bit precision). */
 void json_hex(struct json *j, const char *key, uint64_t val);
