@@ -771,7 +771,7 @@ int demo_dump_vtop(FILE *f, struct vm *vm, const struct sym_table *syms,
 		memcpy(name, addr, len);
 		name[len] = '\0';
 		def = script && s ? script_find_name(script, name, SCRIPT_OPS_MAX + 1) : NULL;
-		if (def && def->number <= SCRIPT_OPS_MAX) {
+		if (def) {
 			va = s->results[def->number];
 		} else if (sym_lookup(syms, name, &va, NULL)) {
 			fprintf(stderr,
