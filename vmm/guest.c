@@ -87,20 +87,6 @@ static int call_ok(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned i
 	return -1;
 }
 
-/* CMD_PROBE and CMD_TOUCH answer alike: faulted?, value or vector, error code, CR2. */
-static void probe_from_reply(const struct guest_reply *reply, struct guest_probe *probe)
-{
-	memset(probe, 0, sizeof(*probe));
-	probe->faulted = reply->results[0] != 0;
-	if (probe->faulted) {
-		probe->vector = reply->results[1];
-		probe->error_code = reply->results[2];
-		probe->cr2 = reply->results[3];
-	} else {
-		probe->value = reply->results[1];
-	}
-}
-
 int guest_probe_cpu(struct vm *vm, uint32_t cpu, uint32_t addr, enum probe_kind kind,
 		    uint32_t value, struct guest_probe *probe, struct vm_event *ev)
 {
@@ -110,7 +96,14 @@ int guest_probe_cpu(struct vm *vm, uint32_t cpu, uint32_t addr, enum probe_kind 
 	memset(probe, 0, sizeof(*probe));
 	if (call_ok(vm, CMD_PROBE, args, 4, &reply, ev))
 		return -1;
-	probe_from_reply(&reply, probe);
+	probe->faulted = reply.results[0] != 0;
+	if (probe->faulted) {
+		probe->vector = reply.results[1];
+		probe->error_code = reply.results[2];
+		probe->cr2 = reply.results[3];
+	} else {
+		probe->value = reply.results[1];
+	}
 	return 0;
 }
 
@@ -118,71 +111,4 @@ int guest_probe(struct vm *vm, uint32_t addr, enum probe_kind kind, uint32_t val
 		struct guest_probe *probe, struct vm_event *ev)
 {
 	return guest_probe_cpu(vm, 0, addr, kind, value, probe, ev);
-}
-
-int guest_vmap(struct vm *vm, uint32_t count, uint32_t zone, uint64_t prot, uint32_t *addr,
-	       struct guest_reply *reply, struct vm_event *ev)
-{
-	const uint32_t args[] = { count, zone, (uint32_t)prot, (uint32_t)(prot >> 32) };
-	int ret = guest_call(vm, CMD_VMAP, args, 4, reply, ev);
-
-	*addr = ret == 0 && reply->status == ST_OK ? reply->results[0] : 0;
-	return ret;
-}
-
-int guest_fill(struct vm *vm, uint32_t addr, uint32_t bytes, uint32_t seed, struct vm_event *ev)
-{
-	const uint32_t args[] = { addr, bytes, seed };
-	struct guest_reply reply;
-
-	return call_ok(vm, CMD_FILL, args, 3, &reply, ev);
-}
-
-int guest_check_pattern(struct vm *vm, uint32_t addr, uint32_t bytes, uint32_t seed,
-			uint32_t *bad_offset, struct vm_event *ev)
-{
-	const uint32_t args[] = { addr, bytes, seed };
-	struct guest_reply reply;
-
-	if (call_ok(vm, CMD_CHECK, args, 3, &reply, ev))
-		return -1;
-	*bad_offset = reply.results[0];
-	return 0;
-}
-
-int guest_new_mm(struct vm *vm, uint32_t *id, struct vm_event *ev)
-{
-	struct guest_reply reply;
-
-	if (call_ok(vm, CMD_NEW_MM, NULL, 0, &reply, ev))
-		return -1;
-	*id = reply.results[0];
-	return 0;
-}
-
-int guest_switch_mm(struct vm *vm, uint32_t id, struct vm_event *ev)
-{
-	struct guest_reply reply;
-
-	return call_ok(vm, CMD_SWITCH_MM, &id, 1, &reply, ev);
-}
-
-int guest_touch(struct vm *vm, uint32_t addr, struct guest_probe *probe, uint32_t *vmalloc_faults,
-		struct vm_event *ev)
-{
-	struct guest_reply reply;
-
-	if (call_ok(vm, CMD_TOUCH, &addr, 1, &reply, ev))
-		return -1;
-	probe_from_reply(&reply, probe);
-	*vmalloc_faults = reply.results[4];
-	return 0;
-}
-
-int guest_fault_inject(struct vm *vm, uint32_t which, uint32_t nth, struct vm_event *ev)
-{
-	const uint32_t args[] = { which, nth };
-	struct guest_reply reply;
-
-	return call_ok(vm, CMD_FAULT_INJECT, args, 2, &reply, ev);
 }

@@ -56,22 +56,4 @@ int guest_probe(struct vm *vm, uint32_t addr, enum probe_kind kind, uint32_t val
 int guest_probe_cpu(struct vm *vm, uint32_t cpu, uint32_t addr, enum probe_kind kind,
 		    uint32_t value, struct guest_probe *probe, struct vm_event *ev);
 
-/* vmap count pages taken from zone (0 DMA, 1 NORMAL, 2 HIGHMEM) with prot
- * (0: PAGE_KERNEL); *addr and the first pfns (up to 7) come back. */
-int guest_vmap(struct vm *vm, uint32_t count, uint32_t zone, uint64_t prot, uint32_t *addr,
-	       struct guest_reply *reply, struct vm_event *ev);
-/* Write / verify a seeded pattern over [addr, addr + bytes) through the mapping;
- * guest_check_pattern's *bad_offset is the first bad byte offset + 1, or 0. */
-int guest_fill(struct vm *vm, uint32_t addr, uint32_t bytes, uint32_t seed, struct vm_event *ev);
-int guest_check_pattern(struct vm *vm, uint32_t addr, uint32_t bytes, uint32_t seed,
-			uint32_t *bad_offset, struct vm_event *ev);
-/* Address spaces: make one (*id), switch to one (0 = init_mm), touch an
- * address there (*vmalloc_faults: how many vmalloc faults the touch took). */
-int guest_new_mm(struct vm *vm, uint32_t *id, struct vm_event *ev);
-int guest_switch_mm(struct vm *vm, uint32_t id, struct vm_event *ev);
-int guest_touch(struct vm *vm, uint32_t addr, struct guest_probe *probe, uint32_t *vmalloc_faults,
-		struct vm_event *ev);
-/* Make the Nth call of an allocator fail (FI_ALLOC_PAGE, FI_KMALLOC; 0 = off). */
-int guest_fault_inject(struct vm *vm, uint32_t which, uint32_t nth, struct vm_event *ev);
-
 #endif /* VMM_GUEST_H */
