@@ -419,14 +419,16 @@ void vm_destroy(struct vm *vm)
 
 	if (!vm)
 		return;
-	vm_stop_aps(vm);
-	if (vm->watchdog_running) {
-		pthread_mutex_lock(&vm->lock);
-		vm->stopping = true;
-		pthread_cond_signal(&vm->cond);
-		pthread_mutex_unlock(&vm->lock);
+	/* Before any thread is joined: the watchdog kicks under the lock, and
+	 * must not signal an AP's thread once it is gone. */
+	pthread_mutex_lock(&vm->lock);
+	__atomic_store_n(&vm->stopping, true, __ATOMIC_SEQ_CST);
+	pthread_cond_signal(&vm->cond);	      /* the watchdog */
+	pthread_cond_broadcast(&vm->ap_wake); /* APs parked in ap_park() */
+	pthread_mutex_unlock(&vm->lock);
+	if (vm->watchdog_running)
 		pthread_join(vm->watchdog, NULL);
-	}
+	vm_stop_aps(vm);
 	for (i = 0; i < VM_MAX_VCPUS; i++) {
 		if (vm->vcpus[i].run)
 			munmap(vm->vcpus[i].run, vm->run_size);

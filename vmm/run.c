@@ -302,8 +302,7 @@ static int ap_park(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 
 	pthread_mutex_lock(&vm->lock);
-	while (!vcpu->ipi_pending && !__atomic_load_n(&vm->aps_stopping, __ATOMIC_SEQ_CST) &&
-	       !vm->timed_out)
+	while (!vcpu->ipi_pending && !vm->stopping && !vm->timed_out)
 		pthread_cond_wait(&vm->ap_wake, &vm->lock);
 	vcpu->ipi_pending = false;
 	pthread_mutex_unlock(&vm->lock);
@@ -446,7 +445,7 @@ int vm_run(struct vm *vm, struct vm_event *ev)
 static bool aps_told_to_stop(struct vm *vm, struct vm_event *ev)
 {
 	(void)ev;
-	return __atomic_load_n(&vm->aps_stopping, __ATOMIC_SEQ_CST);
+	return __atomic_load_n(&vm->stopping, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -464,7 +463,7 @@ static void *ap_main(void *arg)
 
 	memset(&ev, 0, sizeof(ev));
 	run_vcpu(vcpu, &ev, aps_told_to_stop);
-	if (__atomic_load_n(&vm->aps_stopping, __ATOMIC_SEQ_CST) || vm->timed_out)
+	if (__atomic_load_n(&vm->stopping, __ATOMIC_SEQ_CST) || vm->timed_out)
 		return NULL;
 	snprintf(msg, sizeof(msg), "vCPU %u: %.900s", vcpu->id, ev.msg);
 	memcpy(ev.msg, msg, sizeof(ev.msg));
@@ -498,7 +497,6 @@ int vm_start_aps(struct vm *vm, char *err, size_t errlen)
 			snprintf(err, errlen, "vCPU %u thread: %s", i, strerror(ret));
 			return -ret;
 		}
-		vcpu->ap_thread = true;
 		__atomic_store_n(&vcpu->thread_valid, true, __ATOMIC_SEQ_CST);
 	}
 	return 0;
@@ -508,17 +506,12 @@ void vm_stop_aps(struct vm *vm)
 {
 	unsigned int i;
 
-	pthread_mutex_lock(&vm->lock);
-	__atomic_store_n(&vm->aps_stopping, 1, __ATOMIC_SEQ_CST);
-	pthread_cond_broadcast(&vm->ap_wake); /* parked in ap_park() */
-	pthread_mutex_unlock(&vm->lock);
 	for (i = 1; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i].ap_thread)
+		if (vm->vcpus[i].thread_valid)
 			vcpu_kick(&vm->vcpus[i]);
 	for (i = 1; i < vm->nr_vcpus; i++) {
-		if (vm->vcpus[i].ap_thread) {
+		if (vm->vcpus[i].thread_valid) {
 			pthread_join(vm->vcpus[i].thread, NULL);
-			vm->vcpus[i].ap_thread = false;
 			vm->vcpus[i].thread_valid = false;
 		}
 	}

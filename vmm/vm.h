@@ -66,9 +66,10 @@ struct vcpu {
 	unsigned int id;
 	int fd;
 	struct kvm_run *run;
-	pthread_t thread; /* the thread that calls KVM_RUN, for the watchdog's kick */
+	pthread_t thread; /* the thread that calls KVM_RUN, for vcpu_kick() */
+	/* thread is set: vCPU 0 once vm_run() ran; an AP while its thread
+	 * (run.c) is not yet joined */
 	bool thread_valid;
-	bool ap_thread;	  /* vCPUs 1..N-1: a thread of their own (run.c), joined by vm_destroy */
 	bool ipi_pending; /* a PORT_IPI not yet consumed by a HLT (under vm->lock) */
 };
 
@@ -95,6 +96,8 @@ struct vm {
 	bool watchdog_running;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	/* vm_destroy() began (set under lock): the watchdog kicks no one
+	 * any more, APs leave ap_park() and their run loop. */
 	bool stopping;
 	volatile int timed_out;
 
@@ -103,7 +106,6 @@ struct vm {
 	 * ap_event (under lock) and kicks vCPU 0, whose vm_run() reports it. */
 	uint32_t ap_entry;
 	volatile int ap_failed;
-	volatile int aps_stopping;
 	struct vm_event ap_event;
 	pthread_cond_t ap_wake;	      /* with vm->lock: a PORT_IPI, or the VM stops */
 	pthread_mutex_t console_lock; /* console output comes from every vCPU thread */
@@ -127,7 +129,7 @@ void vm_destroy(struct vm *vm);
 
 /* Start vCPUs 1..N-1, each on its own thread running KVM_RUN (run.c). */
 int vm_start_aps(struct vm *vm, char *err, size_t errlen);
-/* Stop and join them (vm_destroy does). */
+/* Kick and join them once vm->stopping is set (vm_destroy does both). */
 void vm_stop_aps(struct vm *vm);
 /* Make vCPU i's KVM_RUN return: immediate_exit, and SIGUSR1 to its thread. */
 void vcpu_kick(struct vcpu *vcpu);
