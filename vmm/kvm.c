@@ -282,9 +282,6 @@ static int start_watchdog(struct vm *vm, char *err, size_t errlen)
 
 	if (!vm->cfg.timeout_sec)
 		return 0;
-	ret = install_kick_handler(err, errlen);
-	if (ret)
-		return ret;
 	ret = pthread_create(&vm->watchdog, NULL, watchdog_main, vm);
 	if (ret)
 		return vmm_errf(err, errlen, -ret, "watchdog thread: %s", strerror(ret));
@@ -402,8 +399,11 @@ int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen
 		ret = find_ap_entry(vm, img, err, errlen);
 		for (i = 1; !ret && i < vm->nr_vcpus; i++)
 			ret = vcpu_set_boot_state(&vm->vcpus[i], vm->ap_entry, 0, i, err, errlen);
-		if (!ret)
-			ret = install_kick_handler(err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (vm->nr_vcpus > 1 || vm->cfg.timeout_sec) {
+		ret = install_kick_handler(err, errlen);
 		if (ret)
 			return ret;
 	}
