@@ -351,7 +351,8 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, uint32_t eax, 
 
 /* The other vCPUs start where the guest's symbol ap_startup_32 says (a
  * physical address, as the ELF entry); a guest without it has no SMP. */
-static int find_ap_entry(struct vm *vm, const struct elf_image *img, char *err, size_t errlen)
+static int find_ap_entry(struct vm *vm, const struct elf_image *img, uint32_t *entry, char *err,
+			 size_t errlen)
 {
 	struct sym_table syms;
 	uint64_t addr = 0, size = 0;
@@ -370,13 +371,14 @@ static int find_ap_entry(struct vm *vm, const struct elf_image *img, char *err, 
 				"%s: --cpus %u: the guest has no SMP entry point (symbol "
 				"ap_startup_32): run it with --cpus 1",
 				img->path, vm->nr_vcpus);
-	vm->ap_entry = (uint32_t)addr;
+	*entry = (uint32_t)addr;
 	return 0;
 }
 
 int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen)
 {
 	char cmdline[MB_CMDLINE_MAX];
+	uint32_t ap_entry = 0;
 	unsigned int i;
 	int ret;
 
@@ -390,15 +392,14 @@ int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen
 	if (ret)
 		return vmm_errf(err, errlen, ret, "cannot write the Multiboot information: %s",
 				strerror(-ret));
-	vm->entry = img->entry;
 	ret = vcpu_set_boot_state(&vm->vcpus[0], img->entry, MULTIBOOT_BOOTLOADER_MAGIC,
 				  MB_INFO_PADDR, err, errlen);
 	if (ret)
 		return ret;
 	if (vm->nr_vcpus > 1) {
-		ret = find_ap_entry(vm, img, err, errlen);
+		ret = find_ap_entry(vm, img, &ap_entry, err, errlen);
 		for (i = 1; !ret && i < vm->nr_vcpus; i++)
-			ret = vcpu_set_boot_state(&vm->vcpus[i], vm->ap_entry, 0, i, err, errlen);
+			ret = vcpu_set_boot_state(&vm->vcpus[i], ap_entry, 0, i, err, errlen);
 		if (ret)
 			return ret;
 	}

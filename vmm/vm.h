@@ -81,7 +81,6 @@ struct vm {
 	struct guest_mem mem;
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
-	uint32_t entry;
 
 	/* Set by the guest's HELLO: where its mailbox lives. */
 	bool mailbox_valid;
@@ -104,7 +103,6 @@ struct vm {
 	/* vCPUs 1..N-1 (APs): started at the guest's ap_startup_32 by vm_boot.
 	 * One that stops for any reason but the VM's own stop records why in
 	 * ap_event (under lock) and kicks vCPU 0, whose vm_run() reports it. */
-	uint32_t ap_entry;
 	volatile int ap_failed;
 	struct vm_event ap_event;
 	pthread_cond_t ap_wake;	      /* with vm->lock: a PORT_IPI, or the VM stops */
