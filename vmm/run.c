@@ -41,13 +41,15 @@ static void console_put(struct vm *vm, uint8_t c)
 	}
 }
 
-size_t vm_console_since(const struct vm *vm, size_t mark, char *buf, size_t len)
+size_t vm_console_since(struct vm *vm, size_t mark, char *buf, size_t len)
 {
-	size_t n = mark <= vm->console_len ? vm->console_len - mark : 0;
-	size_t i, start;
+	size_t n, i, start;
 
 	if (!len)
 		return 0;
+	/* The APs' threads may be printing while the caller reads. */
+	pthread_mutex_lock(&vm->console_lock);
+	n = mark <= vm->console_len ? vm->console_len - mark : 0;
 	if (n > CONSOLE_LOG_SIZE)
 		n = CONSOLE_LOG_SIZE;
 	if (n > len - 1)
@@ -55,11 +57,12 @@ size_t vm_console_since(const struct vm *vm, size_t mark, char *buf, size_t len)
 	start = vm->console_len - n;
 	for (i = 0; i < n; i++)
 		buf[i] = vm->console_log[(start + i) % CONSOLE_LOG_SIZE];
+	pthread_mutex_unlock(&vm->console_lock);
 	buf[n] = '\0';
 	return n;
 }
 
-size_t vm_console_tail(const struct vm *vm, char *buf, size_t len)
+size_t vm_console_tail(struct vm *vm, char *buf, size_t len)
 {
 	return vm_console_since(vm, 0, buf, len);
 }

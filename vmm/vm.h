@@ -86,7 +86,8 @@ struct vm {
 	bool mailbox_valid;
 	uint64_t mailbox_gpa;
 
-	/* Everything the guest printed, for tests and reports (ring). */
+	/* Everything the guest printed, for tests and reports (ring; under
+	 * console_lock). */
 	char console_log[CONSOLE_LOG_SIZE];
 	size_t console_len; /* total bytes ever written */
 
@@ -145,9 +146,9 @@ int vm_event_exit_status(const struct vm_event *ev);
 const char *vm_event_name(enum vm_event_kind kind);
 
 /* Console log access: copies the last (up to) len bytes, NUL-terminated. */
-size_t vm_console_tail(const struct vm *vm, char *buf, size_t len);
+size_t vm_console_tail(struct vm *vm, char *buf, size_t len);
 /* The same, limited to what was written after console_len was mark. */
-size_t vm_console_since(const struct vm *vm, size_t mark, char *buf, size_t len);
+size_t vm_console_since(struct vm *vm, size_t mark, char *buf, size_t len);
 
 /* Mailbox access (after HELLO): snapshot and write back. */
 int vm_mailbox_read(struct vm *vm, struct mailbox *mb);
