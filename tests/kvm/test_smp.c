@@ -170,7 +170,7 @@ static void online(void)
 static void flushed(enum paging_mode paging, const char *name)
 {
 	unsigned int i, stale;
-	uint32_t before;
+	uint32_t before, after;
 
 	boot(paging, NULL, name);
 	online();
@@ -184,7 +184,10 @@ static void flushed(enum paging_mode paging, const char *name)
 	for (i = 0; i < fx.rep.nr_observations; i++)
 		if (strstr(fx.rep.observations[i], "T4 not run"))
 			fail_msg("%s: %s", name, fx.rep.observations[i]);
-	assert_true(read_sym32("smp_ipi_flushes", 1) > before);
+	after = read_sym32("smp_ipi_flushes", 1);
+	if (after <= before)
+		fail_msg("%s: smp_ipi_flushes[1]: expected > %u after the vfree, got %u", name,
+			 before, after);
 	if (fx.vfree_ipis == 0)
 		fail_msg("%s: vfree woke no AP: expected a PORT_IPI write, the VMM counted 0",
 			 name);
