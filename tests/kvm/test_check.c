@@ -61,20 +61,13 @@ static struct fx {
 static void boot(const struct vm_case *c)
 {
 	struct vm_config cfg = testvm_config();
-	char err[256];
-	int ret;
 
 	memset(&fx, 0, sizeof(fx));
 	fx.c = c;
 	cfg.paging = c->paging;
 	cfg.ram_size = c->ram;
 	cfg.nr_vcpus = c->cpus;
-	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
-	ret = check_ctx_init(&fx.ck, fx.t.vm, GUEST_ELF, err, sizeof(err));
-	if (ret)
-		fail_msg("%s: check_ctx_init: %d: %s", c->name, ret, err);
-	if (inspect_init(&fx.gk, fx.t.vm, &fx.t.syms, err, sizeof(err)))
-		fail_msg("%s: inspect_init: %s", c->name, err);
+	testvm_boot_checked(&fx.t, GUEST_ELF, &cfg, &fx.ck, &fx.gk, c->name);
 	assert_int_equal(inspect_vmalloc_start(&fx.gk, &fx.vstart), 0);
 	testvm_walk_ctx(&fx.t, &fx.wc);
 }

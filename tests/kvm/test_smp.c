@@ -41,18 +41,13 @@ static struct fx {
 static void boot(enum paging_mode paging, const char *cmdline, const char *name)
 {
 	struct vm_config cfg = testvm_config();
-	char err[256];
 
 	memset(&fx, 0, sizeof(fx));
 	fx.name = name;
 	cfg.paging = paging;
 	cfg.nr_vcpus = 2;
 	cfg.cmdline = cmdline;
-	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
-	if (check_ctx_init(&fx.ck, fx.t.vm, GUEST_ELF, err, sizeof(err)))
-		fail_msg("%s: check_ctx_init: %s", name, err);
-	if (inspect_init(&fx.gk, fx.t.vm, &fx.t.syms, err, sizeof(err)))
-		fail_msg("%s: inspect_init: %s", name, err);
+	testvm_boot_checked(&fx.t, GUEST_ELF, &cfg, &fx.ck, &fx.gk, name);
 }
 
 static int teardown(void **state)

@@ -64,17 +64,13 @@ static void boot(const struct vm_case *c)
 {
 	struct vm_config cfg = testvm_config();
 	struct kvm_sregs sregs;
-	char err[256];
 	uint32_t v;
 
 	memset(&fx, 0, sizeof(fx));
 	fx.c = c;
 	cfg.paging = c->paging;
 	cfg.ram_size = c->ram;
-	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
-	if (check_ctx_init(&fx.ck, fx.t.vm, GUEST_ELF, err, sizeof(err)) ||
-	    inspect_init(&fx.gk, fx.t.vm, &fx.t.syms, err, sizeof(err)))
-		fail_msg("%s: the checker: %s", c->name, err);
+	testvm_boot_checked(&fx.t, GUEST_ELF, &cfg, &fx.ck, &fx.gk, c->name);
 	testvm_walk_ctx(&fx.t, &fx.wc);
 	assert_int_equal(fx.wc.mode, c->paging == PAGING_PAE ? WALK_PAE : WALK_2LEVEL);
 	assert_int_equal(ioctl(fx.t.vm->vcpus[0].fd, KVM_GET_SREGS, &sregs), 0);

@@ -64,6 +64,21 @@ void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_confi
 	}
 }
 
+void testvm_boot_checked(struct testvm *t, const char *path, const struct vm_config *cfg,
+			 struct check_ctx **ck, struct guest_kernel *gk, const char *name)
+{
+	char err[256];
+	int ret;
+
+	testvm_boot_ready(t, path, cfg);
+	ret = check_ctx_init(ck, t->vm, path, err, sizeof(err));
+	if (ret)
+		fail_msg("%s: check_ctx_init: %d: %s", name, ret, err);
+	ret = inspect_init(gk, t->vm, &t->syms, err, sizeof(err));
+	if (ret)
+		fail_msg("%s: inspect_init: %d: %s", name, ret, err);
+}
+
 void testvm_walk_ctx(struct testvm *t, struct walk_ctx *ctx)
 {
 	if (inspect_walk_ctx(t->vm, ctx))

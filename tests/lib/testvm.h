@@ -30,6 +30,12 @@ void testvm_destroy_checked(struct testvm *t, struct check_ctx **ck);
 /* Boot and run to the guest's first DB_READY; fails the test otherwise. */
 void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_config *cfg);
 
+struct guest_kernel;
+/* testvm_boot_ready(), then the checker (*ck) and the inspection (*gk) over
+ * path's symbols; fails the test naming the case (name) and what failed. */
+void testvm_boot_checked(struct testvm *t, const char *path, const struct vm_config *cfg,
+			 struct check_ctx **ck, struct guest_kernel *gk, const char *name);
+
 /* A walker context for vCPU 0's current CR3/CR4/EFER over guest RAM. */
 void testvm_walk_ctx(struct testvm *t, struct walk_ctx *ctx);
 
