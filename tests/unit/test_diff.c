@@ -19,6 +19,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
+#include "tests/lib/testmem.h"
 #include "vmm/diff.h"
 #include "vmm/guestmem.h"
 #include "vmm/walk.h"
@@ -51,21 +52,17 @@ static struct fixture *fixture_new(enum walk_mode mode)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->gm.base = calloc(1, RAM);
-	f->gm.size = RAM;
-	assert_non_null(f->gm.base);
+	testmem_init(&f->gm, RAM);
 	f->ctx = (struct walk_ctx){ .read = walk_read_gmem,
 				    .read_ctx = &f->gm,
 				    .mode = mode,
 				    .cr3 = mode == WALK_PAE ? PDPT : PGD_2L,
 				    .ram_size = RAM };
 	if (mode == WALK_2LEVEL) {
-		assert_int_equal(gmem_write32(&f->gm, PGD_2L + (VSTART >> 22) * 4, PT_A | KPG), 0);
+		testmem_put32(&f->gm, PGD_2L + (VSTART >> 22) * 4, PT_A | KPG);
 	} else {
-		assert_int_equal(gmem_write64(&f->gm, PDPT + 3 * 8, PMD_K | _PAGE_PRESENT), 0);
-		assert_int_equal(
-			gmem_write64(&f->gm, PMD_K + ((VSTART >> 21) & 511) * 8, PT_PAE_A | KPG),
-			0);
+		testmem_put64(&f->gm, PDPT + 3 * 8, PMD_K | _PAGE_PRESENT);
+		testmem_put64(&f->gm, PMD_K + ((VSTART >> 21) & 511) * 8, PT_PAE_A | KPG);
 	}
 	return f;
 }
@@ -75,18 +72,18 @@ static void fixture_free(struct fixture *f)
 	pt_snapshot_free(&f->before);
 	pt_snapshot_free(&f->after);
 	free(f->ch);
-	free(f->gm.base);
+	testmem_free(&f->gm);
 	free(f);
 }
 
 static void set32(struct fixture *f, uint64_t gpa, uint32_t v)
 {
-	assert_int_equal(gmem_write32(&f->gm, gpa, v), 0);
+	testmem_put32(&f->gm, gpa, v);
 }
 
 static void set64(struct fixture *f, uint64_t gpa, uint64_t v)
 {
-	assert_int_equal(gmem_write64(&f->gm, gpa, v), 0);
+	testmem_put64(&f->gm, gpa, v);
 }
 
 static void snap(struct fixture *f, struct pt_snapshot *s)

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "shared/mmu.h"
+#include "tests/lib/testmem.h"
 #include "vmm/dump.h"
 #include "vmm/guestmem.h"
 #include "vmm/walk.h"
@@ -31,12 +32,12 @@ struct fixture {
 
 static void put32(struct fixture *fx, uint64_t gpa, uint32_t v)
 {
-	assert_int_equal(gmem_write32(&fx->gm, gpa, v), 0);
+	testmem_put32(&fx->gm, gpa, v);
 }
 
 static void put64(struct fixture *fx, uint64_t gpa, uint64_t v)
 {
-	assert_int_equal(gmem_write64(&fx->gm, gpa, v), 0);
+	testmem_put64(&fx->gm, gpa, v);
 }
 
 /*
@@ -54,9 +55,7 @@ static struct fixture *setup_2l(void)
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
-	fx->gm.base = calloc(1, RAM);
-	fx->gm.size = RAM;
-	assert_non_null(fx->gm.base);
+	testmem_init(&fx->gm, RAM);
 	fx->ctx = (struct walk_ctx){ .read = walk_read_gmem,
 				     .read_ctx = &fx->gm,
 				     .mode = WALK_2LEVEL,
@@ -86,9 +85,7 @@ static struct fixture *setup_pae(void)
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
-	fx->gm.base = calloc(1, RAM);
-	fx->gm.size = RAM;
-	assert_non_null(fx->gm.base);
+	testmem_init(&fx->gm, RAM);
 	fx->ctx = (struct walk_ctx){ .read = walk_read_gmem,
 				     .read_ctx = &fx->gm,
 				     .mode = WALK_PAE,
@@ -110,7 +107,7 @@ static void teardown(struct fixture *fx)
 	if (fx->f)
 		fclose(fx->f);
 	free(fx->out);
-	free(fx->gm.base);
+	testmem_free(&fx->gm);
 	free(fx);
 }
 

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "shared/mmu.h"
+#include "tests/lib/testmem.h"
 #include "vmm/guestmem.h"
 #include "vmm/walk.h"
 
@@ -50,26 +51,24 @@ static struct tmem *tmem_new(void)
 	struct tmem *m = calloc(1, sizeof(*m));
 
 	assert_non_null(m);
-	m->gm.base = calloc(1, RAM);
-	m->gm.size = RAM;
-	assert_non_null(m->gm.base);
+	testmem_init(&m->gm, RAM);
 	return m;
 }
 
 static void tmem_free(struct tmem *m)
 {
-	free(m->gm.base);
+	testmem_free(&m->gm);
 	free(m);
 }
 
 static void set32(struct tmem *m, uint64_t gpa, uint32_t v)
 {
-	assert_int_equal(gmem_write32(&m->gm, gpa, v), 0);
+	testmem_put32(&m->gm, gpa, v);
 }
 
 static void set64(struct tmem *m, uint64_t gpa, uint64_t v)
 {
-	assert_int_equal(gmem_write64(&m->gm, gpa, v), 0);
+	testmem_put64(&m->gm, gpa, v);
 }
 
 static struct walk_ctx ctx_2l(struct tmem *m, bool pse)
