@@ -57,18 +57,18 @@
 #define PAGE_STRUCT_OFF_NEXT  16
 #define PAGE_STRUCT_SIZE      36
 
-/* Bit numbers in page->flags. */
-#define PG_slab	    8  /* a kmalloc page */
+/* Bit numbers in page->flags (2.4's numbers where 2.4 has the flag). */
+#define PG_slab	    8  /* a kmalloc page: the slab_cache/freelist/inuse fields are valid */
 #define PG_highmem  11 /* above max_low_pfn: no direct mapping */
 #define PG_reserved 14 /* never allocated or freed */
 #define PG_buddy    16 /* heads a free block on a free_area list */
 
 /* Zones: zone_table[ZONE_*]. */
 #define ZONE_DMA     0 /* [0, 16 MiB) */
-#define ZONE_NORMAL  1 /* [16 MiB, 896 MiB) */
-#define ZONE_HIGHMEM 2 /* [896 MiB, end of RAM) */
+#define ZONE_NORMAL  1 /* [16 MiB, 896 MiB) or up to the end of RAM */
+#define ZONE_HIGHMEM 2 /* [896 MiB, end of RAM): only with more RAM than that */
 #define MAX_NR_ZONES 3
-#define MAX_ORDER    11
+#define MAX_ORDER    11 /* blocks of 2^0 .. 2^10 pages (4 KiB .. 4 MiB) */
 
 /* zone_t */
 #define ZONE_OFF_NAME	      0

@@ -29,7 +29,7 @@
  * struct page: one per page frame, mem_map[pfn] for pfn in [0, max_mapnr).
  *
  *  offset size field       meaning (i386)
- *   0     4    flags       PG_* bits below
+ *   0     4    flags       PG_* bits (shared/kstructs.h)
  *   4     4    count       reference count (signed; 0 = free or a tail page of a block)
  *   8     4    zone        ZONE_DMA / ZONE_NORMAL / ZONE_HIGHMEM, fixed at boot
  *  12     4    order       PG_buddy: order of the free block this page heads;
@@ -60,13 +60,8 @@ struct page {
 	uint32_t slab_cache;
 };
 
-/* Bit numbers in page->flags (2.4's numbers where 2.4 has the flag). */
-#define PG_slab	    8  /* a kmalloc page: the slab_cache/freelist/inuse fields are valid */
-#define PG_highmem  11 /* above max_low_pfn: no direct mapping */
-#define PG_reserved 14 /* never allocated or freed */
-#define PG_buddy    16 /* heads a free block on a free_area list */
-
-#define MAX_ORDER 11 /* blocks of 2^0 .. 2^10 pages (4 KiB .. 4 MiB) */
+/* PG_* (bit numbers in page->flags), MAX_ORDER and ZONE_*: shared/kstructs.h,
+ * which the host reads them from too. */
 
 typedef struct free_area_struct {
 	struct page *free_list; /* first free block of this order (NULL: none) */
@@ -98,13 +93,7 @@ typedef struct zone_struct {
 	spinlock_t lock;
 } zone_t;
 
-#define ZONE_DMA     0 /* [0, 16 MiB) */
-#define ZONE_NORMAL  1 /* [16 MiB, 896 MiB) or up to the end of RAM */
-#define ZONE_HIGHMEM 2 /* [896 MiB, end of RAM): only with more RAM than that */
-#define MAX_NR_ZONES 3
-
-/* The host reads these through shared/kstructs.h (whose identical #defines of
- * PG_*, ZONE_* and MAX_ORDER make any drift a redefinition error). */
+/* The host reads these through shared/kstructs.h. */
 #if defined(__i386__)
 _Static_assert(sizeof(struct page) == PAGE_STRUCT_SIZE, "struct page layout is read by the host");
 _Static_assert(offsetof(struct page, flags) == PAGE_STRUCT_OFF_FLAGS &&

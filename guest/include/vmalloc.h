@@ -20,10 +20,7 @@
 
 #include "shared/kstructs.h"
 
-/* vm_struct.flags: what made the area. */
-#define VM_IOREMAP 0x00000001u /* get_vm_area() only: the caller maps it */
-#define VM_ALLOC   0x00000002u /* vmalloc(): every page but the guard is its own */
-#define VM_MAP	   0x00000004u /* vmap(): the caller's pages, one reference each */
+/* vm_struct.flags (VM_IOREMAP, VM_ALLOC, VM_MAP): shared/kstructs.h. */
 
 /*
  * One area, as 2.4 has it (no page array: vfree finds the pages through the
