@@ -118,17 +118,6 @@ void __flush_tlb_one(unsigned long addr)
 }
 
 /*
- * The other CPUs' half of flush_tlb_all(): 2.4 sends each an IPI whose
- * handler runs __flush_tlb_all() and waits until all have; here the
- * "IPI" is a request in each CPU's work slot and a PORT_IPI write that
- * wakes it (kernel/smp.c).
- */
-static void flush_tlb_all_others(void)
-{
-	smp_flush_tlb_others();
-}
-
-/*
  * What an AP runs: the same flushes, but not counted in tlb_counters,
  * which count the boot CPU's (rule T3); smp_ipi_flushes counts these.
  */
@@ -149,12 +138,17 @@ void __flush_tlb_all_uncounted(void)
 		__write_cr4_uncounted(mmu_cr4_features);
 		return;
 	}
-	write_cr_pae_safe(3, read_cr3(), read_cr3());
+	__write_cr3_uncounted(read_cr3());
 }
 
-/* Locally first, then the others (they may still be using what was cleared). */
+/*
+ * Locally first, then the others (they may still be using what was
+ * cleared): 2.4 sends each an IPI whose handler runs __flush_tlb_all()
+ * and waits until all have; here the "IPI" is a request in each CPU's
+ * work slot and a PORT_IPI write that wakes it (kernel/smp.c).
+ */
 void flush_tlb_all(void)
 {
 	__flush_tlb_all();
-	flush_tlb_all_others();
+	smp_flush_tlb_others();
 }
