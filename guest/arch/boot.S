@@ -31,6 +31,14 @@
 	movl %eax, %gs
 	.endm
 
+/* EFER.NXE on (clobbers EAX, ECX, EDX). */
+	.macro set_efer_nxe
+	movl $BOOT_MSR_EFER, %ecx
+	rdmsr
+	orl $BOOT_EFER_NXE, %eax
+	wrmsr
+	.endm
+
 	.section .multiboot, "a"
 	.balign 4
 multiboot_header:
@@ -104,10 +112,7 @@ enable_pae_paging:
 	movl %edx, %cr3
 	testl %esi, %esi
 	jz 2f
-	movl $BOOT_MSR_EFER, %ecx
-	rdmsr
-	orl $BOOT_EFER_NXE, %eax
-	wrmsr
+	set_efer_nxe
 2:	movl %cr0, %eax
 	orl $BOOT_CR0_PG, %eax
 	movl %eax, %cr0
@@ -138,10 +143,7 @@ ap_startup_32:
 	movl %eax, %cr4
 	cmpl $0, PHYS(ap_boot_nxe)
 	je 2f
-	movl $BOOT_MSR_EFER, %ecx
-	rdmsr
-	orl $BOOT_EFER_NXE, %eax
-	wrmsr
+	set_efer_nxe
 2:	movl PHYS(ap_boot_cr3), %eax
 	movl %eax, %cr3
 	movl %cr0, %eax
