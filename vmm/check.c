@@ -87,8 +87,10 @@ struct area_hist {
 	uint64_t prot; /* CMD_VMAP's prot (PAGE_KERNEL when 0/0) */
 };
 
+/* An M8 entry: where it is, what it holds, the address it maps and its level. */
 struct entry_snap {
-	uint64_t addr, value;
+	uint64_t addr, value, va;
+	int level;
 };
 
 struct check_ctx {
@@ -950,7 +952,7 @@ static int collect_m8(struct check_ctx *ctx, struct entry_snap **out, size_t *nr
 				free(e);
 				return -EFAULT;
 			}
-			e[n++] = (struct entry_snap){ pgd + i * 4, v };
+			e[n++] = (struct entry_snap){ pgd + i * 4, v, start, WALK_PGD };
 		}
 		*out = e;
 		*nr = n;
@@ -966,7 +968,8 @@ static int collect_m8(struct check_ctx *ctx, struct entry_snap **out, size_t *nr
 		if (gmem_read64(gm, pa, &pdpte))
 			goto fault;
 		/* The CPU may set A in a PDPT entry (AMD NPT): not a change of the entry. */
-		e[n++] = (struct entry_snap){ pa, pdpte & ~(uint64_t)_PAGE_ACCESSED };
+		e[n++] = (struct entry_snap){ pa, pdpte & ~(uint64_t)_PAGE_ACCESSED,
+					      (uint64_t)i << PGDIR_SHIFT_PAE, WALK_PGD };
 		if (!(pdpte & _PAGE_PRESENT))
 			continue;
 		pmd = pdpte & fm;
@@ -979,7 +982,7 @@ static int collect_m8(struct check_ctx *ctx, struct entry_snap **out, size_t *nr
 				continue;
 			if (gmem_read64(gm, pmd + j * 8, &v))
 				goto fault;
-			e[n++] = (struct entry_snap){ pmd + j * 8, v };
+			e[n++] = (struct entry_snap){ pmd + j * 8, v, start, WALK_PMD };
 		}
 	}
 	*out = e;
@@ -1014,18 +1017,11 @@ static int check_m8(struct check_ctx *ctx, bool report)
 		} else {
 			for (i = 0; i < nr; i++) {
 				struct check_violation *v;
-				uint64_t va;
-				bool pae = ctx->kwc.mode == WALK_PAE;
 
 				if (now[i].addr == ctx->m8[i].addr &&
 				    m8_norm(now[i].value) == m8_norm(ctx->m8[i].value))
 					continue;
-				/* The address the entry maps, from its slot. */
-				if (!pae)
-					va = ((now[i].addr & 0xfff) / 4) << PGDIR_SHIFT_2L;
-				else
-					va = 0;
-				v = viol(ctx, R_M8, va, pae ? -1 : WALK_PGD, now[i].addr,
+				v = viol(ctx, R_M8, now[i].va, now[i].level, now[i].addr,
 					 now[i].value);
 				EXPECT(v, "entry unchanged since the previous check: 0x%" PRIx64,
 				       ctx->m8[i].value);

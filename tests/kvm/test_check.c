@@ -505,18 +505,26 @@ static void vmlist_defects(const struct vm_case *c)
 /* M8: a direct-map (or unused) kernel entry outside the vmalloc range changed. */
 static void direct_map(const struct vm_case *c)
 {
+	/* The entry that maps PAGE_OFFSET: the PGD's in 2-level, the PMD's under PAE. */
+	const int level = c->paging == PAGING_PAE ? WALK_PMD : WALK_PGD;
+	const struct check_violation *v;
 	uint64_t ea, old;
 	struct walk_result res;
 
 	boot(c);
-	ea = entry_of(PAGE_OFFSET, fx.wc.mode == WALK_PAE ? WALK_PMD : WALK_PGD, &res)->addr;
+	ea = entry_of(PAGE_OFFSET, level, &res)->addr;
 	old = read_entry(ea);
 	write_entry(ea, old ^ _PAGE_PCD);
 	check_now(NULL, CHECK_STATIC);
-	expect_rule("M8", 0, "a direct-map entry changed");
+	v = expect_rule("M8", PAGE_OFFSET, "a direct-map entry changed");
+	if (v->level != level || v->entry_addr != ea || v->entry_value != (old ^ _PAGE_PCD))
+		fail_msg("%s: M8 should name level %d, entry 0x%" PRIx64 " = 0x%" PRIx64
+			 "; it names level %d, entry 0x%" PRIx64 " = 0x%" PRIx64,
+			 c->name, level, ea, old ^ _PAGE_PCD, v->level, v->entry_addr,
+			 v->entry_value);
 	write_entry(ea, old);
 	check_now(NULL, CHECK_STATIC);
-	expect_rule("M8", 0, "changed back (a change since the previous check too)");
+	expect_rule("M8", PAGE_OFFSET, "changed back (a change since the previous check too)");
 	check_now(NULL, CHECK_STATIC);
 	expect_silent("unchanged since");
 }
