@@ -596,7 +596,7 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct vm_
 	uint32_t cmd, args[MBOX_ARGS];
 	unsigned int nargs;
 	char guest_text[MBOX_TEXT];
-	FILE *console = s->vm->cfg.console;
+	FILE *console;
 	uint64_t exits;
 	size_t mark, nr = 0;
 	int ret = -EIO;
@@ -612,18 +612,17 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct vm_
 		fprintf(stderr, "vmm: cannot read the guest's page tables before '%s'\n", op->text);
 		goto out;
 	}
-	s->vm->cfg.console = NULL; /* what the guest says now is part of the report */
-	mark = s->vm->console_len;
+	mark = vm_console_mute(s->vm, &console); /* what the guest says now is in the report */
 	exits = s->vm->nr_exits;
 	if (guest_call(s->vm, cmd, args, nargs, &r, ev)) {
-		s->vm->cfg.console = console;
+		vm_console_echo(s->vm, console);
 		vm_console_since(s->vm, mark, guest_text, sizeof(guest_text));
 		print_guest_text(s->out, guest_text);
 		ret = -1;
 		goto out;
 	}
 	exits = s->vm->nr_exits - exits;
-	s->vm->cfg.console = console;
+	vm_console_echo(s->vm, console);
 	vm_console_since(s->vm, mark, guest_text, sizeof(guest_text));
 	if (script_kind_has_result(op->kind))
 		s->results[op->number] = r.status == ST_OK ? r.results[0] : 0;
@@ -650,15 +649,14 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct vm_
 
 		memcpy(cop.args, args, sizeof(cop.args));
 		memcpy(cop.results, r.results, sizeof(cop.results));
-		s->vm->cfg.console = NULL;
-		mark = s->vm->console_len;
+		mark = vm_console_mute(s->vm, &console);
 		if (check_guest(s->checker, &cop, CHECK_STATIC | CHECK_PROBES, &rep)) {
-			s->vm->cfg.console = console;
+			vm_console_echo(s->vm, console);
 			fflush(s->out);
 			fprintf(stderr, "vmm: the checker could not run after '%s'\n", op->text);
 			goto out;
 		}
-		s->vm->cfg.console = console;
+		vm_console_echo(s->vm, console);
 		prep = &rep;
 		print_check_side_effects(s, &after, op);
 		s->nr_checks += rep.rules_run;

@@ -62,6 +62,25 @@ size_t vm_console_since(struct vm *vm, size_t mark, char *buf, size_t len)
 	return n;
 }
 
+size_t vm_console_mute(struct vm *vm, FILE **echo)
+{
+	size_t mark;
+
+	pthread_mutex_lock(&vm->console_lock);
+	*echo = vm->cfg.console;
+	vm->cfg.console = NULL;
+	mark = vm->console_len;
+	pthread_mutex_unlock(&vm->console_lock);
+	return mark;
+}
+
+void vm_console_echo(struct vm *vm, FILE *echo)
+{
+	pthread_mutex_lock(&vm->console_lock);
+	vm->cfg.console = echo;
+	pthread_mutex_unlock(&vm->console_lock);
+}
+
 size_t vm_console_tail(struct vm *vm, char *buf, size_t len)
 {
 	return vm_console_since(vm, 0, buf, len);

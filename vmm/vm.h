@@ -149,6 +149,11 @@ const char *vm_event_name(enum vm_event_kind kind);
 size_t vm_console_tail(struct vm *vm, char *buf, size_t len);
 /* The same, limited to what was written after console_len was mark. */
 size_t vm_console_since(struct vm *vm, size_t mark, char *buf, size_t len);
+/* Stop echoing the console to cfg.console (the log keeps everything) and
+ * return the mark for vm_console_since(); vm_console_echo() resumes. Both
+ * under console_lock, since the APs' threads may be printing. */
+size_t vm_console_mute(struct vm *vm, FILE **echo);
+void vm_console_echo(struct vm *vm, FILE *echo);
 
 /* Mailbox access (after HELLO): snapshot and write back. */
 int vm_mailbox_read(struct vm *vm, struct mailbox *mb);
