@@ -28,6 +28,10 @@
 
 #define GUEST_EXIT_MAX 63u /* larger exit values are a protocol error */
 
+/* CPUs at most: the vCPUs a VMM may start, the guest's NR_CPUS (an AP
+ * numbered beyond it would have nowhere to go but a silent halt). */
+#define MAX_CPUS 8
+
 /* Doorbell values, usable from assembly too. */
 #define DB_READY 1 /* last command done (status/result valid); next please */
 #define DB_OOPS	 2 /* fatal exception: mailbox.exc and mailbox.text hold the report */

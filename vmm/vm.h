@@ -22,7 +22,7 @@
 #include "vmm/elf.h"
 #include "vmm/guestmem.h"
 
-#define VM_MAX_VCPUS	 8
+#define VM_MAX_VCPUS	 MAX_CPUS
 #define VM_ERR_LEN	 1024
 #define CONSOLE_LOG_SIZE (64u << 10)
 

@@ -34,6 +34,7 @@ _Static_assert(BOOT_MB_MAGIC == MULTIBOOT_HEADER_MAGIC, "boot_defs.h");
 _Static_assert(BOOT_MB_FLAGS == (MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO), "boot_defs.h");
 _Static_assert(BOOT_CR0_PG == X86_CR0_PG && BOOT_CR0_WP == X86_CR0_WP, "boot_defs.h");
 _Static_assert(BOOT_MSR_EFER == MSR_EFER && BOOT_EFER_NXE == EFER_NXE, "boot_defs.h");
+_Static_assert(NR_CPUS == MAX_CPUS, "boot_defs.h: NR_CPUS must be shared/abi.h's MAX_CPUS");
 
 #define NR_EXCEPTIONS 32
 

@@ -25,7 +25,7 @@
 #define __KERNEL_DS 0x18
 
 /* SMP (kernel/smp.c): CPUs at most, and each AP's stack (1 << AP_STACK_SHIFT bytes). */
-#define NR_CPUS	       8
+#define NR_CPUS	       8 /* MAX_CPUS */
 #define AP_STACK_SHIFT 13
 
 #endif /* GUEST_BOOT_DEFS_H */
