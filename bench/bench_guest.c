@@ -42,7 +42,7 @@ static void call(uint32_t cmd, const uint32_t *args, unsigned int nargs, struct 
 }
 
 struct counts {
-	uint32_t vm[8], tlb[8];
+	uint32_t vm[MBOX_RESULTS], tlb[MBOX_RESULTS];
 };
 
 static void counters(struct counts *c)
