@@ -1,7 +1,7 @@
 # Top-level build: the VMM (host, x86-64), the guest kernel (freestanding
-# i386), test guests, and the CMocka tests.  `make` builds ./vmm and
+# i386), test guests, and the CMocka tests.  `make` builds build/bin/vmm and
 # ./guest.elf; `make demo` and `make test` are the two commands the README
-# gives.  Everything built lands in build/ (plus ./vmm and ./guest.elf).
+# gives.  Everything built lands in build/ (plus ./guest.elf).
 
 CC ?= cc
 O := build
@@ -21,8 +21,13 @@ GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 GUEST_LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 
-VMM_SRCS := $(filter-out vmm/main.c,$(wildcard vmm/*.c))
-VMM_OBJS := $(VMM_SRCS:%.c=$(O)/%.o)
+# The VMM in three layers, each its own archive, each built only on the
+# ones below it (tools/check-layers enforces it): core runs a guest,
+# inspect reads and judges its state, cli is the command line.
+VMM_LAYERS := core inspect cli
+layer_objs = $(patsubst %.c,$(O)/%.o,$(filter-out vmm/cli/main.c,$(wildcard vmm/$(1)/*.c)))
+# Link order: the layer above first.
+VMM_LIBS := $(O)/libvmm-cli.a $(O)/libvmm-inspect.a $(O)/libvmm-core.a
 GUEST_SRCS := $(wildcard guest/*.S guest/*.c guest/*/*.S guest/*/*.c)
 GUEST_OBJS := $(patsubst %,$(O)/%.o,$(basename $(GUEST_SRCS)))
 
@@ -45,11 +50,14 @@ VMM_BIN := $(O)/bin/vmm
 .PHONY: all demo test check-unit check-kvm bench deps clean format format-check
 all: $(O)/bin/vmm guest.elf
 
-$(O)/bin/vmm: $(O)/vmm/main.o $(O)/libvmm.a
+$(O)/bin/vmm: $(O)/vmm/cli/main.o $(VMM_LIBS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(HOST_LDLIBS)
 
-$(O)/libvmm.a: $(VMM_OBJS)
+$(O)/libvmm-core.a: $(call layer_objs,core)
+$(O)/libvmm-inspect.a: $(call layer_objs,inspect)
+$(O)/libvmm-cli.a: $(call layer_objs,cli)
+$(VMM_LIBS):
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -77,10 +85,10 @@ $(O)/tests/guests/%.elf: tests/guests/%.S tests/guests/guest.ld
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ $(GUEST_LDFLAGS) -T tests/guests/guest.ld -o $@ $<
 
-$(O)/tests/unit/%: $(O)/tests/unit/%.o $(TEST_SUPPORT) $(O)/libvmm.a
+$(O)/tests/unit/%: $(O)/tests/unit/%.o $(TEST_SUPPORT) $(VMM_LIBS)
 	$(CC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
 
-$(O)/tests/kvm/%: $(O)/tests/kvm/%.o $(TEST_SUPPORT) $(O)/libvmm.a
+$(O)/tests/kvm/%: $(O)/tests/kvm/%.o $(TEST_SUPPORT) $(VMM_LIBS)
 	$(CC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
 
 deps:
@@ -111,8 +119,10 @@ format:
 format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
+# Generated files only: build/ and the guest image.  (The VMM's sources
+# live in vmm/, so nothing here may name that folder.)
 clean:
-	rm -rf $(O) vmm guest.elf
+	rm -rf $(O) guest.elf
 
 # Extra rules a part of the tree keeps beside its sources (host builds of guest code).
 -include $(wildcard tests/unit/*.mk)
@@ -129,7 +139,7 @@ $(O)/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c -o $@ $<
 
-$(O)/bench/%: $(O)/bench/%.o $(O)/libvmm.a
+$(O)/bench/%: $(O)/bench/%.o $(VMM_LIBS)
 	$(CC) -o $@ $^ $(HOST_LDLIBS)
 
 bench: all $(BENCH_BINS)

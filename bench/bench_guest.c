@@ -17,10 +17,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "vmm/check.h"
-#include "vmm/elf.h"
-#include "vmm/guest.h"
-#include "vmm/vm.h"
+#include "vmm/inspect/check.h"
+#include "vmm/core/elf.h"
+#include "vmm/core/guest.h"
+#include "vmm/core/vm.h"
 
 #define GUEST	 "guest.elf"
 #define NR_AREAS 10000u

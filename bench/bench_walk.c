@@ -14,8 +14,9 @@
 #include <string.h>
 
 #include "shared/mmu.h"
-#include "vmm/guestmem.h"
-#include "vmm/walk.h"
+#include "vmm/core/guestmem.h"
+#include "vmm/inspect/walk.h"
+#include "vmm/core/util.h"
 
 #define RAM (16u << 20)
 #define KPG (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -94,10 +95,10 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "loop")) {
 		unsigned long n = strtoul(argv[3], NULL, 0), k, bad = 0;
 
-		for (i = 0; i < sizeof(setups) / sizeof(setups[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(setups); i++)
 			if (!strcmp(argv[2], setups[i].name))
 				break;
-		if (i == sizeof(setups) / sizeof(setups[0]))
+		if (i == ARRAY_SIZE(setups))
 			return 2;
 		struct walk_ctx ctx = build(&m, &setups[i]);
 
@@ -108,7 +109,7 @@ int main(int argc, char **argv)
 	}
 	printf("%-10s %22s %22s %22s\n", "mode", "reads/translation(ok)", "reads/unmapped PMD",
 	       "reads/not-present PGD");
-	for (i = 0; i < sizeof(setups) / sizeof(setups[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(setups); i++) {
 		struct walk_ctx ctx = build(&m, &setups[i]);
 		unsigned long ok, np_pte, np_pgd;
 

@@ -4,7 +4,7 @@
  * numbers of their i386 layout.  The guest's own headers declare the
  * structs (guest/include/mm.h, vmalloc.h, tlbflush.h, slab.h) and assert,
  * when built for i386, that they match these numbers; the host reads guest
- * memory through vmm/inspect.h with these numbers only, never with a
+ * memory through vmm/inspect/kstate.h with these numbers only, never with a
  * guest struct, so the two sides cannot drift apart silently.
  *
  * Every pointer field is a 32-bit guest virtual address (direct map).

@@ -20,6 +20,7 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
+#include "vmm/core/util.h"
 
 struct boot_case {
 	enum paging_mode paging;
@@ -104,7 +105,7 @@ static void check_direct_map(struct testvm *t, const struct boot_case *c)
 
 	testvm_walk_ctx(t, &ctx);
 	assert_int_equal(ctx.mode, c->paging == PAGING_PAE ? WALK_PAE : WALK_2LEVEL);
-	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
 		uint64_t va = PAGE_OFFSET + probes[i];
 
 		walk(&ctx, va, &res);

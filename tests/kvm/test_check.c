@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The checker (vmm/check.h) on KVM, both paging modes.  Each rule must
+ * The checker (vmm/inspect/check.h) on KVM, both paging modes.  Each rule must
  * FIRE on a guest state the host breaks on purpose, by writing guest
  * memory through gmem_write*() (a bad PMD, a swap-like PTE, a stray PTE, a
  * duplicated frame, an unsorted or cyclic vmlist, ...), and stay SILENT on
@@ -28,10 +28,10 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
-#include "vmm/check.h"
-#include "vmm/guest.h"
-#include "vmm/inspect.h"
-#include "vmm/walk.h"
+#include "vmm/inspect/check.h"
+#include "vmm/core/guest.h"
+#include "vmm/inspect/kstate.h"
+#include "vmm/inspect/walk.h"
 
 struct vm_case {
 	enum paging_mode paging;

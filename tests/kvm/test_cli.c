@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "tests/lib/testvm.h"
+#include "vmm/core/util.h"
 
 #define VMM "build/bin/vmm"
 
@@ -434,7 +435,7 @@ static void test_bad_input(void **state)
 	size_t i, j, nbad = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad_runs) / sizeof(bad_runs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_runs); i++) {
 		const struct bad_run *b = &bad_runs[i];
 		char path[] = "/tmp/test_cli_bad_XXXXXX", want[512];
 		const char *args[16];

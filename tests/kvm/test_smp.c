@@ -23,9 +23,9 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
-#include "vmm/check.h"
-#include "vmm/guest.h"
-#include "vmm/inspect.h"
+#include "vmm/inspect/check.h"
+#include "vmm/core/guest.h"
+#include "vmm/inspect/kstate.h"
 
 #define AREA_PAGES 4
 

@@ -4,7 +4,7 @@
  * drives the guest through the mailbox and then reads the outcome from
  * guest memory itself: page tables with the host's walker (from vCPU 0's
  * CR3), vmlist and mem_map through the guest's ELF symbols.  After every
- * command the checker (vmm/check.h) runs every rule of the spec's
+ * command the checker (vmm/inspect/check.h) runs every rule of the spec's
  * checks.md that applies, told what the command was (so P2 judges each
  * vfree and each failed allocation), and must stay silent; the tests add
  * the expectations only they know (addresses, counts, zones, messages).
@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include <cmocka.h>
 
@@ -27,11 +26,11 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
-#include "vmm/check.h"
-#include "vmm/guest.h"
-#include "vmm/inspect.h"
-#include "vmm/symbols.h"
-#include "vmm/walk.h"
+#include "vmm/inspect/check.h"
+#include "vmm/core/guest.h"
+#include "vmm/inspect/kstate.h"
+#include "vmm/core/symbols.h"
+#include "vmm/inspect/walk.h"
 
 struct vm_case {
 	enum paging_mode paging;
@@ -73,7 +72,7 @@ static void boot(const struct vm_case *c)
 	testvm_boot_checked(&fx.t, GUEST_ELF, &cfg, &fx.ck, &fx.gk, c->name);
 	testvm_walk_ctx(&fx.t, &fx.wc);
 	assert_int_equal(fx.wc.mode, c->paging == PAGING_PAE ? WALK_PAE : WALK_2LEVEL);
-	assert_int_equal(ioctl(fx.t.vm->vcpus[0].fd, KVM_GET_SREGS, &sregs), 0);
+	assert_int_equal(vcpu_get_sregs(&fx.t.vm->vcpus[0], &sregs), 0);
 	fx.pte_kernel = __PAGE_KERNEL | ((sregs.cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
 	fx.pt_span = fx.wc.mode == WALK_PAE ? PMD_SIZE_PAE : PGDIR_SIZE_2L;
 	assert_int_equal(

@@ -2,8 +2,8 @@
 #include "tests/lib/testvm.h"
 
 #include "shared/mmu.h"
-#include "vmm/check.h"
-#include "vmm/inspect.h"
+#include "vmm/inspect/check.h"
+#include "vmm/inspect/kstate.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

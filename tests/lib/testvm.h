@@ -3,11 +3,11 @@
 #ifndef TESTS_LIB_TESTVM_H
 #define TESTS_LIB_TESTVM_H
 
-#include "vmm/elf.h"
-#include "vmm/guest.h"
-#include "vmm/symbols.h"
-#include "vmm/walk.h"
-#include "vmm/vm.h"
+#include "vmm/core/elf.h"
+#include "vmm/core/guest.h"
+#include "vmm/core/symbols.h"
+#include "vmm/inspect/walk.h"
+#include "vmm/core/vm.h"
 
 /* Paths of built guests, relative to the repository root (where tests run). */
 #define GUEST_ELF	 "guest.elf"

@@ -20,6 +20,7 @@
 #include <slab.h>
 
 #include "shared/abi.h"
+#include "vmm/core/util.h"
 
 #define MiB (1ull << 20)
 
@@ -240,7 +241,7 @@ static void test_fallback_1g(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		if (rows[i].drained >= 0)
 			drained[rows[i].drained] = drain(rows[i].drained);
 		assert_int_equal(zone_of(GFP_HIGHUSER), rows[i].highuser);
@@ -395,7 +396,7 @@ static void test_bad_frees(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad_frees) / sizeof(bad_frees[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_frees); i++) {
 		struct page *block = alloc_pages(GFP_KERNEL, 1);
 		unsigned long before, errors = page_alloc_errors;
 

@@ -20,9 +20,10 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
-#include "vmm/diff.h"
-#include "vmm/guestmem.h"
-#include "vmm/walk.h"
+#include "vmm/inspect/diff.h"
+#include "vmm/core/guestmem.h"
+#include "vmm/inspect/walk.h"
+#include "vmm/core/util.h"
 
 #define RAM    (1u << 20)
 #define VSTART 0xc8800000u
@@ -274,7 +275,7 @@ static void test_flags_str(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		pt_flags_str(cases[i].value, cases[i].level, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].want);
 	}

@@ -16,9 +16,9 @@
 
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
-#include "vmm/dump.h"
-#include "vmm/guestmem.h"
-#include "vmm/walk.h"
+#include "vmm/inspect/dump.h"
+#include "vmm/core/guestmem.h"
+#include "vmm/inspect/walk.h"
 
 #define RAM (8u << 20)
 

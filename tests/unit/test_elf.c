@@ -17,7 +17,8 @@
 #include <cmocka.h>
 
 #include "shared/layout.h"
-#include "vmm/elf.h"
+#include "vmm/core/elf.h"
+#include "vmm/core/util.h"
 
 #define RAM (64ull << 20)
 #define NPH 3
@@ -208,7 +209,7 @@ static void test_elf_checks_table(void **state)
 	size_t i, failures = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct elf_case *c = &cases[i];
 		struct image im;
 		struct elf_image img;

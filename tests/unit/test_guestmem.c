@@ -9,7 +9,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/guestmem.h"
+#include "vmm/core/guestmem.h"
+#include "vmm/core/util.h"
 
 #define SIZE 0x10000u
 
@@ -40,7 +41,7 @@ static void test_gmem_ptr_edges(void **state)
 	size_t i, bad = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(range_cases) / sizeof(range_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(range_cases); i++) {
 		const struct range_case *c = &range_cases[i];
 		void *p = gmem_ptr(&gm, c->gpa, c->len);
 		void *want = c->ok ? gm.base + c->gpa : NULL;

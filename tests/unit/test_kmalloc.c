@@ -19,6 +19,7 @@
 #include <slab.h>
 
 #include "shared/abi.h"
+#include "vmm/core/util.h"
 
 #define MiB (1ull << 20)
 
@@ -60,7 +61,7 @@ static void test_classes(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		unsigned int cls = rows[i].cls, size = 32u << cls;
 		struct kmalloc_class_stat st = kmalloc_stats[cls];
 		unsigned char *p = kmalloc(rows[i].size, GFP_KERNEL);
@@ -257,7 +258,7 @@ static void test_bad_kfree(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad_kfrees) / sizeof(bad_kfrees[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_kfrees); i++) {
 		char *keep = kmalloc(32, GFP_KERNEL); /* keeps small's page alive after a kfree */
 		char *small = kmalloc(32, GFP_KERNEL), *large = kmalloc(3 * PAGE_SIZE, GFP_KERNEL);
 		unsigned long errors = kmalloc_errors, in_use, free;

@@ -8,7 +8,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/options.h"
+#include "vmm/cli/options.h"
+#include "vmm/core/util.h"
 
 struct size_case {
 	const char *str;
@@ -36,7 +37,7 @@ static void test_parse_size(void **state)
 	size_t i, bad = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(size_cases) / sizeof(size_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(size_cases); i++) {
 		char err[256] = "";
 		uint64_t got = 0;
 		int ret = parse_size(size_cases[i].str, &got, err, sizeof(err));
@@ -81,7 +82,7 @@ static void test_parse_options_table(void **state)
 	size_t i, bad = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(argv_cases) / sizeof(argv_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(argv_cases); i++) {
 		const struct argv_case *c = &argv_cases[i];
 		char *argv[7] = { 0 };
 		struct vmm_options opts;
@@ -137,7 +138,7 @@ static void test_default_cpus(void **state)
 	size_t i, bad = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *argv[6] = { NULL };
 		struct vmm_options opts;
 		char err[256] = "";

@@ -17,8 +17,9 @@
 
 #include <cmocka.h>
 
-#include "vmm/demo.h"
-#include "vmm/script.h"
+#include "vmm/cli/demo.h"
+#include "vmm/cli/script.h"
+#include "vmm/core/util.h"
 
 /* Lines parsed after this prefix, so that $1..$3 and a, m exist. */
 static const char prefix[] = "a = vmalloc 4096\n"
@@ -141,7 +142,7 @@ static void test_good_lines(void **state)
 	size_t i, nbad = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		const struct good_case *c = &good[i];
 		const struct script_op *op;
 		struct script s;
@@ -180,7 +181,7 @@ static void test_bad_lines(void **state)
 	size_t i, nbad = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		const struct bad_case *c = &bad[i];
 		struct script s;
 		char err[512] = "";

@@ -22,7 +22,8 @@
 #include <cmocka.h>
 
 #include "shared/layout.h"
-#include "vmm/symbols.h"
+#include "vmm/core/symbols.h"
+#include "vmm/core/util.h"
 
 /* Symbol names, packed into .strtab in this order (offsets computed below). */
 static const char strtab[] = "\0swapper_pg_dir\0vmlist\0dup\0test_vmalloc\0guest.c\0last";
@@ -371,7 +372,7 @@ static const struct corrupt_case corrupt_cases[] = {
 static void test_corrupt(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(corrupt_cases) / sizeof(corrupt_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(corrupt_cases); i++) {
 		const struct corrupt_case *c = &corrupt_cases[i];
 		struct sym_table t;
 		char path[128], err[512] = "";
@@ -422,7 +423,7 @@ static void test_virt_to_phys(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint64_t pa = 0;
 		int ret = sym_virt_to_phys(cases[i].va, &pa);
 

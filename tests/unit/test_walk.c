@@ -18,8 +18,9 @@
 
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
-#include "vmm/guestmem.h"
-#include "vmm/walk.h"
+#include "vmm/core/guestmem.h"
+#include "vmm/inspect/walk.h"
+#include "vmm/core/util.h"
 
 #define RAM (8u << 20) /* 8 MiB: room for two 4 MiB pages */
 
@@ -458,7 +459,7 @@ static const struct rsvd_case rsvd_cases[] = {
 static void test_pae_reserved(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(rsvd_cases) / sizeof(rsvd_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rsvd_cases); i++) {
 		const struct rsvd_case *c = &rsvd_cases[i];
 		struct tmem *m = tmem_new();
 		struct walk_ctx ctx = ctx_pae(m, c->nxe);

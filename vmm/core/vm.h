@@ -19,8 +19,8 @@
 #include <stdio.h>
 
 #include "shared/abi.h"
-#include "vmm/elf.h"
-#include "vmm/guestmem.h"
+#include "vmm/core/elf.h"
+#include "vmm/core/guestmem.h"
 
 #define VM_MAX_VCPUS	 MAX_CPUS
 #define VM_ERR_LEN	 1024
@@ -130,6 +130,11 @@ void vm_destroy(struct vm *vm);
 int vm_start_aps(struct vm *vm, char *err, size_t errlen);
 /* Kick and join them once vm->stopping is set (vm_destroy does both). */
 void vm_stop_aps(struct vm *vm);
+/* KVM_GET_SREGS of a vCPU that is not running: 0 or -errno. */
+int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs);
+/* KVM's own walk of va on the vCPU's current CR3 (KVM_TRANSLATE): 0 with
+ * *valid and *pa, or -errno.  KVM may set accessed bits on the way. */
+int vcpu_translate(struct vcpu *vcpu, uint64_t va, bool *valid, uint64_t *pa);
 /* Make vCPU i's KVM_RUN return: immediate_exit, and SIGUSR1 to its thread. */
 void vcpu_kick(struct vcpu *vcpu);
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/walk.h"
+#include "vmm/inspect/walk.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "shared/mmu.h"
-#include "vmm/guestmem.h"
+#include "vmm/core/guestmem.h"
 
 #define SZ_4K	 0x1000u
 #define SZ_2M	 0x200000u

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Page-table dumps in formats people already read, built from the walker's
- * results (vmm/walk.h), never from walks of their own:
+ * results (vmm/inspect/walk.h), never from walks of their own:
  *
  *  --dump tlb   QEMU monitor "info tlb" (target/i386/monitor.c tlb_info_32 /
  *               tlb_info_pae32, print_pte)
@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vmm/walk.h"
+#include "vmm/inspect/walk.h"
 
 /* Every present leaf of [0, 4 GiB) as QEMU's "info tlb"; 0 or -errno. */
 int dump_tlb(FILE *f, const struct walk_ctx *ctx);

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/guestmem.h"
+#include "vmm/core/guestmem.h"
 
 #define ELF_MAX_FILE_SIZE (64u << 20)
 #define ELF_MAX_SEGMENTS  16

@@ -12,8 +12,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "vmm/exitcodes.h"
-#include "vmm/vm.h"
+#include "vmm/core/exitcodes.h"
+#include "vmm/core/vm.h"
+#include "vmm/core/util.h"
 
 static int event(struct vm_event *ev, enum vm_event_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -293,7 +294,7 @@ static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
 	if ((uint64_t)run->io.data_offset + (uint64_t)io.size * io.count > vcpu->vm->run_size)
 		return event(ev, VM_EV_HOST_ERROR, "KVM_EXIT_IO data outside kvm_run");
 	io.data = (uint8_t *)run + run->io.data_offset;
-	for (i = 0; i < sizeof(pio_handlers) / sizeof(pio_handlers[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(pio_handlers); i++) {
 		const struct pio_handler *h = &pio_handlers[i];
 
 		if (h->port != io.port)
@@ -306,10 +307,8 @@ static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
 	return event(ev, VM_EV_UNEXPECTED_IO,
 		     "unexpected port I/O: %s of %u byte(s) x%u %s port 0x%04x%s%s",
 		     io.out ? "write" : "read", io.size, io.count, io.out ? "to" : "from", io.port,
-		     i < sizeof(pio_handlers) / sizeof(pio_handlers[0]) ? " (" : "",
-		     i < sizeof(pio_handlers) / sizeof(pio_handlers[0])
-			     ? "wrong direction or size for this port)"
-			     : "");
+		     i < ARRAY_SIZE(pio_handlers) ? " (" : "",
+		     i < ARRAY_SIZE(pio_handlers) ? "wrong direction or size for this port)" : "");
 }
 
 /* ---- exit handlers ---------------------------------------------------- */
@@ -437,7 +436,7 @@ static void run_vcpu(struct vcpu *vcpu, struct vm_event *ev,
 			return;
 		}
 		__atomic_add_fetch(&vm->nr_exits, 1, __ATOMIC_RELAXED);
-		for (i = 0; i < sizeof(exit_handlers) / sizeof(exit_handlers[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(exit_handlers); i++) {
 			if (exit_handlers[i].reason == vcpu->run->exit_reason) {
 				handled = exit_handlers[i].fn(vcpu, ev);
 				break;
@@ -555,7 +554,7 @@ static const char *const event_names[] = {
 
 const char *vm_event_name(enum vm_event_kind kind)
 {
-	if ((size_t)kind < sizeof(event_names) / sizeof(event_names[0]) && event_names[kind])
+	if ((size_t)kind < ARRAY_SIZE(event_names) && event_names[kind])
 		return event_names[kind];
 	return "?";
 }

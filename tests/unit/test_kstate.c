@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The host's reader of guest kernel state (vmm/inspect.c) without KVM: a
+ * The host's reader of guest kernel state (vmm/inspect/kstate.c) without KVM: a
  * struct vm built by hand whose RAM is a host mapping with an inaccessible
  * page on either side (a read outside RAM kills the test instead of passing
  * unseen), a symbol table as sym_load_*() leaves it, and the guest's
  * structures planted with the offsets of shared/kstructs.h.  vmlist is read
- * sound and with each defect inspect.c detects; every failure prints what
+ * sound and with each defect kstate.c detects; every failure prints what
  * was expected and what came back.
  */
 #include <elf.h>
@@ -25,10 +25,11 @@
 #include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/guestmem.h"
-#include "vmm/inspect.h"
-#include "vmm/symbols.h"
-#include "vmm/vm.h"
+#include "vmm/core/guestmem.h"
+#include "vmm/inspect/kstate.h"
+#include "vmm/core/symbols.h"
+#include "vmm/core/vm.h"
+#include "vmm/core/util.h"
 
 #define RAM	      (16u << 20) /* GUEST_RAM_MIN: all lowmem, all ZONE_DMA */
 #define HIGH_MEMORY   (PAGE_OFFSET + RAM)
@@ -72,7 +73,7 @@ static const struct sym kernel_syms[] = {
 	{ .name = "swapper_pg_dir", .value = SWAPPER_PG_DIR_VA, .size = PAGE_SIZE },
 };
 
-#define NR_SYMS (sizeof(kernel_syms) / sizeof(kernel_syms[0]))
+#define NR_SYMS (ARRAY_SIZE(kernel_syms))
 
 struct fixture {
 	struct vm *vm;
@@ -170,7 +171,7 @@ static void test_init_resolves(void **state)
 		print_error("gk.vm: expected %p, got %p\n", (void *)fx->vm, (void *)gk->vm);
 		bad++;
 	}
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (fields[i].got != fields[i].want) {
 			print_error("gk.%s: expected 0x%llx, got 0x%llx\n", fields[i].name,
 				    (unsigned long long)fields[i].want,
@@ -267,7 +268,7 @@ static void test_init_checks_symbols(void **state)
 	struct fixture *fx = *state;
 	struct sym buf[NR_SYMS];
 
-	for (size_t i = 0; i < sizeof(init_cases) / sizeof(init_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(init_cases); i++) {
 		const struct init_case *c = &init_cases[i];
 		struct sym_table t = syms_without(fx, buf, NULL);
 		size_t changed = 0;
@@ -299,7 +300,7 @@ static void test_init_kmalloc_classes(void **state)
 	};
 	struct sym buf[NR_SYMS];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct sym_table t = syms_without(fx, buf, NULL);
 		struct guest_kernel gk;
 		char err[256] = "";
@@ -348,7 +349,7 @@ static void test_read_kva32(void **state)
 	put32(fx, PAGE_OFFSET + 0x1000, 0x11223344);
 	put32(fx, PAGE_OFFSET, 0x55667788);
 	put32(fx, PAGE_OFFSET + RAM - 4, 0xdeadbeef);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint32_t val = 0;
 		int ret = inspect_read_kva32(&fx->gk, cases[i].kva, &val);
 
@@ -379,7 +380,7 @@ static void test_lowmem_end(void **state)
 	uint32_t vstart = 0;
 	int ret;
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint64_t end = 0;
 
 		put32(fx, HIGH_MEMORY_VA, cases[i].high_memory);
@@ -499,7 +500,7 @@ static const struct vm_area sound_areas[] = {
 	  .size = 0x2000 },
 };
 
-#define NR_SOUND (sizeof(sound_areas) / sizeof(sound_areas[0]))
+#define NR_SOUND (ARRAY_SIZE(sound_areas))
 
 static void test_vmlist_sound(void **state)
 {
@@ -541,7 +542,7 @@ static void test_vmlist_empty(void **state)
 
 /*
  * Order and overlap are the checker's rule A1 (check.c), not defects of the
- * walk: inspect.c hands the areas over as the list has them.
+ * walk: kstate.c hands the areas over as the list has them.
  */
 static void test_vmlist_unsorted_overlapping(void **state)
 {
@@ -615,7 +616,7 @@ static void test_vmlist_defects(void **state)
 {
 	struct fixture *fx = *state;
 
-	for (size_t i = 0; i < sizeof(defect_cases) / sizeof(defect_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(defect_cases); i++) {
 		const struct defect_case *c = &defect_cases[i];
 		uint32_t from = c->nr_good ? chain[c->nr_good - 1].node : 0;
 		struct vm_area areas[5];
@@ -643,7 +644,7 @@ static void test_vmlist_head_outside_ram(void **state)
 	int ret;
 
 	plant_vmlist(fx, chain, 4, 0);
-	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(heads); i++) {
 		struct guest_kernel gk = fx->gk;
 		char what[128];
 
@@ -711,7 +712,7 @@ static void test_vmlist_defect_str(void **state)
 		VMLIST_OK,	   VMLIST_CYCLE,       VMLIST_NOT_DIRECT_MAP,
 		VMLIST_MISALIGNED, VMLIST_OUTSIDE_RAM, VMLIST_TOO_LONG
 	};
-	const size_t n = sizeof(all) / sizeof(all[0]);
+	const size_t n = ARRAY_SIZE(all);
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
@@ -769,9 +770,9 @@ static void test_read_page(void **state)
 			    (unsigned long long)mapnr);
 		fail();
 	}
-	for (size_t i = 0; i < sizeof(planted) / sizeof(planted[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(planted); i++)
 		plant_page(fx, MEM_MAP_ARRAY_VA, planted[i].pfn, &planted[i].page);
-	for (size_t i = 0; i < sizeof(planted) / sizeof(planted[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(planted); i++) {
 		const struct guest_page *w = &planted[i].page;
 
 		memset(&got, 0xa5, sizeof(got));
@@ -810,7 +811,7 @@ static void test_read_page(void **state)
 		{ "mem_map[pfn] in the last 16 bytes of RAM", HIGH_MEMORY - 16, MAX_MAPNR, 0, 0 },
 	};
 
-	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(errors); i++) {
 		put32(fx, MEM_MAP_VA, errors[i].mem_map);
 		put32(fx, MAX_MAPNR_VA, errors[i].max_mapnr);
 		ret = inspect_read_page(&fx->gk, errors[i].pfn, &got);

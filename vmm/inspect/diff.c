@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/diff.h"
+#include "vmm/inspect/diff.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shared/mmu.h"
+#include "vmm/core/util.h"
 
 static int snap_add(struct pt_snapshot *s, enum walk_level level, uint64_t va,
 		    const struct walk_entry *we)
@@ -208,7 +209,7 @@ void pt_flags_str(uint64_t value, enum walk_level level, char *buf, size_t len)
 		append(buf, len, &pos, "none");
 		return;
 	}
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(flag_names); i++) {
 		if (!(value & flag_names[i].bit))
 			continue;
 		if (pos)
@@ -230,7 +231,7 @@ void pt_change_format(const struct pt_change *c, enum walk_mode mode, char *buf,
 	if ((c->old_value & _PAGE_PRESENT) && (c->new_value & _PAGE_PRESENT)) {
 		uint64_t diff = c->old_value ^ c->new_value;
 
-		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(flag_names); i++) {
 			char one[16];
 
 			if (!(diff & flag_names[i].bit))

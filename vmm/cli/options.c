@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/options.h"
+#include "vmm/cli/options.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,6 +12,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
+#include "vmm/core/util.h"
 
 #define DEFAULT_TIMEOUT_SEC 60u
 
@@ -172,10 +173,10 @@ static int parse_dump(const char *arg, unsigned int *dumps, char *err, size_t er
 	do {
 		size_t len = strcspn(p, ","), i;
 
-		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(kinds); i++)
 			if (strlen(kinds[i].name) == len && !strncmp(p, kinds[i].name, len))
 				break;
-		if (i == sizeof(kinds) / sizeof(kinds[0]))
+		if (i == ARRAY_SIZE(kinds))
 			return bad(err, errlen, "--dump %s: '%.*s' is not vmallocinfo, tlb or mem",
 				   arg, (int)len, p);
 		*dumps |= kinds[i].bit;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/json.h"
+#include "vmm/cli/json.h"
 
 #include <assert.h>
 #include <inttypes.h>

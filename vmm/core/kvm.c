@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "shared/layout.h"
-#include "vmm/symbols.h"
-#include "vmm/util.h"
+#include "vmm/core/symbols.h"
+#include "vmm/core/util.h"
 #include "shared/mmu.h"
 #include "shared/multiboot.h"
-#include "vmm/vm.h"
+#include "vmm/core/vm.h"
 
 /* Where KVM on Intel keeps the real-mode TSS: three pages outside RAM
  * (RAM ends at GUEST_RAM_MAX at the highest).  AMD ignores it. */
@@ -67,7 +67,7 @@ static int check_kvm(int kvm_fd, char *err, size_t errlen)
 	if (version != KVM_API_VERSION)
 		return vmm_errf(err, errlen, -EPROTO, "/dev/kvm: API version %d, this VMM needs %d",
 				version, KVM_API_VERSION);
-	for (i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(required_caps); i++) {
 		if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
 			return vmm_errf(err, errlen, -ENOTSUP,
 					"/dev/kvm: missing capability %s (needed for %s)",
@@ -121,6 +121,22 @@ static int vcpu_create(struct vm *vm, unsigned int id, char *err, size_t errlen)
 				strerror(errno));
 	}
 	return vcpu_set_cpuid(vm, vcpu, err, errlen);
+}
+
+int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	return ioctl(vcpu->fd, KVM_GET_SREGS, sregs) < 0 ? -errno : 0;
+}
+
+int vcpu_translate(struct vcpu *vcpu, uint64_t va, bool *valid, uint64_t *pa)
+{
+	struct kvm_translation tr = { .linear_address = va };
+
+	if (ioctl(vcpu->fd, KVM_TRANSLATE, &tr) < 0)
+		return -errno;
+	*valid = tr.valid != 0;
+	*pa = tr.physical_address;
+	return 0;
 }
 
 bool vm_create_error_is_kvm(int err)

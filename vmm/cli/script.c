@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/script.h"
+#include "vmm/cli/script.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
  * range-checked here in 64-bit arithmetic, because libelf only checks
  * what it needs for its own reading.
  */
-#include "vmm/elf.h"
+#include "vmm/core/elf.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/dump.h"
+#include "vmm/inspect/dump.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,6 +8,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
+#include "vmm/core/util.h"
 
 #define VA_END (1ull << 32)
 
@@ -193,7 +194,7 @@ static void translate_pte(FILE *f, enum walk_mode mode, uint64_t entry)
 			{ _PAGE_GLOBAL, "GLOBAL" },
 		};
 
-		for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
 			if (pte & flags[i].bit)
 				fprintf(f, "%s%s", others++ ? "|" : "", flags[i].name);
 		if (nx)

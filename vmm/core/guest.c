@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/guest.h"
+#include "vmm/core/guest.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Reading the guest kernel's state the way a debugger does: symbols from
- * the guest ELF (vmm/symbols.h) locate vmlist, mem_map, zone_table and the
+ * the guest ELF (vmm/core/symbols.h) locate vmlist, mem_map, zone_table and the
  * counters; their layout comes from shared/kstructs.h; every byte is read
- * through the checked accessor (vmm/guestmem.h).  Nothing the guest wrote
+ * through the checked accessor (vmm/core/guestmem.h).  Nothing the guest wrote
  * is trusted: a bad pointer or a looping list is a result that says what
  * and where, never a crash or an endless loop.
  *
@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include "shared/kstructs.h"
-#include "vmm/symbols.h"
-#include "vmm/walk.h"
+#include "vmm/core/symbols.h"
+#include "vmm/inspect/walk.h"
 
 struct vm;
 

@@ -12,7 +12,7 @@
 #define VMM_GUEST_H
 
 #include "shared/abi.h"
-#include "vmm/vm.h"
+#include "vmm/core/vm.h"
 
 struct guest_reply {
 	uint32_t status; /* enum mbox_status */

@@ -2,8 +2,8 @@
 /*
  * The checker: the rules of spec/checks.md (A1-A2, M1-M8, P1-P2, T1-T4,
  * H1), evaluated against the live guest after each operation.  It reads
- * guest state only through vmm/inspect.h (symbols + the checked accessor)
- * and the one page-table walker (vmm/walk.h); with CHECK_PROBES it also
+ * guest state only through vmm/inspect/kstate.h (symbols + the checked accessor)
+ * and the one page-table walker (vmm/inspect/walk.h); with CHECK_PROBES it also
  * asks the guest to probe addresses through the mailbox, so the guest must
  * be waiting at DB_READY.
  *

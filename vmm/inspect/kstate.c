@@ -3,19 +3,19 @@
  * Guest kernel state through its symbols and the checked accessor
  * (inspect.h).  Layouts come from shared/kstructs.h only.
  */
-#include "vmm/inspect.h"
+#include "vmm/inspect/kstate.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/guestmem.h"
-#include "vmm/vm.h"
+#include "vmm/core/guestmem.h"
+#include "vmm/core/vm.h"
+#include "vmm/core/util.h"
 
 struct sym_need {
 	const char *name;
@@ -45,7 +45,7 @@ int inspect_init(struct guest_kernel *gk, struct vm *vm, const struct sym_table 
 
 	memset(gk, 0, sizeof(*gk));
 	gk->vm = vm;
-	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(needs); i++) {
 		if (!syms || sym_lookup(syms, needs[i].name, &addr, &size) != 0) {
 			snprintf(err, errlen, "guest has no symbol %s: inspection off",
 				 needs[i].name);
@@ -323,8 +323,10 @@ int inspect_cr4(struct vm *vm, uint64_t *cr4)
 {
 	struct kvm_sregs sregs;
 
-	if (ioctl(vm->vcpus[0].fd, KVM_GET_SREGS, &sregs) < 0)
-		return -errno;
+	int ret = vcpu_get_sregs(&vm->vcpus[0], &sregs);
+
+	if (ret)
+		return ret;
 	*cr4 = sregs.cr4;
 	return 0;
 }
@@ -333,8 +335,10 @@ int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx)
 {
 	struct kvm_sregs sregs;
 
-	if (ioctl(vm->vcpus[0].fd, KVM_GET_SREGS, &sregs) < 0)
-		return -errno;
+	int ret = vcpu_get_sregs(&vm->vcpus[0], &sregs);
+
+	if (ret)
+		return ret;
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->read = walk_read_gmem;
 	ctx->read_ctx = &vm->mem;
@@ -348,11 +352,5 @@ int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx)
 
 int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa)
 {
-	struct kvm_translation tr = { .linear_address = va };
-
-	if (ioctl(vm->vcpus[0].fd, KVM_TRANSLATE, &tr) < 0)
-		return -errno;
-	*valid = tr.valid != 0;
-	*pa = tr.physical_address;
-	return 0;
+	return vcpu_translate(&vm->vcpus[0], va, valid, pa);
 }

@@ -7,19 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/check.h"
-#include "vmm/demo.h"
-#include "vmm/dump.h"
-#include "vmm/elf.h"
-#include "vmm/exitcodes.h"
-#include "vmm/guest.h"
-#include "vmm/inspect.h"
-#include "vmm/json.h"
-#include "vmm/options.h"
-#include "vmm/script.h"
-#include "vmm/symbols.h"
-#include "vmm/vm.h"
-#include "vmm/walk.h"
+#include "vmm/inspect/check.h"
+#include "vmm/cli/demo.h"
+#include "vmm/inspect/dump.h"
+#include "vmm/core/elf.h"
+#include "vmm/core/exitcodes.h"
+#include "vmm/core/guest.h"
+#include "vmm/inspect/kstate.h"
+#include "vmm/cli/json.h"
+#include "vmm/cli/options.h"
+#include "vmm/cli/script.h"
+#include "vmm/core/symbols.h"
+#include "vmm/core/vm.h"
+#include "vmm/inspect/walk.h"
 
 /* Run every guest self-test and print one line each; number failed, or -1. */
 static int run_selftests(struct vm *vm, struct vm_event *ev)

@@ -3,7 +3,7 @@
  * What one operation changed in the page tables.  A snapshot holds every
  * PGD and PMD entry of the tables at ctx->cr3 and the PTEs of every present
  * PTE page in a virtual range (the vmalloc range), all read through the
- * walker (vmm/walk.h), so it works on the live guest and on synthetic tables
+ * walker (vmm/inspect/walk.h), so it works on the live guest and on synthetic tables
  * alike.  Two snapshots compare entry by entry, keyed by level and virtual
  * address: a changed value is one change "old -> new".
  */
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vmm/walk.h"
+#include "vmm/inspect/walk.h"
 
 struct pt_snap_entry {
 	uint64_t va;   /* first virtual address the entry covers */

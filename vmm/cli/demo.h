@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Running scripts (vmm/script.h) against a live guest, and the demo: a
+ * Running scripts (vmm/cli/script.h) against a live guest, and the demo: a
  * built-in script that walks a newcomer through the vmalloc subsystem.
  *
  * After each operation a few lines go to out:
@@ -23,12 +23,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vmm/check.h"
-#include "vmm/json.h"
-#include "vmm/script.h"
-#include "vmm/symbols.h"
-#include "vmm/vm.h"
-#include "vmm/walk.h"
+#include "vmm/inspect/check.h"
+#include "vmm/cli/json.h"
+#include "vmm/cli/script.h"
+#include "vmm/core/symbols.h"
+#include "vmm/core/vm.h"
+#include "vmm/inspect/walk.h"
 
 /* The built-in demo, in script syntax. */
 extern const char demo_script[];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/demo.h"
+#include "vmm/cli/demo.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -9,10 +9,10 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/diff.h"
-#include "vmm/dump.h"
-#include "vmm/guest.h"
-#include "vmm/inspect.h"
+#include "vmm/inspect/diff.h"
+#include "vmm/inspect/dump.h"
+#include "vmm/core/guest.h"
+#include "vmm/inspect/kstate.h"
 
 /*
  * The demo.  Comments are printed as narration.  The addresses in the

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The checker (check.h): the rules of spec/checks.md against the live
- * guest.  Everything is read through vmm/inspect.h and the walker; the
+ * guest.  Everything is read through vmm/inspect/kstate.h and the walker; the
  * kernel's tables are walked from swapper_pg_dir (vmalloc writes there),
  * KVM's view is compared on vCPU 0's current CR3.
  *
@@ -12,7 +12,7 @@
  * M5 and M1.  P2, T1-T3 and H1 judge the operation passed in; they assume
  * that nothing else ran in the guest since the previous check_guest().
  */
-#include "vmm/check.h"
+#include "vmm/inspect/check.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -25,12 +25,13 @@
 #include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/guest.h"
-#include "vmm/guestmem.h"
-#include "vmm/inspect.h"
-#include "vmm/symbols.h"
-#include "vmm/vm.h"
-#include "vmm/walk.h"
+#include "vmm/core/guest.h"
+#include "vmm/core/guestmem.h"
+#include "vmm/inspect/kstate.h"
+#include "vmm/core/symbols.h"
+#include "vmm/core/vm.h"
+#include "vmm/inspect/walk.h"
+#include "vmm/core/util.h"
 
 enum rule {
 	R_A1,
@@ -1508,9 +1509,9 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 		static const enum rule area_rules[] = { R_A2, R_M1, R_M2, R_M3,
 							R_M4, R_M5, R_M7, R_P1 };
 
-		for (i = 0; i < sizeof(static_rules) / sizeof(static_rules[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(static_rules); i++)
 			ran(ctx, static_rules[i]);
-		for (i = 0; s->vmlist_ok && i < sizeof(area_rules) / sizeof(area_rules[0]); i++)
+		for (i = 0; s->vmlist_ok && i < ARRAY_SIZE(area_rules); i++)
 			ran(ctx, area_rules[i]);
 	}
 	if (report && s->vmlist_ok)

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vmm/vm.h"
+#include "vmm/core/vm.h"
 
 #define OPT_VTOP_MAX 16
 
