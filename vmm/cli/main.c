@@ -170,8 +170,9 @@ stopped:
 	return vm_event_exit_status(&ev);
 }
 
-/* Script, symbols and trace file, before any VM exists; 0 or an exit status. */
-static int prepare(struct run *run)
+/* Script, symbols (from img, read once) and trace file, before any VM exists; 0 or an exit
+ * status. */
+static int prepare(struct run *run, const struct elf_image *img)
 {
 	const struct vmm_options *opts = run->opts;
 	char err[VM_ERR_LEN];
@@ -193,9 +194,10 @@ static int prepare(struct run *run)
 		fprintf(stderr, "vmm: %s\n", err);
 		return VMM_EXIT_USAGE;
 	}
+	ret = sym_load_image(&run->syms, img, err, sizeof(err));
+	/* Self-tests need no symbols (vm_boot says so when --cpus needs them). */
 	if (run->mode == MODE_SELFTEST && !opts->dumps && !opts->nr_vtop)
 		return 0;
-	ret = sym_load_path(&run->syms, opts->guest_path, err, sizeof(err));
 	if (ret) {
 		if (ret == SYM_NO_SYMTAB)
 			fprintf(stderr,
@@ -237,7 +239,6 @@ int main(int argc, char **argv)
 	struct run run = { .opts = &opts };
 	struct elf_image img;
 	char err[VM_ERR_LEN];
-	enum elf_err elf_err;
 	struct vm *vm;
 	int status, ret;
 
@@ -258,12 +259,12 @@ int main(int argc, char **argv)
 	run.mode = vmm_options_mode(&opts);
 
 	/* The file is checked completely before any VM exists. */
-	elf_err = elf_image_open(opts.guest_path, opts.vm.ram_size, &img, err, sizeof(err));
-	if (elf_err != ELF_OK) {
+	ret = elf_image_open(opts.guest_path, opts.vm.ram_size, &img, err, sizeof(err));
+	if (ret) {
 		fprintf(stderr, "vmm: %s\n", err);
-		return elf_err == ELF_ERR_OPEN ? VMM_EXIT_NO_INPUT : VMM_EXIT_BAD_ELF;
+		return ret == -ENOEXEC ? VMM_EXIT_BAD_ELF : VMM_EXIT_NO_INPUT;
 	}
-	status = prepare(&run);
+	status = prepare(&run, &img);
 	if (status) {
 		release(&run);
 		elf_image_close(&img);
@@ -276,7 +277,7 @@ int main(int argc, char **argv)
 		elf_image_close(&img);
 		return vm_create_error_is_kvm(ret) ? VMM_EXIT_NO_KVM : VMM_EXIT_INTERNAL;
 	}
-	ret = vm_boot(vm, &img, err, sizeof(err));
+	ret = vm_boot(vm, &img, &run.syms, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vmm: %s\n", err);
 		/* -ENOEXEC: a guest without SMP support asked to run on several vCPUs. */
