@@ -20,6 +20,7 @@
 #include "vmm/inspect/check.h"
 #include "vmm/core/elf.h"
 #include "vmm/core/guest.h"
+#include "vmm/core/symbols.h"
 #include "vmm/core/vm.h"
 
 #define GUEST	 "guest.elf"
@@ -109,13 +110,16 @@ static double now(void)
 static void boot(const struct vm_config *cfg, struct elf_image *img)
 {
 	char err[VM_ERR_LEN];
+	struct sym_table syms = { 0 };
 	struct vm_event ev;
 
-	if (elf_image_open(GUEST, cfg->ram_size, img, err, sizeof(err)) != ELF_OK ||
-	    vm_create(&vm, cfg, err, sizeof(err)) || vm_boot(vm, img, err, sizeof(err))) {
+	if (elf_image_open(GUEST, cfg->ram_size, img, err, sizeof(err)) ||
+	    sym_load_image(&syms, img, err, sizeof(err)) || vm_create(&vm, cfg, err, sizeof(err)) ||
+	    vm_boot(vm, img, &syms, err, sizeof(err))) {
 		fprintf(stderr, "bench_guest: %s\n", err);
 		exit(1);
 	}
+	sym_free(&syms);
 	if (guest_wait_ready(vm, &ev))
 		die("boot", &ev);
 }

@@ -240,21 +240,24 @@ static void noflushipi_pae(void **state)
 static void no_ap_entry(void **state)
 {
 	struct vm_config cfg = testvm_config();
+	struct sym_table syms;
 	struct elf_image img;
 	struct vm *vm;
 	char err[512];
 
 	(void)state;
 	cfg.nr_vcpus = 2;
-	if (elf_image_open(TEST_GUEST("exit_status"), cfg.ram_size, &img, err, sizeof(err)) !=
-	    ELF_OK)
+	if (elf_image_open(TEST_GUEST("exit_status"), cfg.ram_size, &img, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (sym_load_image(&syms, &img, err, sizeof(err)))
 		fail_msg("%s", err);
 	if (vm_create(&vm, &cfg, err, sizeof(err)))
 		fail_msg("vm_create: %s", err);
-	assert_int_not_equal(vm_boot(vm, &img, err, sizeof(err)), 0);
+	assert_int_not_equal(vm_boot(vm, &img, &syms, err, sizeof(err)), 0);
 	if (!strstr(err, "ap_startup_32"))
 		fail_msg("message does not name ap_startup_32: %s", err);
 	vm_destroy(vm);
+	sym_free(&syms);
 	elf_image_close(&img);
 }
 

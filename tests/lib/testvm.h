@@ -16,7 +16,10 @@
 struct testvm {
 	struct vm *vm;
 	struct elf_image img;
-	struct sym_table syms; /* loaded by testvm_boot() for the real guest */
+	/* Read from img by testvm_boot(); empty if the file has none (sym_ret, sym_err). */
+	struct sym_table syms;
+	int sym_ret;
+	char sym_err[256];
 };
 
 /* Load path and boot it with cfg; fails the current test on any error. */

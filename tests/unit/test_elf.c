@@ -5,6 +5,7 @@
  * with that defect's code and a message naming the file.
  */
 #include <elf.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,7 +64,7 @@ static void build(struct image *im)
 struct elf_case {
 	const char *what;
 	void (*breakit)(struct image *im, size_t *size);
-	enum elf_err expect;
+	enum elf_defect expect;
 	const char *msg_part; /* a phrase the message must contain */
 };
 
@@ -215,17 +216,20 @@ static void test_elf_checks_table(void **state)
 		struct elf_image img;
 		size_t size = sizeof(im);
 		char msg[512] = "";
-		enum elf_err got;
+		enum elf_defect got;
+		int ret;
 
 		build(&im);
 		c->breakit(&im, &size);
-		got = elf_image_parse("guest.elf", &im, size, RAM, &img, msg, sizeof(msg));
-		if (got != c->expect ||
+		ret = elf_image_parse("guest.elf", &im, size, RAM, &img, msg, sizeof(msg));
+		got = img.defect;
+		/* The convention: 0, or -ENOEXEC for a file that is not a loadable guest. */
+		if (got != c->expect || ret != (c->expect == ELF_OK ? 0 : -ENOEXEC) ||
 		    (c->expect != ELF_OK &&
 		     (!strstr(msg, c->msg_part) || strncmp(msg, "guest.elf: ", 11)))) {
-			print_error("case '%s': expected code %d with message containing '%s', got "
-				    "code %d, message '%s'\n",
-				    c->what, c->expect, c->msg_part, got, msg);
+			print_error("case '%s': expected defect %d with message containing '%s', "
+				    "got defect %d, return %d, message '%s'\n",
+				    c->what, c->expect, c->msg_part, got, ret, msg);
 			failures++;
 		}
 		if (got == ELF_OK)
@@ -247,7 +251,8 @@ static void test_elf_load_places_segments(void **state)
 	memset(gm.base + 0x101000, 0x5a, 0x2000); /* stale bytes where .bss goes */
 	build(&im);
 	assert_int_equal(elf_image_parse("guest.elf", &im, sizeof(im), RAM, &img, msg, sizeof(msg)),
-			 ELF_OK);
+			 0);
+	assert_int_equal(img.defect, ELF_OK);
 	assert_int_equal(img.entry, 0x100010);
 	assert_int_equal(img.nr_segments, 2);
 	assert_int_equal(elf_image_load(&img, &gm), 0);
@@ -273,20 +278,24 @@ static void test_elf_open_errors(void **state)
 
 	(void)state;
 	assert_int_equal(elf_image_open("/nonexistent/guest.elf", RAM, &img, msg, sizeof(msg)),
-			 ELF_ERR_OPEN);
+			 -ENOENT);
+	assert_int_equal(img.defect, ELF_ERR_OPEN);
 	assert_non_null(strstr(msg, "/nonexistent/guest.elf: cannot open"));
-	assert_int_equal(elf_image_open("/tmp", RAM, &img, msg, sizeof(msg)), ELF_ERR_OPEN);
+	assert_int_equal(elf_image_open("/tmp", RAM, &img, msg, sizeof(msg)), -EINVAL);
+	assert_int_equal(img.defect, ELF_ERR_OPEN);
 
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	assert_int_equal(elf_image_open(path, RAM, &img, msg, sizeof(msg)), ELF_ERR_EMPTY);
+	assert_int_equal(elf_image_open(path, RAM, &img, msg, sizeof(msg)), -ENOEXEC);
+	assert_int_equal(img.defect, ELF_ERR_EMPTY);
 	assert_non_null(strstr(msg, path));
 	assert_int_equal(write(fd,
 			       "\x7f"
 			       "ELF",
 			       4),
 			 4);
-	assert_int_equal(elf_image_open(path, RAM, &img, msg, sizeof(msg)), ELF_ERR_TRUNCATED);
+	assert_int_equal(elf_image_open(path, RAM, &img, msg, sizeof(msg)), -ENOEXEC);
+	assert_int_equal(img.defect, ELF_ERR_TRUNCATED);
 	close(fd);
 	unlink(path);
 }

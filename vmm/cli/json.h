@@ -1,41 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small streaming JSON writer for --json: one object per line (JSON
- * lines).  Strings are escaped per RFC 8259 (quote, backslash, control
- * characters as \uXXXX; bytes >= 0x80 that are not UTF-8 become \u00XX
- * so the output is always valid).  Nesting is bounded; misuse is a bug
- * caught by assertions, never malformed output.
+ * The --json trace: JSON lines (one object per line) written with jansson.
+ * jansson refuses strings that are not UTF-8, and the guest may print any
+ * bytes, so every string from outside goes through json_text(), which
+ * replaces each byte that does not belong to a valid UTF-8 sequence with
+ * U+FFFD: the trace is valid UTF-8 JSON whatever the guest prints.
  */
 #ifndef VMM_JSON_H
 #define VMM_JSON_H
 
-#include <stdbool.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#define JSON_MAX_DEPTH 8
+/*
+ * s as a JSON string, invalid UTF-8 replaced (NULL s: JSON null); NULL only
+ * when out of memory.  The caller owns the reference.
+ */
+json_t *json_text(const char *s);
 
-struct json {
-	FILE *f;
-	int depth;
-	bool first[JSON_MAX_DEPTH + 1]; /* no member written yet at this depth */
-};
-
-void json_init(struct json *j, FILE *f);
-
-/* Containers: key is NULL inside an array or at the top level. */
-void json_object_begin(struct json *j, const char *key);
-void json_object_end(struct json *j); /* at depth 0: also writes the newline */
-void json_array_begin(struct json *j, const char *key);
-void json_array_end(struct json *j);
-
-void json_str(struct json *j, const char *key, const char *val);
-void json_u64(struct json *j, const char *key, uint64_t val);
-void json_bool(struct json *j, const char *key, bool val);
 /* An address or entry as a "0x..." string (JSON numbers lose 64-bit precision). */
-void json_hex(struct json *j, const char *key, uint64_t val);
+json_t *json_hex(uint64_t val);
 
-/* The escaped form of s (without quotes) into out; returns the length it needs. */
-size_t json_escape(const char *s, char *out, size_t len);
+/*
+ * Write obj as one compact line to f and flush; takes the reference (obj may
+ * be NULL: out of memory).  0, or -ENOMEM / -EIO.
+ */
+int json_write_line(FILE *f, json_t *obj);
+
+/*
+ * Copy s into out (outlen bytes, NUL-terminated, truncated only at a
+ * character boundary) with every invalid UTF-8 byte replaced by U+FFFD;
+ * returns the length the whole result needs, without the NUL.
+ */
+size_t utf8_sanitize(const char *s, char *out, size_t outlen);
 
 #endif /* VMM_JSON_H */

@@ -21,18 +21,19 @@
 #include "vmm/core/vm.h"
 #include "vmm/inspect/walk.h"
 
-/* Run every guest self-test and print one line each; number failed, or -1. */
+/* Run every guest self-test and print one line each; number failed, or -ECANCELED (ev). */
 static int run_selftests(struct vm *vm, struct vm_event *ev)
 {
 	struct guest_reply reply;
 	uint32_t i, count = 1;
-	int failed = 0;
+	int failed = 0, ret;
 
 	for (i = 0; i < count; i++) {
 		const char *name, *nl;
 
-		if (guest_selftest(vm, i, &count, &reply, ev))
-			return -1;
+		ret = guest_selftest(vm, i, &count, &reply, ev);
+		if (ret)
+			return ret;
 		if (reply.status == ST_EINVAL)
 			break;
 		name = reply.text;
@@ -55,36 +56,48 @@ struct run {
 	enum vmm_mode mode;
 	struct script script; /* the demo's or --script's */
 	struct sym_table syms;
-	struct json json;
 	FILE *json_file;
 	struct demo_session session; /* valid once the operations ran (ran_ops) */
 	bool ran_ops;
 };
 
-/* The dumps of --dump and --vtop; 0 or -1. */
+/* An error of a dump: printed after what the dumps printed so far. */
+static int dump_failed(const char *err)
+{
+	fflush(stdout);
+	fprintf(stderr, "vmm: %s\n", err);
+	return -1;
+}
+
+/* The dumps of --dump and --vtop; 0 or -1 (each error printed). */
 static int run_dumps(struct vm *vm, struct run *run)
 {
 	const struct vmm_options *opts = run->opts;
+	char err[VM_ERR_LEN];
 	struct walk_ctx ctx;
 	unsigned int i;
 	int ret = 0;
 
 	if (opts->dumps & (OPT_DUMP_TLB | OPT_DUMP_MEM) && inspect_walk_ctx(vm, &ctx))
 		return -1;
-	if (opts->dumps & OPT_DUMP_VMALLOCINFO)
-		ret |= demo_dump_vmallocinfo(stdout, vm, &run->syms);
+	if (opts->dumps & OPT_DUMP_VMALLOCINFO &&
+	    demo_dump_vmallocinfo(stdout, vm, &run->syms, err, sizeof(err)))
+		ret = dump_failed(err);
 	if (opts->dumps & OPT_DUMP_TLB)
 		ret |= dump_tlb(stdout, &ctx);
 	if (opts->dumps & OPT_DUMP_MEM)
 		ret |= dump_mem(stdout, &ctx);
 	for (i = 0; i < opts->nr_vtop; i++)
-		ret |= demo_dump_vtop(stdout, vm, &run->syms, &run->script,
-				      run->ran_ops ? &run->session : NULL, opts->vtop[i]);
+		if (demo_dump_vtop(stdout, vm, &run->syms, &run->script,
+				   run->ran_ops ? &run->session : NULL, opts->vtop[i], err,
+				   sizeof(err)))
+			ret = dump_failed(err);
 	fflush(stdout);
 	return ret ? -1 : 0;
 }
 
-/* The demo or a script, with the checker unless --no-check; the VMM exit status or -1 (ev). */
+/* The demo or a script, with the checker unless --no-check; the VMM exit status or -ECANCELED
+ * (ev). */
 static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
 {
 	const struct vmm_options *opts = run->opts;
@@ -104,27 +117,30 @@ static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
 			return VMM_EXIT_INTERNAL;
 		}
 	}
-	demo_session_init(s, vm, &run->syms, checker, stdout, run->json_file ? &run->json : NULL);
-	ret = demo_run_script(s, &run->script, ev);
+	demo_session_init(s, vm, &run->syms, checker, stdout, run->json_file);
+	ret = demo_run_script(s, &run->script, ev, err, sizeof(err));
 	run->ran_ops = true;
 	check_ctx_free(checker);
-	if (ret == -1)
-		return -1;
-	if (ret)
+	if (ret == -ECANCELED)
+		return ret;
+	if (ret) {
+		fflush(stdout);
+		fprintf(stderr, "vmm: %s\n", err);
 		return VMM_EXIT_INTERNAL;
+	}
 	if (checker)
 		printf("%s: %u operations, %u checks, %u violations\n", what, s->nr_ops,
 		       s->nr_checks, s->nr_violations);
 	else
 		printf("%s: %u operations, checks off\n", what, s->nr_ops);
-	if (run->json_file) {
-		json_object_begin(&run->json, NULL);
-		json_str(&run->json, "type", "summary");
-		json_u64(&run->json, "operations", s->nr_ops);
-		json_bool(&run->json, "checked", checker != NULL);
-		json_u64(&run->json, "checks", s->nr_checks);
-		json_u64(&run->json, "violations", s->nr_violations);
-		json_object_end(&run->json);
+	if (run->json_file &&
+	    json_write_line(run->json_file,
+			    json_pack("{s:s, s:I, s:b, s:I, s:I}", "type", "summary", "operations",
+				      (json_int_t)s->nr_ops, "checked", checker != NULL, "checks",
+				      (json_int_t)s->nr_checks, "violations",
+				      (json_int_t)s->nr_violations))) {
+		fprintf(stderr, "vmm: --json %s: cannot write the summary\n", opts->json_path);
+		return VMM_EXIT_INTERNAL;
 	}
 	fflush(stdout);
 	return s->nr_violations ? VMM_EXIT_CHECK_FAILED : 0;
@@ -170,8 +186,9 @@ stopped:
 	return vm_event_exit_status(&ev);
 }
 
-/* Script, symbols and trace file, before any VM exists; 0 or an exit status. */
-static int prepare(struct run *run)
+/* Script, symbols (from img, read once) and trace file, before any VM exists; 0 or an exit
+ * status. */
+static int prepare(struct run *run, const struct elf_image *img)
 {
 	const struct vmm_options *opts = run->opts;
 	char err[VM_ERR_LEN];
@@ -193,9 +210,10 @@ static int prepare(struct run *run)
 		fprintf(stderr, "vmm: %s\n", err);
 		return VMM_EXIT_USAGE;
 	}
+	ret = sym_load_image(&run->syms, img, err, sizeof(err));
+	/* Self-tests need no symbols (vm_boot says so when --cpus needs them). */
 	if (run->mode == MODE_SELFTEST && !opts->dumps && !opts->nr_vtop)
 		return 0;
-	ret = sym_load_path(&run->syms, opts->guest_path, err, sizeof(err));
 	if (ret) {
 		if (ret == SYM_NO_SYMTAB)
 			fprintf(stderr,
@@ -218,7 +236,6 @@ static int prepare(struct run *run)
 				opts->json_path, strerror(errno));
 			return VMM_EXIT_NO_INPUT;
 		}
-		json_init(&run->json, run->json_file);
 	}
 	return 0;
 }
@@ -237,7 +254,6 @@ int main(int argc, char **argv)
 	struct run run = { .opts = &opts };
 	struct elf_image img;
 	char err[VM_ERR_LEN];
-	enum elf_err elf_err;
 	struct vm *vm;
 	int status, ret;
 
@@ -258,12 +274,12 @@ int main(int argc, char **argv)
 	run.mode = vmm_options_mode(&opts);
 
 	/* The file is checked completely before any VM exists. */
-	elf_err = elf_image_open(opts.guest_path, opts.vm.ram_size, &img, err, sizeof(err));
-	if (elf_err != ELF_OK) {
+	ret = elf_image_open(opts.guest_path, opts.vm.ram_size, &img, err, sizeof(err));
+	if (ret) {
 		fprintf(stderr, "vmm: %s\n", err);
-		return elf_err == ELF_ERR_OPEN ? VMM_EXIT_NO_INPUT : VMM_EXIT_BAD_ELF;
+		return ret == -ENOEXEC ? VMM_EXIT_BAD_ELF : VMM_EXIT_NO_INPUT;
 	}
-	status = prepare(&run);
+	status = prepare(&run, &img);
 	if (status) {
 		release(&run);
 		elf_image_close(&img);
@@ -276,7 +292,7 @@ int main(int argc, char **argv)
 		elf_image_close(&img);
 		return vm_create_error_is_kvm(ret) ? VMM_EXIT_NO_KVM : VMM_EXIT_INTERNAL;
 	}
-	ret = vm_boot(vm, &img, err, sizeof(err));
+	ret = vm_boot(vm, &img, &run.syms, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vmm: %s\n", err);
 		/* -ENOEXEC: a guest without SMP support asked to run on several vCPUs. */

@@ -24,11 +24,11 @@
 
 #include "shared/layout.h"
 
-static enum elf_err fail(char *msg, size_t msglen, enum elf_err err, const char *name,
-			 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static enum elf_defect fail(char *msg, size_t msglen, enum elf_defect err, const char *name,
+			    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static enum elf_err fail(char *msg, size_t msglen, enum elf_err err, const char *name,
-			 const char *fmt, ...)
+static enum elf_defect fail(char *msg, size_t msglen, enum elf_defect err, const char *name,
+			    const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -51,8 +51,8 @@ static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 
 /* The checks that need only the program headers, in the order a reader
  * would look: each segment alone, then segments against each other. */
-static enum elf_err check_segments(const char *name, struct elf_image *img, uint64_t ram_size,
-				   char *msg, size_t msglen)
+static enum elf_defect check_segments(const char *name, struct elf_image *img, uint64_t ram_size,
+				      char *msg, size_t msglen)
 {
 	unsigned int i, j;
 	bool entry_ok = false;
@@ -114,8 +114,8 @@ static enum elf_err check_segments(const char *name, struct elf_image *img, uint
 	return ELF_OK;
 }
 
-static enum elf_err parse_headers(const char *name, Elf *elf, struct elf_image *img,
-				  uint64_t ram_size, char *msg, size_t msglen)
+static enum elf_defect parse_headers(const char *name, Elf *elf, struct elf_image *img,
+				     uint64_t ram_size, char *msg, size_t msglen)
 {
 	const unsigned char *ident;
 	size_t ident_len, phnum, i;
@@ -185,10 +185,10 @@ static enum elf_err parse_headers(const char *name, Elf *elf, struct elf_image *
 	return check_segments(name, img, ram_size, msg, msglen);
 }
 
-enum elf_err elf_image_parse(const char *name, const void *buf, size_t size, uint64_t ram_size,
+static enum elf_defect parse(const char *name, const void *buf, size_t size, uint64_t ram_size,
 			     struct elf_image *img, char *msg, size_t msglen)
 {
-	enum elf_err err;
+	enum elf_defect err;
 	Elf *elf;
 
 	memset(img, 0, sizeof(*img));
@@ -230,10 +230,27 @@ enum elf_err elf_image_parse(const char *name, const void *buf, size_t size, uin
 	return err;
 }
 
-enum elf_err elf_image_open(const char *path, uint64_t ram_size, struct elf_image *img, char *msg,
-			    size_t msglen)
+/* The errno of a refusal: the file's own, or ENOMEM, for ELF_ERR_OPEN (in *sys_errno). */
+static int defect_errno(enum elf_defect d, int sys_errno)
 {
-	enum elf_err err;
+	if (d == ELF_OK)
+		return 0;
+	return d == ELF_ERR_OPEN ? -(sys_errno ? sys_errno : ENOMEM) : -ENOEXEC;
+}
+
+int elf_image_parse(const char *name, const void *buf, size_t size, uint64_t ram_size,
+		    struct elf_image *img, char *msg, size_t msglen)
+{
+	enum elf_defect d = parse(name, buf, size, ram_size, img, msg, msglen);
+
+	img->defect = d;
+	return defect_errno(d, ENOMEM);
+}
+
+static enum elf_defect open_file(const char *path, uint64_t ram_size, struct elf_image *img,
+				 int *sys_errno, char *msg, size_t msglen)
+{
+	enum elf_defect err;
 	struct stat st;
 	uint8_t *buf;
 	ssize_t got;
@@ -242,9 +259,12 @@ enum elf_err elf_image_open(const char *path, uint64_t ram_size, struct elf_imag
 
 	memset(img, 0, sizeof(*img));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		*sys_errno = errno;
 		return fail(msg, msglen, ELF_ERR_OPEN, path, "cannot open: %s", strerror(errno));
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*sys_errno = EINVAL;
 		close(fd);
 		return fail(msg, msglen, ELF_ERR_OPEN, path, "not a regular file");
 	}
@@ -271,9 +291,19 @@ enum elf_err elf_image_open(const char *path, uint64_t ram_size, struct elf_imag
 		done += got;
 	}
 	close(fd);
-	err = elf_image_parse(path, buf, done, ram_size, img, msg, msglen);
+	err = parse(path, buf, done, ram_size, img, msg, msglen);
 	free(buf);
 	return err;
+}
+
+int elf_image_open(const char *path, uint64_t ram_size, struct elf_image *img, char *msg,
+		   size_t msglen)
+{
+	int sys_errno = 0;
+	enum elf_defect d = open_file(path, ram_size, img, &sys_errno, msg, msglen);
+
+	img->defect = d;
+	return defect_errno(d, sys_errno);
 }
 
 int elf_image_load(const struct elf_image *img, const struct guest_mem *gm)

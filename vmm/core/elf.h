@@ -2,7 +2,8 @@
 /*
  * Loading the guest ELF.  The file is untrusted: elf_image_open() checks
  * every header field it uses and refuses the file, with a message that
- * names the file and the defect, before any VM exists.
+ * names the file and the defect, before any VM exists.  Errors follow the
+ * vmm convention: -errno and a message; img->defect says which defect.
  */
 #ifndef VMM_ELF_H
 #define VMM_ELF_H
@@ -15,8 +16,8 @@
 #define ELF_MAX_FILE_SIZE (64u << 20)
 #define ELF_MAX_SEGMENTS  16
 
-/* Why a guest ELF was refused; one code per defect, for tests and messages. */
-enum elf_err {
+/* Why a guest ELF was refused (img->defect); one code per defect, for tests. */
+enum elf_defect {
 	ELF_OK = 0,
 	ELF_ERR_OPEN, /* cannot open or read the file */
 	ELF_ERR_EMPTY,
@@ -52,18 +53,24 @@ struct elf_image {
 	const char *path;
 	uint8_t *data; /* the whole file */
 	size_t size;
-	uint32_t entry; /* physical: the guest starts with paging off */
+	uint32_t entry;		/* physical: the guest starts with paging off */
+	enum elf_defect defect; /* ELF_OK, or why elf_image_*() refused the file */
 	unsigned int nr_segments;
 	struct elf_segment segments[ELF_MAX_SEGMENTS];
 };
 
-/* Read and validate a guest ELF for a guest of ram_size bytes.  On failure
- * returns the defect and writes a message naming the file into msg. */
-enum elf_err elf_image_open(const char *path, uint64_t ram_size, struct elf_image *img, char *msg,
-			    size_t msglen);
+/*
+ * Read and validate a guest ELF for a guest of ram_size bytes: 0, or -errno
+ * with a message naming the file and the defect in msg and the defect in
+ * img->defect (nothing else of *img is valid then).  -ENOEXEC: the file is
+ * not a guest this VMM can load; another -errno (ELF_ERR_OPEN): it could
+ * not be read (the open(2) errno, or -ENOMEM).
+ */
+int elf_image_open(const char *path, uint64_t ram_size, struct elf_image *img, char *msg,
+		   size_t msglen);
 /* Same, for a file already in memory (copied; used by tests and fuzzing). */
-enum elf_err elf_image_parse(const char *name, const void *buf, size_t size, uint64_t ram_size,
-			     struct elf_image *img, char *msg, size_t msglen);
+int elf_image_parse(const char *name, const void *buf, size_t size, uint64_t ram_size,
+		    struct elf_image *img, char *msg, size_t msglen);
 /* Copy the segments into guest RAM and zero their .bss parts. */
 int elf_image_load(const struct elf_image *img, const struct guest_mem *gm);
 void elf_image_close(struct elf_image *img);

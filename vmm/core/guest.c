@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "vmm/core/guest.h"
 
+#include <errno.h>
 #include <string.h>
 
 int guest_wait_ready(struct vm *vm, struct vm_event *ev)
 {
 	if (vm_run(vm, ev) == 0 && ev->kind == VM_EV_READY)
 		return 0;
-	return -1;
+	return -ECANCELED;
 }
 
 int guest_call(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int nargs,
@@ -19,14 +20,14 @@ int guest_call(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int n
 	if (vm_mailbox_write_cmd(vm, cmd, args, nargs)) {
 		ev->kind = VM_EV_PROTOCOL;
 		snprintf(ev->msg, sizeof(ev->msg), "no mailbox to send command %u to", cmd);
-		return -1;
+		return -ECANCELED;
 	}
 	if (vm_run(vm, ev) != 0 || ev->kind != VM_EV_READY)
-		return -1;
+		return -ECANCELED;
 	if (vm_mailbox_read(vm, &mb)) {
 		ev->kind = VM_EV_PROTOCOL;
 		snprintf(ev->msg, sizeof(ev->msg), "mailbox unreadable after command %u", cmd);
-		return -1;
+		return -ECANCELED;
 	}
 	reply->status = mb.status;
 	memcpy(reply->results, mb.results, sizeof(reply->results));
@@ -55,9 +56,9 @@ int guest_exit(struct vm *vm, uint32_t status, struct vm_event *ev)
 		ev->kind = VM_EV_PROTOCOL;
 		snprintf(ev->msg, sizeof(ev->msg), "guest did not exit on CMD_EXIT (status %u)",
 			 reply.status);
-		return -1;
+		return -ECANCELED;
 	}
-	return ev->kind == VM_EV_EXIT ? 0 : -1;
+	return ev->kind == VM_EV_EXIT ? 0 : -ECANCELED;
 }
 
 int guest_vmalloc(struct vm *vm, uint32_t cmd, uint32_t size, uint32_t *addr,
@@ -74,17 +75,19 @@ int guest_vfree(struct vm *vm, uint32_t addr, struct guest_reply *reply, struct 
 	return guest_call(vm, CMD_VFREE, &addr, 1, reply, ev);
 }
 
-/* A command the guest must accept: -1 with ev explaining when it did not. */
+/* A command the guest must accept: -EREMOTEIO with ev explaining when it did not. */
 static int call_ok(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int nargs,
 		   struct guest_reply *reply, struct vm_event *ev)
 {
-	if (guest_call(vm, cmd, args, nargs, reply, ev))
-		return -1;
+	int ret = guest_call(vm, cmd, args, nargs, reply, ev);
+
+	if (ret)
+		return ret;
 	if (reply->status == ST_OK)
 		return 0;
 	ev->kind = VM_EV_READY;
 	snprintf(ev->msg, sizeof(ev->msg), "command %u refused with status %u", cmd, reply->status);
-	return -1;
+	return -EREMOTEIO;
 }
 
 int guest_probe_cpu(struct vm *vm, uint32_t cpu, uint32_t addr, enum probe_kind kind,
@@ -94,8 +97,10 @@ int guest_probe_cpu(struct vm *vm, uint32_t cpu, uint32_t addr, enum probe_kind 
 	struct guest_reply reply;
 
 	memset(probe, 0, sizeof(*probe));
-	if (call_ok(vm, CMD_PROBE, args, 4, &reply, ev))
-		return -1;
+	int ret = call_ok(vm, CMD_PROBE, args, 4, &reply, ev);
+
+	if (ret)
+		return ret;
 	probe->faulted = reply.results[0] != 0;
 	if (probe->faulted) {
 		probe->vector = reply.results[1];

@@ -3,10 +3,12 @@
  * Commands to the guest through the mailbox, as plain C calls.  The guest
  * must be waiting at DB_READY (vm_run() returned VM_EV_READY).  Each call
  * returns 0 when the guest answered, with its status/results/text in
- * *reply, or -1 when the VM stopped for another reason, described in *ev.
- * The wrappers without a reply argument also return -1 when the guest
- * refused the command: then ev->kind is still VM_EV_READY (the guest goes
- * on) and ev->msg names the status.
+ * *reply, or -ECANCELED when the VM stopped (or broke the mailbox
+ * protocol) instead: *ev says why (ev->kind, ev->msg), and the VM cannot
+ * take commands any more.  The wrappers without a reply argument return
+ * -EREMOTEIO when the guest refused the command: then ev->kind is still
+ * VM_EV_READY (the guest goes on) and ev->msg names the status.  No other
+ * value is returned.
  */
 #ifndef VMM_GUEST_H
 #define VMM_GUEST_H
@@ -24,7 +26,7 @@ struct guest_reply {
 int guest_call(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int nargs,
 	       struct guest_reply *reply, struct vm_event *ev);
 
-/* Boot to the first DB_READY: 0, or -1 with ev telling why not. */
+/* Boot to the first DB_READY: 0, or -ECANCELED with ev telling why not. */
 int guest_wait_ready(struct vm *vm, struct vm_event *ev);
 
 /* Run self-test idx; *count receives how many the guest has. */

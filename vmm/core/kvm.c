@@ -366,22 +366,17 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, uint32_t eax, 
 
 /* The other vCPUs start where the guest's symbol ap_startup_32 says (a
  * physical address, as the ELF entry); a guest without it has no SMP. */
-static int find_ap_entry(struct vm *vm, const struct elf_image *img, uint32_t *entry, char *err,
-			 size_t errlen)
+static int find_ap_entry(struct vm *vm, const struct elf_image *img, const struct sym_table *syms,
+			 uint32_t *entry, char *err, size_t errlen)
 {
-	struct sym_table syms;
 	uint64_t addr = 0, size = 0;
-	char serr[256];
-	int ret;
 
-	memset(&syms, 0, sizeof(syms));
-	if (sym_load_path(&syms, img->path, serr, sizeof(serr)) < 0)
+	if (!syms || !syms->nr)
 		return vmm_errf(err, errlen, -ENOEXEC,
-				"%s: --cpus %u needs the guest's symbol table: %s", img->path,
-				vm->nr_vcpus, serr);
-	ret = sym_lookup(&syms, "ap_startup_32", &addr, &size);
-	sym_free(&syms);
-	if (ret || !addr || addr >= vm->mem.size)
+				"%s: --cpus %u needs the guest's symbol table (ap_startup_32), "
+				"and the guest has none",
+				img->path, vm->nr_vcpus);
+	if (sym_lookup(syms, "ap_startup_32", &addr, &size) || !addr || addr >= vm->mem.size)
 		return vmm_errf(err, errlen, -ENOEXEC,
 				"%s: --cpus %u: the guest has no SMP entry point (symbol "
 				"ap_startup_32): run it with --cpus 1",
@@ -390,7 +385,8 @@ static int find_ap_entry(struct vm *vm, const struct elf_image *img, uint32_t *e
 	return 0;
 }
 
-int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen)
+int vm_boot(struct vm *vm, const struct elf_image *img, const struct sym_table *syms, char *err,
+	    size_t errlen)
 {
 	char cmdline[MB_CMDLINE_MAX];
 	uint32_t ap_entry = 0;
@@ -412,7 +408,7 @@ int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen
 	if (ret)
 		return ret;
 	if (vm->nr_vcpus > 1) {
-		ret = find_ap_entry(vm, img, &ap_entry, err, errlen);
+		ret = find_ap_entry(vm, img, syms, &ap_entry, err, errlen);
 		for (i = 1; !ret && i < vm->nr_vcpus; i++)
 			ret = vcpu_set_boot_state(&vm->vcpus[i], ap_entry, 0, i, err, errlen);
 		if (ret)

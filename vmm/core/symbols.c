@@ -224,6 +224,21 @@ static int load_elf(struct sym_table *t, Elf *elf, uint64_t fsize, const char *w
 	return read_symtab(t, elf, scn, &sh, &strsh, what, err, errlen);
 }
 
+static int finish_load(struct sym_table *t, Elf *elf, uint64_t fsize, const char *what, char *err,
+		       size_t errlen)
+{
+	int ret = load_elf(t, elf, fsize, what, err, errlen);
+
+	if (ret == SYM_NO_SYMTAB)
+		vmm_errf(err, errlen, SYM_NO_SYMTAB,
+			 "guest ELF %s has no .symtab (stripped?): no symbols, guest inspection "
+			 "off; build the guest without stripping to enable it",
+			 what);
+	if (ret < 0)
+		sym_free(t);
+	return ret;
+}
+
 int sym_load_fd(struct sym_table *t, int fd, const char *what, char *err, size_t errlen)
 {
 	struct stat st;
@@ -249,14 +264,29 @@ int sym_load_fd(struct sym_table *t, int fd, const char *what, char *err, size_t
 		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: libelf cannot open it: %s; %s",
 				what, elf_errmsg(-1), FIX_REBUILD);
 
-	ret = load_elf(t, elf, (uint64_t)st.st_size, what, err, errlen);
-	if (ret < 0)
-		sym_free(t);
-	else if (ret == SYM_NO_SYMTAB)
-		vmm_errf(err, errlen, SYM_NO_SYMTAB,
-			 "guest ELF %s has no .symtab (stripped?): no symbols, guest inspection "
-			 "off; build the guest without stripping to enable it",
-			 what);
+	ret = finish_load(t, elf, (uint64_t)st.st_size, what, err, errlen);
+	elf_end(elf);
+	return ret;
+}
+
+int sym_load_image(struct sym_table *t, const struct elf_image *img, char *err, size_t errlen)
+{
+	const char *what;
+	Elf *elf;
+	int ret;
+
+	if (!t || !img || !img->data)
+		return -EINVAL;
+	memset(t, 0, sizeof(*t));
+	what = img->path ? img->path : "(image)";
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return vmm_errf(err, errlen, -EINVAL, "libelf is too old: %s", elf_errmsg(-1));
+	/* Read-only use of the image elf_image_parse() also reads with libelf. */
+	elf = elf_memory((char *)img->data, img->size);
+	if (!elf)
+		return vmm_errf(err, errlen, -EINVAL, "guest ELF %s: libelf cannot open it: %s; %s",
+				what, elf_errmsg(-1), FIX_REBUILD);
+	ret = finish_load(t, elf, img->size, what, err, errlen);
 	elf_end(elf);
 	return ret;
 }

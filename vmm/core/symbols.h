@@ -9,11 +9,15 @@
 #ifndef VMM_SYMBOLS_H
 #define VMM_SYMBOLS_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* sym_load_*() result that is not an error: the ELF has no .symtab. */
-#define SYM_NO_SYMTAB 1
+#include "vmm/core/elf.h"
+
+/* The sym_load_*() error for an ELF without .symtab (stripped); the caller
+ * decides whether that is fatal (the demo) or not (--cpus 1 self-tests). */
+#define SYM_NO_SYMTAB (-ENODATA)
 
 struct sym {
 	const char *name;   /* points into sym_table.names */
@@ -31,13 +35,15 @@ struct sym_table {
 };
 
 /*
- * Load the symbols of the ELF file at path (or open fd, which stays open)
- * into *t.  0: loaded; SYM_NO_SYMTAB: no .symtab, *t empty ("no symbols:
- * inspection off"); -errno: bad file or I/O error, *t empty and err (if
- * not NULL) holds a message that says what, where and what to do.
+ * Load the symbols of the ELF file at path (or open fd, which stays open, or
+ * an image elf_image_open() already read: no second read of the file) into
+ * *t.  0: loaded; -errno: *t empty and err (if not NULL) holds a message that
+ * says what, where and what to do.  SYM_NO_SYMTAB (-ENODATA): the file has
+ * no .symtab; -EINVAL: a bad symbol table; others: I/O errors.
  */
 int sym_load_path(struct sym_table *t, const char *path, char *err, size_t errlen);
 int sym_load_fd(struct sym_table *t, int fd, const char *what, char *err, size_t errlen);
+int sym_load_image(struct sym_table *t, const struct elf_image *img, char *err, size_t errlen);
 
 /* Release *t; safe on an empty or already freed table. */
 void sym_free(struct sym_table *t);

@@ -118,12 +118,19 @@ struct vm {
 /* Open /dev/kvm, create the VM, its RAM and vCPUs.  On failure returns a
  * negative errno, fills err (message with the fix), and frees everything. */
 int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t errlen);
-/* Load the checked image, write the Multiboot information, set the boot
- * registers, and start the watchdog. */
 /* Whether a vm_create() error means "no usable KVM here" (exit status 69)
  * rather than a failure of a working KVM. */
 bool vm_create_error_is_kvm(int err);
-int vm_boot(struct vm *vm, const struct elf_image *img, char *err, size_t errlen);
+struct sym_table;
+/*
+ * Load the checked image, write the Multiboot information, set the boot
+ * registers, and start the watchdog.  syms are img's symbols (the caller
+ * read them once, sym_load_image()); only needed with several vCPUs, whose
+ * entry is the symbol ap_startup_32, and may be NULL otherwise.  0 or
+ * -errno with err; -ENOEXEC: the guest cannot run on several vCPUs.
+ */
+int vm_boot(struct vm *vm, const struct elf_image *img, const struct sym_table *syms, char *err,
+	    size_t errlen);
 void vm_destroy(struct vm *vm);
 
 /* Start vCPUs 1..N-1, each on its own thread running KVM_RUN (run.c). */
