@@ -18,10 +18,7 @@
 #include <time.h>
 
 #include "vmm/inspect/check.h"
-#include "vmm/core/elf.h"
-#include "vmm/core/guest.h"
-#include "vmm/core/symbols.h"
-#include "vmm/core/vm.h"
+#include "vmm/core/core.h"
 
 #define GUEST	 "guest.elf"
 #define NR_AREAS 10000u

@@ -14,9 +14,8 @@
 #include <string.h>
 
 #include "shared/mmu.h"
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/walk.h"
-#include "vmm/core/util.h"
 
 #define RAM (16u << 20)
 #define KPG (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)

@@ -20,7 +20,7 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 struct boot_case {
 	enum paging_mode paging;

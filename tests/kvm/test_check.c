@@ -29,7 +29,7 @@
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
 #include "vmm/inspect/check.h"
-#include "vmm/core/guest.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/kstate.h"
 #include "vmm/inspect/walk.h"
 

@@ -29,7 +29,7 @@
 #include <cmocka.h>
 
 #include "tests/lib/testvm.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 #define VMM "build/bin/vmm"
 

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "tests/lib/testvm.h"
-#include "vmm/core/exitcodes.h"
+#include "vmm/core/core.h"
 
 struct exit_case {
 	const char *guest;

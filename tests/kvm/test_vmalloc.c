@@ -27,9 +27,8 @@
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
 #include "vmm/inspect/check.h"
-#include "vmm/core/guest.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/kstate.h"
-#include "vmm/core/symbols.h"
 #include "vmm/inspect/walk.h"
 
 struct vm_case {

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 
 /* size bytes of zeroed guest RAM at gm; fails the test if out of memory. */
 void testmem_init(struct guest_mem *gm, uint64_t size);

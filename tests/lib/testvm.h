@@ -3,11 +3,8 @@
 #ifndef TESTS_LIB_TESTVM_H
 #define TESTS_LIB_TESTVM_H
 
-#include "vmm/core/elf.h"
-#include "vmm/core/guest.h"
-#include "vmm/core/symbols.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/walk.h"
-#include "vmm/core/vm.h"
 
 /* Paths of built guests, relative to the repository root (where tests run). */
 #define GUEST_ELF	 "guest.elf"

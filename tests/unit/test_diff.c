@@ -21,9 +21,8 @@
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
 #include "vmm/inspect/diff.h"
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/walk.h"
-#include "vmm/core/util.h"
 
 #define RAM    (1u << 20)
 #define VSTART 0xc8800000u

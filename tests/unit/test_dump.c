@@ -17,7 +17,7 @@
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
 #include "vmm/inspect/dump.h"
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/walk.h"
 
 #define RAM (8u << 20)

@@ -18,8 +18,7 @@
 #include <cmocka.h>
 
 #include "shared/layout.h"
-#include "vmm/core/elf.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 #define RAM (64ull << 20)
 #define NPH 3

@@ -9,8 +9,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/core/guestmem.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 #define SIZE 0x10000u
 

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/cli/demo.h"
+#include "vmm/cli/cli.h"
 
 #define FFFD "\xef\xbf\xbd"
 

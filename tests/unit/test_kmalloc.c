@@ -19,7 +19,7 @@
 #include <slab.h>
 
 #include "shared/abi.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 #define MiB (1ull << 20)
 

@@ -25,11 +25,8 @@
 #include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/kstate.h"
-#include "vmm/core/symbols.h"
-#include "vmm/core/vm.h"
-#include "vmm/core/util.h"
 
 #define RAM	      (16u << 20) /* GUEST_RAM_MIN: all lowmem, all ZONE_DMA */
 #define HIGH_MEMORY   (PAGE_OFFSET + RAM)

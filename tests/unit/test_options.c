@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/cli/options.h"
-#include "vmm/core/util.h"
+#include "vmm/cli/cli.h"
+#include "vmm/core/core.h"
 
 struct size_case {
 	const char *str;

@@ -17,9 +17,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/cli/demo.h"
-#include "vmm/cli/script.h"
-#include "vmm/core/util.h"
+#include "vmm/cli/cli.h"
+#include "vmm/core/core.h"
 
 /* Lines parsed after this prefix, so that $1..$3 and a, m exist. */
 static const char prefix[] = "a = vmalloc 4096\n"

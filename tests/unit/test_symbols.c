@@ -22,8 +22,7 @@
 #include <cmocka.h>
 
 #include "shared/layout.h"
-#include "vmm/core/symbols.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 /* Symbol names, packed into .strtab in this order (offsets computed below). */
 static const char strtab[] = "\0swapper_pg_dir\0vmlist\0dup\0test_vmalloc\0guest.c\0last";

@@ -18,9 +18,8 @@
 
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/walk.h"
-#include "vmm/core/util.h"
 
 #define RAM (8u << 20) /* 8 MiB: room for two 4 MiB pages */
 

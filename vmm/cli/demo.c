@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/cli/demo.h"
+#include "vmm/cli/cli.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,8 +8,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/core/guest.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/diff.h"
 #include "vmm/inspect/kstate.h"
 

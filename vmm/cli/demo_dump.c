@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The dumps of --dump vmallocinfo and --vtop, over the guest's state. */
-#include "vmm/cli/demo.h"
+#include "vmm/cli/cli.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/dump.h"
 #include "vmm/inspect/kstate.h"
 

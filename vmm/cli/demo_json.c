@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One JSON object per operation of the --json trace (fields: README, "The JSON trace"). */
-#include "vmm/cli/demo.h"
+#include "vmm/cli/cli.h"
 
 #include "vmm/inspect/diff.h"
 

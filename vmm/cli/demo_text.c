@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The demo's text: what demo.h shows, printed from an op_outcome. */
-#include "vmm/cli/demo.h"
+#include "vmm/cli/cli.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

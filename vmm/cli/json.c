@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/cli/json.h"
+#include "vmm/cli/cli.h"
 
 #include <errno.h>
 #include <inttypes.h>

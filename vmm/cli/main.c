@@ -8,17 +8,10 @@
 #include <string.h>
 
 #include "vmm/inspect/check.h"
-#include "vmm/cli/demo.h"
+#include "vmm/cli/cli.h"
 #include "vmm/inspect/dump.h"
-#include "vmm/core/elf.h"
-#include "vmm/core/exitcodes.h"
-#include "vmm/core/guest.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/kstate.h"
-#include "vmm/cli/json.h"
-#include "vmm/cli/options.h"
-#include "vmm/cli/script.h"
-#include "vmm/core/symbols.h"
-#include "vmm/core/vm.h"
 #include "vmm/inspect/walk.h"
 
 /* Run every guest self-test and print one line each; number failed, or -ECANCELED (ev). */

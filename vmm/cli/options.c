@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/cli/options.h"
+#include "vmm/cli/cli.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 #define DEFAULT_TIMEOUT_SEC 60u
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/cli/script.h"
+#include "vmm/cli/cli.h"
 
 #include <ctype.h>
 #include <errno.h>

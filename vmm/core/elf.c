@@ -8,7 +8,7 @@
  * range-checked here in 64-bit arithmetic, because libelf only checks
  * what it needs for its own reading.
  */
-#include "vmm/core/elf.h"
+#include "vmm/core/core.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 
 #include <errno.h>
 #include <string.h>

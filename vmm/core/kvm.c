@@ -14,11 +14,9 @@
 #include <unistd.h>
 
 #include "shared/layout.h"
-#include "vmm/core/symbols.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 #include "shared/mmu.h"
 #include "shared/multiboot.h"
-#include "vmm/core/vm.h"
 
 /* Where KVM on Intel keeps the real-mode TSS: three pages outside RAM
  * (RAM ends at GUEST_RAM_MAX at the highest).  AMD ignores it. */

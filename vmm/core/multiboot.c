@@ -9,7 +9,7 @@
 
 #include "shared/layout.h"
 #include "shared/multiboot.h"
-#include "vmm/core/vm.h"
+#include "vmm/core/core.h"
 
 static const char boot_loader_name[] = "vmm (raw KVM)";
 

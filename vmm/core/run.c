@@ -12,9 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "vmm/core/exitcodes.h"
-#include "vmm/core/vm.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 static int event(struct vm_event *ev, enum vm_event_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

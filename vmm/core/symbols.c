@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/core/symbols.h"
+#include "vmm/core/core.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "shared/layout.h"
-#include "vmm/core/util.h"
 
 #define FIX_REBUILD "rebuild the guest (make guest.elf) or pass an unmodified ELF"
 

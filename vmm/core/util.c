@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -25,13 +25,9 @@
 #include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/core/guest.h"
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/kstate.h"
-#include "vmm/core/symbols.h"
-#include "vmm/core/vm.h"
 #include "vmm/inspect/walk.h"
-#include "vmm/core/util.h"
 
 enum rule {
 	R_A1,

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "shared/mmu.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 static int snap_add(struct pt_snapshot *s, enum walk_level level, uint64_t va,
 		    const struct walk_entry *we)

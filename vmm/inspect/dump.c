@@ -8,7 +8,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 #define VA_END (1ull << 32)
 

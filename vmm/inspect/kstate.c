@@ -13,9 +13,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/core/guestmem.h"
-#include "vmm/core/vm.h"
-#include "vmm/core/util.h"
+#include "vmm/core/core.h"
 
 struct sym_need {
 	const char *name;

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "shared/kstructs.h"
-#include "vmm/core/symbols.h"
+#include "vmm/core/core.h"
 #include "vmm/inspect/walk.h"
 
 struct vm;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "shared/mmu.h"
-#include "vmm/core/guestmem.h"
+#include "vmm/core/core.h"
 
 #define SZ_4K	 0x1000u
 #define SZ_2M	 0x200000u
