@@ -20,6 +20,7 @@
 #include "vmm/inspect/check.h"
 #include "vmm/core/elf.h"
 #include "vmm/core/guest.h"
+#include "vmm/core/symbols.h"
 #include "vmm/core/vm.h"
 
 #define GUEST	 "guest.elf"
@@ -135,6 +136,7 @@ int main(void)
 	struct vm_config cfg = { .ram_size = 512ull << 20, .nr_vcpus = 1, .timeout_sec = 600 };
 	struct check_report *rep = calloc(1, sizeof(*rep));
 	struct check_ctx *checker;
+	struct sym_table syms = { 0 };
 	struct elf_image img;
 	char err[VM_ERR_LEN];
 	uint64_t exits;
@@ -161,7 +163,8 @@ int main(void)
 	       (double)(vm->nr_exits - exits) / NR_AREAS);
 	table("per operation, with 10,000 areas in vmlist (new areas go after them):");
 
-	if (check_ctx_init(&checker, vm, GUEST, err, sizeof(err))) {
+	if (sym_load_path(&syms, GUEST, err, sizeof(err)) ||
+	    check_ctx_init(&checker, vm, &syms, err, sizeof(err))) {
 		fprintf(stderr, "bench_guest: checker: %s\n", err);
 		return 1;
 	}

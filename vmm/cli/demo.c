@@ -728,7 +728,7 @@ int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms)
 	if (!areas)
 		return -ENOMEM;
 	ret = inspect_read_vmlist(&gk, areas, INSPECT_VMLIST_MAX, &info);
-	for (i = 0; ret >= 0 && i < info.nr && i < INSPECT_VMLIST_MAX; i++) {
+	for (i = 0; (ret == 0 || ret == -EBADMSG) && i < info.nr && i < INSPECT_VMLIST_MAX; i++) {
 		const struct vm_area *a = &areas[i];
 
 		/* 2.4 keeps no page count: a vmalloc area maps all but its guard page. */
@@ -739,7 +739,7 @@ int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms)
 				      a->flags);
 	}
 	free(areas);
-	if (ret == 1)
+	if (ret == -EBADMSG)
 		fprintf(stderr, "vmm: vmallocinfo: %s\n", info.msg);
 	return ret ? -EFAULT : 0;
 }
