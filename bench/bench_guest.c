@@ -104,10 +104,11 @@ static double now(void)
 }
 
 /* Boot GUEST into the global vm and wait for its first DB_READY. */
+static struct sym_table syms; /* the guest's, read once at boot */
+
 static void boot(const struct vm_config *cfg, struct elf_image *img)
 {
 	char err[VM_ERR_LEN];
-	struct sym_table syms = { 0 };
 	struct vm_event ev;
 
 	if (elf_image_open(GUEST, cfg->ram_size, img, err, sizeof(err)) ||
@@ -116,7 +117,6 @@ static void boot(const struct vm_config *cfg, struct elf_image *img)
 		fprintf(stderr, "bench_guest: %s\n", err);
 		exit(1);
 	}
-	sym_free(&syms);
 	if (guest_wait_ready(vm, &ev))
 		die("boot", &ev);
 }
@@ -128,6 +128,7 @@ static void shutdown(struct elf_image *img)
 	guest_exit(vm, 0, &ev);
 	vm_destroy(vm);
 	vm = NULL;
+	sym_free(&syms);
 	elf_image_close(img);
 }
 
@@ -162,7 +163,7 @@ int main(void)
 	       (double)(vm->nr_exits - exits) / NR_AREAS);
 	table("per operation, with 10,000 areas in vmlist (new areas go after them):");
 
-	if (check_ctx_init(&checker, vm, GUEST, err, sizeof(err))) {
+	if (check_ctx_init(&checker, vm, &syms, err, sizeof(err))) {
 		fprintf(stderr, "bench_guest: checker: %s\n", err);
 		return 1;
 	}

@@ -777,6 +777,7 @@ static void no_symbols(void **state)
 {
 	struct vm_config cfg = testvm_config();
 	struct check_ctx *ck = (struct check_ctx *)1;
+	struct sym_table syms = { 0 };
 	char err[256];
 	int ret;
 
@@ -784,7 +785,12 @@ static void no_symbols(void **state)
 	memset(&fx, 0, sizeof(fx));
 	fx.c = &case_2l;
 	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
-	ret = check_ctx_init(&ck, fx.t.vm, TEST_GUEST("exit_status"), err, sizeof(err));
+	/* The symbols of a guest that has none of the checker's (SYM_NO_SYMTAB: an empty table). */
+	ret = sym_load_path(&syms, TEST_GUEST("exit_status"), err, sizeof(err));
+	if (ret < 0)
+		fail_msg("sym_load_path: %d: %s", ret, err);
+	ret = check_ctx_init(&ck, fx.t.vm, &syms, err, sizeof(err));
+	sym_free(&syms);
 	if (ret != -ENOENT || ck || !strstr(err, "inspection off"))
 		fail_msg(
 			"a guest without the symbols: expected -ENOENT, NULL and 'inspection off'; "

@@ -72,7 +72,7 @@ void testvm_boot_checked(struct testvm *t, const char *path, const struct vm_con
 	int ret;
 
 	testvm_boot_ready(t, path, cfg);
-	ret = check_ctx_init(ck, t->vm, path, err, sizeof(err));
+	ret = check_ctx_init(ck, t->vm, &t->syms, err, sizeof(err));
 	if (ret)
 		fail_msg("%s: check_ctx_init: %d: %s", name, ret, err);
 	ret = inspect_init(gk, t->vm, &t->syms, err, sizeof(err));

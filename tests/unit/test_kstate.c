@@ -625,7 +625,7 @@ static void test_vmlist_defects(void **state)
 		plant_vmlist(fx, chain, c->nr_good, c->bad);
 		memset(areas, 0xa5, sizeof(areas));
 		ret = inspect_read_vmlist(&fx->gk, areas, 5, &info);
-		check_info(c->what, ret, &info, 1, c->defect, c->nr_good, c->bad, from);
+		check_info(c->what, ret, &info, -EBADMSG, c->defect, c->nr_good, c->bad, from);
 		/* areas[] holds the nodes before the bad one. */
 		check_areas(c->what, chain, c->nr_good, areas, 5);
 		print_message("%-58s -> %s\n", c->what, info.msg);
@@ -650,9 +650,9 @@ static void test_vmlist_head_outside_ram(void **state)
 			 "vmlist: the variable at guest-physical 0x%llx is not inside guest RAM",
 			 (unsigned long long)heads[i]);
 		ret = inspect_read_vmlist(&gk, NULL, 0, &info);
-		if (ret != 1 || info.defect != VMLIST_OUTSIDE_RAM || info.nr || info.bad_node ||
-		    info.bad_from || strcmp(info.msg, what)) {
-			print_error("expected 1, %s, 0 nodes, message \"%s\"\n"
+		if (ret != -EBADMSG || info.defect != VMLIST_OUTSIDE_RAM || info.nr ||
+		    info.bad_node || info.bad_from || strcmp(info.msg, what)) {
+			print_error("expected -EBADMSG, %s, 0 nodes, message \"%s\"\n"
 				    "got      %d, %s, %u nodes, message \"%s\"\n",
 				    vmlist_defect_str(VMLIST_OUTSIDE_RAM), what, ret,
 				    vmlist_defect_str(info.defect), info.nr, info.msg);
@@ -697,7 +697,7 @@ static void test_vmlist_too_long(void **state)
 	put32(fx, last.node + VM_STRUCT_OFF_NEXT, last.node + VM_STRUCT_SIZE);
 	memset(areas, 0xa5, (max + 2) * sizeof(*areas));
 	ret = inspect_read_vmlist(&fx->gk, areas, max + 2, &info);
-	check_info("INSPECT_VMLIST_MAX + 1 nodes", ret, &info, 1, VMLIST_TOO_LONG, max,
+	check_info("INSPECT_VMLIST_MAX + 1 nodes", ret, &info, -EBADMSG, VMLIST_TOO_LONG, max,
 		   last.node + VM_STRUCT_SIZE, last.node);
 	check_areas("INSPECT_VMLIST_MAX + 1 nodes, the last", &last, 1, &areas[max - 1], 2);
 	free(areas);

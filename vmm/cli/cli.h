@@ -22,9 +22,7 @@
 
 /* ---- options ---- */
 
-/* Command-line parsing for ./vmm, kept apart from main() so tests can call it. */
-
-
+/* Command-line parsing for vmm, kept apart from main() so tests can call it. */
 
 #define OPT_VTOP_MAX 16
 
@@ -98,8 +96,6 @@ void print_usage(FILE *out, const char *prog);
  * guest symbol, resolved before the guest boots), with an optional +/- offset.
  * The parser trusts nothing: each defect is an error naming FILE:LINE.
  */
-
-
 
 #define SCRIPT_NAME_MAX 32
 #define SCRIPT_LINE_MAX 512  /* longer lines are an error */
@@ -198,7 +194,6 @@ void script_operand_format(const struct script_operand *o, char *buf, size_t len
  * U+FFFD: the trace is valid UTF-8 JSON whatever the guest prints.
  */
 
-
 /*
  * s as a JSON string, invalid UTF-8 replaced (NULL s: JSON null); NULL only
  * when out of memory.  The caller owns the reference.
@@ -245,9 +240,6 @@ size_t utf8_sanitize(const char *s, char *out, size_t outlen);
  * Errors follow the vmm convention: -errno and a message in err; nothing
  * here prints to stderr.
  */
-
-
-
 
 /* The built-in demo, in script syntax. */
 extern const char demo_script[];

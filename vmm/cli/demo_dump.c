@@ -28,7 +28,7 @@ int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms, 
 	if (!areas)
 		return vmm_errf(err, errlen, -ENOMEM, "vmallocinfo: out of memory");
 	ret = inspect_read_vmlist(&gk, areas, INSPECT_VMLIST_MAX, &info);
-	for (i = 0; ret >= 0 && i < info.nr && i < INSPECT_VMLIST_MAX; i++) {
+	for (i = 0; (ret == 0 || ret == -EBADMSG) && i < info.nr && i < INSPECT_VMLIST_MAX; i++) {
 		const struct vm_area *a = &areas[i];
 
 		/* 2.4 keeps no page count: a vmalloc area maps all but its guard page. */
@@ -39,7 +39,7 @@ int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms, 
 				      a->flags);
 	}
 	free(areas);
-	if (ret > 0) /* a corrupt vmlist: the areas before the defect were printed */
+	if (ret == -EBADMSG) /* a corrupt vmlist: the areas before the defect were printed */
 		return vmm_errf(err, errlen, -EFAULT, "vmallocinfo: %s", info.msg);
 	if (ret < 0)
 		return vmm_errf(err, errlen, -EFAULT, "vmallocinfo: cannot read the vmlist: %s",

@@ -101,7 +101,7 @@ static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
 	int ret;
 
 	if (opts->check) {
-		ret = check_ctx_init(&checker, vm, opts->guest_path, err, sizeof(err));
+		ret = check_ctx_init(&checker, vm, &run->syms, err, sizeof(err));
 		if (ret == -ENOENT) {
 			printf("%s: checks off: %s\n", what, err);
 			checker = NULL;

@@ -47,7 +47,6 @@ enum vmm_exit {
 
 /* Small helpers shared by the VMM library. */
 
-
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
@@ -70,7 +69,6 @@ int vmm_errf(char *err, size_t errlen, int ret, const char *fmt, ...)
  * is not wholly inside RAM.  Nothing else turns a guest address into a
  * host pointer.
  */
-
 
 struct guest_mem {
 	uint8_t *base; /* host address of guest-physical 0 */
@@ -99,8 +97,6 @@ int gmem_write64(const struct guest_mem *gm, uint64_t gpa, uint64_t val);
  * names the file and the defect, before any VM exists.  Errors follow the
  * vmm convention: -errno and a message; img->defect says which defect.
  */
-
-
 
 #define ELF_MAX_FILE_SIZE (64u << 20)
 #define ELF_MAX_SEGMENTS  16
@@ -175,8 +171,6 @@ void elf_image_close(struct elf_image *img);
  * message, never a crash or a leak.
  */
 
-
-
 /* The sym_load_*() error for an ELF without .symtab (stripped); the caller
  * decides whether that is fatal (the demo) or not (--cpus 1 self-tests). */
 #define SYM_NO_SYMTAB (-ENODATA)
@@ -236,8 +230,6 @@ int sym_virt_to_phys(uint64_t vaddr, uint64_t *paddr);
  * a caller must decide about (the guest is ready for a command, exited,
  * crashed, touched something unexpected, or ran out of time).
  */
-
-
 
 #define VM_MAX_VCPUS	 MAX_CPUS
 #define VM_ERR_LEN	 1024
@@ -409,7 +401,6 @@ int multiboot_write_info(const struct guest_mem *gm, const char *cmdline);
  * VM_EV_READY (the guest goes on) and ev->msg names the status.  No other
  * value is returned.
  */
-
 
 struct guest_reply {
 	uint32_t status; /* enum mbox_status */

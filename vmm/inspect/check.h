@@ -20,6 +20,21 @@
 #include <stdio.h>
 
 struct vm;
+struct sym_table;
+
+/*
+ * M7 (KVM_TRANSLATE agrees with the walker) is asked of KVM for a bounded,
+ * deterministic sample, once over the pages of all areas (guard pages
+ * included) and once over the pages of the areas freed since the previous
+ * check: every page when the set has at most CHECK_M7_ALL_PAGES pages;
+ * otherwise every k-th page of the set in address order, k =
+ * ceil(pages / CHECK_M7_ALL_PAGES), plus the first and the last page of
+ * each of the first CHECK_M7_ALL_PAGES / 2 areas.  At most
+ * 2 * CHECK_M7_ALL_PAGES translations per set and check.  The other static
+ * rules see every page.  The probe rules (T1, T2, T4) probe pages chosen
+ * the same way.
+ */
+#define CHECK_M7_ALL_PAGES 4096u
 
 #define CHECK_MAX_VIOLATIONS   32
 #define CHECK_MAX_OBSERVATIONS 4
@@ -40,6 +55,7 @@ struct check_report {
 	struct check_violation v[CHECK_MAX_VIOLATIONS]; /* the first 32 */
 	unsigned int nr_observations;
 	char observations[CHECK_MAX_OBSERVATIONS][200]; /* reported, not asserted */
+	char err[200]; /* check_guest() < 0: what could not be read, or that time ran out */
 };
 
 enum check_flags {
@@ -59,12 +75,13 @@ struct check_op {
 struct check_ctx; /* symbols, the areas seen so far, the previous snapshot */
 
 /*
- * Resolve the guest's symbols (from the ELF at guest_path) and take the
- * first snapshot.  0; -ENOENT when the guest has no symbols or lacks one the
- * checker needs (err says which: "inspection off"); other -errno on a bad
- * file or guest state.  Call once the guest has reached DB_READY.
+ * Resolve the guest's symbols from syms (the guest ELF's, loaded once by
+ * the caller; not kept) and take the first snapshot.  0; -ENOENT when syms
+ * is empty or lacks a symbol the checker needs (err says which: "inspection
+ * off"); other -errno on bad guest state (err says what).  Call once the
+ * guest has reached DB_READY.
  */
-int check_ctx_init(struct check_ctx **ctx, struct vm *vm, const char *guest_path, char *err,
+int check_ctx_init(struct check_ctx **ctx, struct vm *vm, const struct sym_table *syms, char *err,
 		   size_t errlen);
 void check_ctx_free(struct check_ctx *ctx);
 
@@ -72,8 +89,11 @@ void check_ctx_free(struct check_ctx *ctx);
  * Run every applicable rule against the current guest state; op tells the
  * checker what just happened (NULL = nothing).  Fills *rep (cleared first).
  * Returns 0 when the rules ran (violations or not: see rep->nr_violations),
- * or -errno when the guest state could not be read at all or a probe could
- * not be run (the VM stopped).
+ * or -errno with rep->err saying why: the guest state could not be read, a
+ * probe could not be run (the VM stopped), or -ETIMEDOUT when --timeout ran
+ * out during the check (the host's work stops too).  A check reads a
+ * number of entries linear in the pages of the areas and the page tables of
+ * the vmalloc range; KVM_TRANSLATE and the probes are bounded (above).
  */
 int check_guest(struct check_ctx *ctx, const struct check_op *op, unsigned flags,
 		struct check_report *rep);

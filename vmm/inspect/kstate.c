@@ -162,7 +162,7 @@ static int vmlist_corrupt(struct vmlist_info *info, enum vmlist_defect d, uint32
 	else
 		snprintf(info->msg, sizeof(info->msg), "corrupt vmlist: head 0x%08x: %s", node,
 			 vmlist_defect_str(d));
-	return 1;
+	return -EBADMSG;
 }
 
 int inspect_read_vmlist(const struct guest_kernel *gk, struct vm_area *areas, unsigned int max,
@@ -180,7 +180,7 @@ int inspect_read_vmlist(const struct guest_kernel *gk, struct vm_area *areas, un
 		snprintf(info->msg, sizeof(info->msg),
 			 "vmlist: the variable at guest-physical 0x%llx is not inside guest RAM",
 			 (unsigned long long)gk->vmlist);
-		return 1;
+		return -EBADMSG;
 	}
 	if (inspect_lowmem_end(gk, &lowmem_end))
 		lowmem_end = MAXMEM;

@@ -78,9 +78,9 @@ struct vmlist_info {
 
 /*
  * Follow vmlist, storing the first max areas in areas[] (may be NULL with
- * max 0).  Returns 0 when the list is sound (info->defect VMLIST_OK), 1
- * when it is corrupt (info says which node and why; areas[] holds the
- * nodes before it), or -ENOMEM.
+ * max 0).  Returns 0 when the list is sound (info->defect VMLIST_OK),
+ * -EBADMSG when it is corrupt (info->msg names the node, the node it came
+ * from and the defect; areas[] holds the nodes before it), or -ENOMEM.
  */
 int inspect_read_vmlist(const struct guest_kernel *gk, struct vm_area *areas, unsigned int max,
 			struct vmlist_info *info);

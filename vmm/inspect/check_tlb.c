@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * T1-T4 (spec/checks.md) and the stale-TLB observation, through the
+ * guest's probes (shared/abi.h).  A probe acts in the guest, so each one is
+ * judged as it comes back.  The pages probed in an area are chosen as M7's
+ * sample (check.h): all of them up to CHECK_M7_ALL_PAGES.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "shared/mmu.h"
+#include "vmm/inspect/check_int.h"
+
+/* " on vCPU N" for the APs, "" for the boot CPU: where a probe ran, in messages. */
+static const char *cpu_where(unsigned int cpu, char *buf, size_t len)
+{
+	if (!cpu)
+		return "";
+	snprintf(buf, len, " on vCPU %u", cpu);
+	return buf;
+}
+
+int probe(struct check_ctx *ctx, unsigned int cpu, uint32_t va, enum probe_kind kind,
+	  uint32_t value, struct guest_probe *p)
+{
+	struct vm_event ev;
+	char where[24];
+
+	if (guest_probe_cpu(ctx->vm, cpu, va, kind, value, p, &ev)) {
+		observe(ctx->rep, "probe of 0x%08x%s: the VM stopped: %s: %s", va,
+			cpu_where(cpu, where, sizeof(where)), vm_event_name(ev.kind), ev.msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* T1: every page of a fresh vmalloc area reads and writes (its own value back). */
+static int check_t1(struct check_ctx *ctx, const struct vm_area *a)
+{
+	struct check_violation *v;
+	struct guest_probe p;
+	uint64_t off;
+	int ret;
+
+	struct m7_sampler sm;
+
+	ran(ctx, R_T1);
+	m7_sampler_init(&sm, a->size / PAGE_SIZE - 1);
+	for (off = 0; off + PAGE_SIZE < a->size; off += PAGE_SIZE) {
+		uint32_t va = (uint32_t)(a->addr + off);
+
+		if (!m7_take(&sm, off == 0 || off + 2 * PAGE_SIZE == a->size))
+			continue;
+		if ((ret = check_stopped(ctx)))
+			return ret;
+		ret = probe(ctx, 0, va, PROBE_READ, 0, &p);
+		if (!ret && !p.faulted)
+			ret = probe(ctx, 0, va, PROBE_WRITE, p.value, &p);
+		if (ret)
+			return ret;
+		if (p.faulted) {
+			v = viol(ctx, R_T1, va, -1, 0, 0);
+			EXPECT(v, "page of the new area reads and writes without a fault");
+			ACTUAL(v, "vector %u error 0x%x CR2 0x%08x", p.vector, p.error_code, p.cr2);
+		}
+	}
+	return 0;
+}
+
+/*
+ * T2 (cpu 0) and T4 (the other vCPUs): a read of every page of the freed
+ * area and of its guard faults with a not-present #PF whose CR2 is the page.
+ */
+static int check_freed_reads(struct check_ctx *ctx, enum rule r, unsigned int cpu,
+			     const struct vm_area *a)
+{
+	struct check_violation *v;
+	struct guest_probe p;
+	char where[24];
+	uint64_t off;
+	int ret;
+
+	struct m7_sampler sm;
+
+	cpu_where(cpu, where, sizeof(where));
+	m7_sampler_init(&sm, a->size / PAGE_SIZE);
+	for (off = 0; off < a->size; off += PAGE_SIZE) {
+		uint32_t va = (uint32_t)(a->addr + off);
+
+		if (!m7_take(&sm, off == 0 || off + PAGE_SIZE == a->size))
+			continue;
+		if ((ret = check_stopped(ctx)))
+			return ret;
+		ret = probe(ctx, cpu, va, PROBE_READ, 0, &p);
+		if (ret)
+			return ret;
+		if (p.faulted && p.vector == X86_TRAP_PF && !(p.error_code & PF_PROT) &&
+		    p.cr2 == va)
+			continue;
+		v = viol(ctx, r, va, -1, 0, 0);
+		EXPECT(v, "read%s after vfree: not-present #PF with CR2 0x%08x", where, va);
+		if (p.faulted)
+			ACTUAL(v, "vector %u error 0x%x CR2 0x%08x", p.vector, p.error_code, p.cr2);
+		else if (cpu)
+			ACTUAL(v, "no fault: read 0x%08x (a stale translation on vCPU %u)", p.value,
+			       cpu);
+		else
+			ACTUAL(v, "no fault: read 0x%08x (still mapped, or a stale translation)",
+			       p.value);
+	}
+	return 0;
+}
+
+/*
+ * T4: after vfree, every page of the area (guard included) faults not
+ * present with CR2 = the address on every other vCPU too (vCPU 0 is T2's),
+ * and each of them carried out a flush request since the last check.
+ */
+static int check_t4(struct check_ctx *ctx, const struct vm_area *a)
+{
+	uint32_t now[VM_MAX_VCPUS];
+	struct check_violation *v;
+	unsigned int cpu;
+	int ret;
+
+	ran(ctx, R_T4);
+	for (cpu = 1; cpu < ctx->vm->nr_vcpus; cpu++) {
+		ret = check_freed_reads(ctx, R_T4, cpu, a);
+		if (ret)
+			return ret;
+	}
+	if (!ctx->ipi_prev_ok || read_ipi_flushes(ctx, now))
+		return 0;
+	for (cpu = 1; cpu < ctx->vm->nr_vcpus; cpu++) {
+		if (now[cpu] != ctx->ipi_prev[cpu])
+			continue;
+		v = viol(ctx, R_T4, a->addr, -1, 0, 0);
+		EXPECT(v, "vfree: vCPU %u flushed its TLB (smp_ipi_flushes[%u] grows)", cpu, cpu);
+		ACTUAL(v, "smp_ipi_flushes[%u] still %u: no flush request reached it", cpu,
+		       now[cpu]);
+	}
+	return 0;
+}
+
+static void check_t3(struct check_ctx *ctx, const struct check_op *op, const struct snapshot *prev,
+		     const struct snapshot *s)
+{
+	const uint32_t *b = prev->cnt.tlb, *n = s->cnt.tlb;
+	uint32_t all = n[TLB_CNT_FLUSH_ALL] - b[TLB_CNT_FLUSH_ALL];
+	uint32_t tlb = n[TLB_CNT_FLUSH_TLB] - b[TLB_CNT_FLUSH_TLB];
+	uint32_t one = n[TLB_CNT_FLUSH_ONE] - b[TLB_CNT_FLUSH_ONE];
+	struct check_violation *v;
+
+	if (!prev->cnt_ok || !s->cnt_ok)
+		return;
+	ran(ctx, R_T3);
+	if (op->cmd == CMD_VFREE && (all != 1 || tlb || one)) {
+		v = viol(ctx, R_T3, op->args[0], -1, 0, 0);
+		EXPECT(v, "vfree: exactly one full flush (flush_tlb_all), no other flush");
+		ACTUAL(v, "flush_all +%u, flush_tlb +%u, flush_one +%u", all, tlb, one);
+	} else if (op->cmd != CMD_VFREE && (all || tlb || one)) {
+		v = viol(ctx, R_T3, op->results[0], -1, 0, 0);
+		EXPECT(v, "vmalloc: no TLB flush");
+		ACTUAL(v, "flush_all +%u, flush_tlb +%u, flush_one +%u", all, tlb, one);
+	}
+}
+
+/* Once per context: what the TLB did with a PTE cleared without a flush (reported, not a rule). */
+static int observe_stale_tlb(struct check_ctx *ctx)
+{
+	const uint32_t args[2] = { SEQ_STALE_TLB, 0 };
+	struct guest_reply reply;
+	struct vm_event ev;
+
+	ctx->stale_done = true;
+	if (guest_call(ctx->vm, CMD_PROBE_SEQ, args, 2, &reply, &ev)) {
+		observe(ctx->rep, "stale-TLB probe: the VM stopped: %s: %s", vm_event_name(ev.kind),
+			ev.msg);
+		return -EIO;
+	}
+	if (reply.status != ST_OK)
+		return 0;
+	observe(ctx->rep, "TLB: a PTE cleared without a flush was %s; a %s entry %s a CR3 reload",
+		reply.results[1] ? "still used (stale translation)" : "not used (fault at once)",
+		reply.results[5] ? "global" : "non-global",
+		reply.results[2] ? "survived" : "did not survive");
+	return 0;
+}
+
+int run_probes(struct check_ctx *ctx, const struct check_op *op, const struct snapshot *prev,
+	       const struct snapshot *s)
+{
+	const struct vm_area *a;
+	int ret = 0;
+
+	if (op && op->status == ST_OK) {
+		switch (op->cmd) {
+		case CMD_VMALLOC:
+		case CMD_VMALLOC_DMA:
+		case CMD_VMALLOC_32:
+			a = snap_area_at(s, op->results[0], NULL);
+			if (a)
+				ret = check_t1(ctx, a);
+			check_t3(ctx, op, prev, s);
+			break;
+		case CMD_VFREE:
+			a = op->results[0] == 1 && prev->valid
+				    ? snap_area_at(prev, op->args[0], NULL)
+				    : NULL;
+			if (a) {
+				ran(ctx, R_T2);
+				ret = check_freed_reads(ctx, R_T2, 0, a);
+				check_t3(ctx, op, prev, s);
+				if (!ret && ctx->vm->nr_vcpus > 1)
+					ret = check_t4(ctx, a);
+			}
+			break;
+		case CMD_VMAP: {
+			uint64_t prot = (uint64_t)op->args[3] << 32 | op->args[2];
+
+			if (prot && (~prot & (_PAGE_ACCESSED | _PAGE_DIRTY)))
+				ret = check_h1(ctx, op->results[0], prot);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (ret)
+		return ret;
+	if (!ctx->stale_done)
+		ret = observe_stale_tlb(ctx);
+	if (ctx->vm->nr_vcpus == 1)
+		observe(ctx->rep, "T4 not run: one vCPU configured (--cpus 2 or more runs it)");
+	return ret;
+}
