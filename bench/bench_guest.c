@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "vmm/inspect/check.h"
+#include "vmm/inspect/inspect.h"
 #include "vmm/core/core.h"
 
 #define GUEST	 "guest.elf"

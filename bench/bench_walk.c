@@ -15,7 +15,7 @@
 
 #include "shared/mmu.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/walk.h"
+#include "vmm/inspect/inspect.h"
 
 #define RAM (16u << 20)
 #define KPG (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)

@@ -28,10 +28,8 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
-#include "vmm/inspect/check.h"
+#include "vmm/inspect/inspect.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/kstate.h"
-#include "vmm/inspect/walk.h"
 
 struct vm_case {
 	enum paging_mode paging;

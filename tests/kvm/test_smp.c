@@ -23,9 +23,8 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
-#include "vmm/inspect/check.h"
+#include "vmm/inspect/inspect.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/kstate.h"
 
 #define AREA_PAGES 4
 

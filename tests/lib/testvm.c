@@ -2,8 +2,7 @@
 #include "tests/lib/testvm.h"
 
 #include "shared/mmu.h"
-#include "vmm/inspect/check.h"
-#include "vmm/inspect/kstate.h"
+#include "vmm/inspect/inspect.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -4,7 +4,7 @@
 #define TESTS_LIB_TESTVM_H
 
 #include "vmm/core/core.h"
-#include "vmm/inspect/walk.h"
+#include "vmm/inspect/inspect.h"
 
 /* Paths of built guests, relative to the repository root (where tests run). */
 #define GUEST_ELF	 "guest.elf"

@@ -20,9 +20,8 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
-#include "vmm/inspect/diff.h"
+#include "vmm/inspect/inspect.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/walk.h"
 
 #define RAM    (1u << 20)
 #define VSTART 0xc8800000u

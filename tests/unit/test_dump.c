@@ -16,9 +16,8 @@
 
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
-#include "vmm/inspect/dump.h"
+#include "vmm/inspect/inspect.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/walk.h"
 
 #define RAM (8u << 20)
 

@@ -26,7 +26,7 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/kstate.h"
+#include "vmm/inspect/inspect.h"
 
 #define RAM	      (16u << 20) /* GUEST_RAM_MIN: all lowmem, all ZONE_DMA */
 #define HIGH_MEMORY   (PAGE_OFFSET + RAM)

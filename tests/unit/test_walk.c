@@ -19,7 +19,7 @@
 #include "shared/mmu.h"
 #include "tests/lib/testmem.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/walk.h"
+#include "vmm/inspect/inspect.h"
 
 #define RAM (8u << 20) /* 8 MiB: room for two 4 MiB pages */
 

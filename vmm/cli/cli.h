@@ -16,9 +16,7 @@
 #include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/check.h"
-#include "vmm/inspect/diff.h"
-#include "vmm/inspect/walk.h"
+#include "vmm/inspect/inspect.h"
 
 /* ---- options ---- */
 

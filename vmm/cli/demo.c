@@ -9,8 +9,7 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/diff.h"
-#include "vmm/inspect/kstate.h"
+#include "vmm/inspect/inspect.h"
 
 /*
  * The demo.  Comments are printed as narration.  The addresses in the

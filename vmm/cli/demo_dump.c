@@ -9,8 +9,7 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/dump.h"
-#include "vmm/inspect/kstate.h"
+#include "vmm/inspect/inspect.h"
 
 int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms, char *err,
 			  size_t errlen)

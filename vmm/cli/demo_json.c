@@ -2,7 +2,7 @@
 /* One JSON object per operation of the --json trace (fields: README, "The JSON trace"). */
 #include "vmm/cli/cli.h"
 
-#include "vmm/inspect/diff.h"
+#include "vmm/inspect/inspect.h"
 
 /* Build helpers: a NULL value (out of memory) makes the whole object fail, never a half one. */
 static void put(json_t *obj, const char *key, json_t *val, bool *ok)

@@ -8,7 +8,7 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "vmm/inspect/diff.h"
+#include "vmm/inspect/inspect.h"
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "HighMem" };
 

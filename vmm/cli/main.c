@@ -7,12 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/inspect/check.h"
+#include "vmm/inspect/inspect.h"
 #include "vmm/cli/cli.h"
-#include "vmm/inspect/dump.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/kstate.h"
-#include "vmm/inspect/walk.h"
 
 /* Run every guest self-test and print one line each; number failed, or -ECANCELED (ev). */
 static int run_selftests(struct vm *vm, struct vm_event *ev)

@@ -11,7 +11,7 @@
  * M5 and M1.  P2, T1-T3 and H1 judge the operation passed in; they assume
  * that nothing else ran in the guest since the previous check_guest().
  */
-#include "vmm/inspect/check.h"
+#include "vmm/inspect/inspect.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -21,9 +21,7 @@
 
 #include "shared/abi.h"
 #include "vmm/core/core.h"
-#include "vmm/inspect/check.h"
-#include "vmm/inspect/kstate.h"
-#include "vmm/inspect/walk.h"
+#include "vmm/inspect/inspect.h"
 
 enum rule {
 	R_A1,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vmm/inspect/diff.h"
+#include "vmm/inspect/inspect.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * Guest kernel state through its symbols and the checked accessor
  * (inspect.h).  Layouts come from shared/kstructs.h only.
  */
-#include "vmm/inspect/kstate.h"
+#include "vmm/inspect/inspect.h"
 
 #include <errno.h>
 #include <inttypes.h>
