@@ -91,6 +91,12 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TEST_SUPPORT) $(VMM_LIBS)
 $(O)/tests/kvm/%: $(O)/tests/kvm/%.o $(TEST_SUPPORT) $(VMM_LIBS)
 	$(CC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
 
+# The runner test's KVM user: the core layer alone, and one test guest.
+RUNNER_BINS := $(O)/runner/kvm-smoke $(O)/tests/guests/exit_status.elf
+$(O)/runner/kvm-smoke: $(O)/tests/runner/kvm-smoke.o $(O)/libvmm-core.a
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(HOST_LDLIBS)
+
 deps:
 	@tools/deps
 
@@ -104,7 +110,7 @@ demo:
 
 test:
 	@tools/deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS) $(RUNNER_BINS)
 	tools/run-tests $(UNIT_TESTS) $(RUNNER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
 
 check-unit: all $(UNIT_TESTS)
