@@ -35,7 +35,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(wildcard tests/unit/
 KVM_TESTS := $(patsubst tests/kvm/%.c,$(O)/tests/kvm/%,$(wildcard tests/kvm/test_*.c))
 TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard tests/guests/*.S))
 # The nested runner's own test (it boots the runner under both MMUs).
-RUNNER_TESTS := tests/runner/test-kvm-run.sh
+RUNNER_TESTS := tests/runner/test-kvm-run.sh tests/runner/test-install.sh tests/runner/test-clean.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
 
 # Where KVM tests run: directly on this host's /dev/kvm when it has a
@@ -47,7 +47,7 @@ KVM_MODES ?= $(if $(KVM_USABLE),direct npt shadow,npt shadow)
 
 VMM_BIN := $(O)/bin/vmm
 
-.PHONY: all demo test check-unit check-kvm bench deps clean format format-check
+.PHONY: all demo test check-unit check-kvm bench deps clean format format-check install uninstall
 all: $(O)/bin/vmm guest.elf
 
 $(O)/bin/vmm: $(O)/vmm/cli/main.o $(VMM_LIBS)
@@ -124,6 +124,28 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+# `make install`: vmm and kvm-run on the PATH.  kvm-run lives with its
+# helpers in $(PKGLIBDIR) and is linked from $(BINDIR); INSTALLED lists every
+# file and link, and uninstall removes exactly those (and the directory
+# of its own it created).
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+PKGLIBDIR := $(PREFIX)/lib/vmalloc-kvm
+KVM_RUN_HELPERS := $(wildcard tools/kvm-run.d/*.sh)
+INSTALLED := $(BINDIR)/vmm $(BINDIR)/kvm-run $(PKGLIBDIR)/kvm-run \
+	$(addprefix $(PKGLIBDIR)/kvm-run.d/,$(notdir $(KVM_RUN_HELPERS)))
+
+install: $(VMM_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR)/kvm-run.d
+	install -m 0755 $(VMM_BIN) $(DESTDIR)$(BINDIR)/vmm
+	install -m 0755 tools/kvm-run $(DESTDIR)$(PKGLIBDIR)/kvm-run
+	install -m 0644 $(KVM_RUN_HELPERS) $(DESTDIR)$(PKGLIBDIR)/kvm-run.d/
+	ln -sfn $$(realpath -m --relative-to=$(BINDIR) $(PKGLIBDIR)/kvm-run) $(DESTDIR)$(BINDIR)/kvm-run
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(PKGLIBDIR)/kvm-run.d $(DESTDIR)$(PKGLIBDIR) 2>/dev/null
 
 # Generated files only: build/ and the guest image.  (The VMM's sources
 # live in vmm/, so nothing here may name that folder.)
