@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: kvm-smoke GUEST.elf (build/tests/guests/exit_status.elf)\n");
+		fprintf(stderr,
+			"usage: kvm-smoke GUEST.elf (build/tests/guests/exit_status.elf)\n");
 		return 1;
 	}
 	if (elf_image_open(argv[1], cfg.ram_size, &img, err, sizeof(err)) != ELF_OK) {
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
 	vm_run(vm, &ev);
 	vm_console_tail(vm, console, sizeof(console));
 	if (ev.kind != VM_EV_EXIT || ev.status != WANT_STATUS) {
-		fprintf(stderr, "kvm-smoke: FAIL: wanted the guest's exit with status %d, got %s: %s\n",
+		fprintf(stderr,
+			"kvm-smoke: FAIL: wanted the guest's exit with status %d, got %s: %s\n",
 			WANT_STATUS, vm_event_name(ev.kind), ev.msg);
 		goto out_vm;
 	}
