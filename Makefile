@@ -35,7 +35,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(wildcard tests/unit/
 KVM_TESTS := $(patsubst tests/kvm/%.c,$(O)/tests/kvm/%,$(wildcard tests/kvm/test_*.c))
 TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard tests/guests/*.S))
 # The nested runner's own test (it boots the runner under both MMUs).
-RUNNER_TESTS := tests/runner/test-kvm-run.sh
+RUNNER_TESTS := tests/runner/test-kvm-run.sh tests/runner/test-install.sh tests/runner/test-clean.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
 
 # Where KVM tests run: directly on this host's /dev/kvm when it has a
@@ -47,7 +47,7 @@ KVM_MODES ?= $(if $(KVM_USABLE),direct npt shadow,npt shadow)
 
 VMM_BIN := $(O)/bin/vmm
 
-.PHONY: all demo test check-unit check-kvm bench deps clean format format-check
+.PHONY: all demo test check-unit check-kvm bench deps clean format format-check install uninstall
 all: $(O)/bin/vmm guest.elf
 
 $(O)/bin/vmm: $(O)/vmm/cli/main.o $(VMM_LIBS)
@@ -91,6 +91,12 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TEST_SUPPORT) $(VMM_LIBS)
 $(O)/tests/kvm/%: $(O)/tests/kvm/%.o $(TEST_SUPPORT) $(VMM_LIBS)
 	$(CC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
 
+# The runner test's KVM user: the core layer alone, and one test guest.
+RUNNER_BINS := $(O)/runner/kvm-smoke $(O)/tests/guests/exit_status.elf
+$(O)/runner/kvm-smoke: $(O)/tests/runner/kvm-smoke.o $(O)/libvmm-core.a
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(HOST_LDLIBS)
+
 deps:
 	@tools/deps
 
@@ -104,7 +110,7 @@ demo:
 
 test:
 	@tools/deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS) $(RUNNER_BINS)
 	tools/run-tests $(UNIT_TESTS) $(RUNNER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
 
 check-unit: all $(UNIT_TESTS)
@@ -118,6 +124,28 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+# `make install`: vmm and kvm-run on the PATH.  kvm-run lives with its
+# helpers in $(PKGLIBDIR) and is linked from $(BINDIR); INSTALLED lists every
+# file and link, and uninstall removes exactly those (and the directory
+# of its own it created).
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+PKGLIBDIR := $(PREFIX)/lib/vmalloc-kvm
+KVM_RUN_HELPERS := $(wildcard tools/kvm-run.d/*.sh)
+INSTALLED := $(BINDIR)/vmm $(BINDIR)/kvm-run $(PKGLIBDIR)/kvm-run \
+	$(addprefix $(PKGLIBDIR)/kvm-run.d/,$(notdir $(KVM_RUN_HELPERS)))
+
+install: $(VMM_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR)/kvm-run.d
+	install -m 0755 $(VMM_BIN) $(DESTDIR)$(BINDIR)/vmm
+	install -m 0755 tools/kvm-run $(DESTDIR)$(PKGLIBDIR)/kvm-run
+	install -m 0644 $(KVM_RUN_HELPERS) $(DESTDIR)$(PKGLIBDIR)/kvm-run.d/
+	ln -sfn $$(realpath -m --relative-to=$(BINDIR) $(PKGLIBDIR)/kvm-run) $(DESTDIR)$(BINDIR)/kvm-run
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(PKGLIBDIR)/kvm-run.d $(DESTDIR)$(PKGLIBDIR) 2>/dev/null
 
 # Generated files only: build/ and the guest image.  (The VMM's sources
 # live in vmm/, so nothing here may name that folder.)

@@ -9,7 +9,8 @@ set -u -o pipefail
 
 ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KVM_RUN=$ROOT/tools/kvm-run
-SMOKE=build/runner/kvm-smoke # relative to ROOT: it must travel in the initramfs
+SMOKE=build/runner/kvm-smoke # relative to ROOT: with KVM_RUN_SHARE=copy it travels in the initramfs
+SMOKE_GUEST=build/tests/guests/exit_status.elf
 cd "$ROOT" || exit 1
 
 PASSED=0
@@ -74,11 +75,10 @@ if [ "$RC" = 127 ]; then pass "missing COMMAND gives 127 without booting"; else 
 kr --mmu bogus true
 if [ "$RC" = 125 ]; then pass "bad --mmu value gives 125"; else fail "bad --mmu value gives 125" "status $RC"; fi
 
-mkdir -p "$(dirname "$SMOKE")"
-if ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$SMOKE" tests/runner/kvm-smoke.c 2>"$T/cc.err"; then
-	pass "kvm-smoke compiles ($SMOKE)"
+if make -s "$SMOKE" "$SMOKE_GUEST" build/bin/vmm guest.elf >"$T/cc.err" 2>&1; then
+	pass "kvm-smoke builds on the core library ($SMOKE)"
 else
-	fail "kvm-smoke compiles" "$(cat "$T/cc.err")"
+	fail "kvm-smoke builds" "$(cat "$T/cc.err")"
 fi
 
 # --- nested runs ------------------------------------------------------------------------------
@@ -115,6 +115,15 @@ kr --smp 2 --mem 1G sh -c 'nproc; awk "/MemTotal/ { print (\$2 < 1100000) }" /pr
 expect "--smp 2 --mem 1G shape the QEMU machine" "2
 1" "$(cat "$T/out")"
 
+# The fallback where virtiofs cannot run: the tree is copied in, and one line says so.
+KVM_RUN_SHARE=copy kr "$SMOKE" "$SMOKE_GUEST"
+if [ "$RC" = 0 ] && grep -q 'kvm-smoke: ok' "$T/out" && [ "$(grep -c 'will not come back' "$T/err")" = 1 ] &&
+	[ "$(wc -l <"$T/err")" = 1 ]; then
+	pass "KVM_RUN_SHARE=copy: the copied tree runs kvm-smoke; one line on stderr warns (${SECS} s)"
+else
+	fail "KVM_RUN_SHARE=copy: fallback" "status $RC" "$(cat "$T/out")" "$(show_err)"
+fi
+
 for mmu in npt shadow; do
 	case $mmu in npt) want_npt=Y ;; shadow) want_npt=N ;; esac
 	kr --mmu "$mmu" sh -c 'test -c /dev/kvm && echo has-dev-kvm; echo "npt=$(cat /sys/module/kvm_amd/parameters/npt) mmu=$KVM_RUN_MMU"'
@@ -125,11 +134,72 @@ for mmu in npt shadow; do
 	fi
 	expect "--mmu $mmu: kvm_amd npt=$want_npt, KVM_RUN_MMU=$mmu" "npt=$want_npt mmu=$mmu" "$(grep '^npt=' "$T/out")"
 
-	kr --mmu "$mmu" "$SMOKE"
+	kr --mmu "$mmu" "$SMOKE" "$SMOKE_GUEST"
 	if [ "$RC" = 0 ] && grep -q "kvm-smoke: ok.*nested=1 mmu=$mmu" "$T/out"; then
-		pass "--mmu $mmu: kvm-smoke gets KVM_EXIT_IO 0xE9 'A' then KVM_EXIT_HLT (${SECS} s)"
+		pass "--mmu $mmu: kvm-smoke boots a guest: its console line, then its exit status (${SECS} s)"
 	else
 		fail "--mmu $mmu: kvm-smoke works" "status $RC" "$(cat "$T/out")" "$(show_err)"
+	fi
+
+	# --- the host's files, where they are (virtiofs); only under /tmp and in build/runner ------
+	# Outside the tree, in a path with a space and non-ASCII bytes (UTF-8 and a lone \xff).
+	X="$T/files $mmu "$'\xc3\xa9\xff'
+	mkdir -p "$X"
+	printf '%s\n' 'a = vmalloc 8K' 'v = vmap 1 dma prot=0x103' 'vfree a' 'vmap_put v' 'b = vmalloc_dma 4096' >"$X/ops.txt"
+	kr --mmu "$mmu" build/bin/vmm --script "$X/ops.txt" --json "$X/trace.json" guest.elf
+	if [ "$RC" = 0 ] && grep -q '^\[5\] b = vmalloc_dma 4096' "$T/out" && [ -s "$X/trace.json" ] &&
+		[ "$(grep -c '^{' "$X/trace.json")" = "$(wc -l <"$X/trace.json")" ] && grep -q vmalloc_dma "$X/trace.json"; then
+		pass "--mmu $mmu: a script and a --json trace outside the tree, in a path with spaces and non-ASCII (${SECS} s)"
+	else
+		fail "--mmu $mmu: a script and a --json trace outside the tree" "status $RC" "$(tail -n 5 "$T/out")" "$(show_err)"
+	fi
+
+	inside=build/runner/trace.$mmu.$$.json
+	rm -f "$inside"
+	kr --mmu "$mmu" build/bin/vmm --script "$X/ops.txt" --json "$inside" guest.elf
+	if [ "$RC" = 0 ] && [ -s "$inside" ] && [ "$(wc -l <"$inside")" = "$(wc -l <"$X/trace.json")" ] &&
+		[ "$(grep '"type":"summary"' "$inside")" = "$(grep '"type":"summary"' "$X/trace.json")" ]; then
+		pass "--mmu $mmu: a --json trace inside the tree comes back ($inside)"
+	else
+		fail "--mmu $mmu: a --json trace inside the tree comes back" "status $RC, $(wc -c <"$inside" 2>&1)" "$(show_err)"
+	fi
+	rm -f "$inside"
+
+	# 100 MB written inside arrive whole: a random 1 MB block, written out 100 times after its
+	# index, is rebuilt here from the block and compared byte for byte. A file deleted inside is
+	# gone outside.
+	echo doomed >"$X/doomed"
+	kr --mmu "$mmu" sh -c 'rm -- "$1" && head -c 1000000 /dev/urandom >"$2" && i=0 &&
+		while [ $i -lt 100 ]; do printf "%08d" $i; cat "$2"; i=$((i + 1)); done >"$3"' sh "$X/doomed" "$X/blk" "$X/big"
+	if [ "$RC" = 0 ] && [ "$(stat -c %s "$X/big")" = 100000800 ] && [ "$(stat -c %s "$X/blk")" = 1000000 ] &&
+		for i in $(seq 0 99); do printf "%08d" "$i"; cat "$X/blk"; done | cmp -s - "$X/big"; then
+		pass "--mmu $mmu: 100 MB written inside arrive whole (${SECS} s)"
+	else
+		fail "--mmu $mmu: 100 MB written inside arrive whole" "status $RC, $(stat -c %s "$X/big" 2>&1) bytes" "$(show_err)"
+	fi
+	if [ "$RC" = 0 ] && [ ! -e "$X/doomed" ]; then
+		pass "--mmu $mmu: a file deleted inside is gone outside"
+	else
+		fail "--mmu $mmu: a file deleted inside is gone outside" "status $RC, $(ls -l "$X/doomed" 2>&1)"
+	fi
+	rm -f "$X/big" "$X/blk"
+
+	# Two runners at once in the same directory: each writes and reads back its own file.
+	for n in 1 2; do
+		(cd "$X" && TMPDIR=$RUN_TMP "$KVM_RUN" --mmu "$mmu" sh -c 'echo "run $1" >"out$1"; sleep 2; cat "out$1"; pwd' sh "$n" \
+			>"$T/par$n.out" 2>"$T/par$n.err"
+		echo $? >"$T/par$n.rc") &
+	done
+	wait
+	ok=1
+	for n in 1 2; do
+		[ "$(cat "$T/par$n.rc")" = 0 ] && [ "$(cat "$T/par$n.out")" = "run $n
+$X" ] && [ "$(cat "$X/out$n")" = "run $n" ] || ok=0
+	done
+	if [ "$ok" = 1 ]; then
+		pass "--mmu $mmu: two runners at once in the same directory do not interfere"
+	else
+		fail "--mmu $mmu: two runners at once in the same directory" "$(cat "$T"/par*.rc "$T"/par*.out "$T"/par*.err | tail -n 12)"
 	fi
 done
 
@@ -179,7 +249,7 @@ fi
 
 # --- direct mode, where this machine's /dev/kvm opens (even PVM runs this simple guest) --------
 if [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; then
-	KVM_RUN_MODE=direct kr "$SMOKE"
+	KVM_RUN_MODE=direct kr "$SMOKE" "$SMOKE_GUEST"
 	if [ "$RC" = 0 ] && grep -q 'kvm-smoke: ok.*nested=0' "$T/out"; then
 		pass "KVM_RUN_MODE=direct runs on this machine's /dev/kvm"
 	else

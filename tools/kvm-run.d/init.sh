@@ -7,10 +7,14 @@
 #   ttyS3  status lines for kvm-run: "started", then "exit N"; or "fail REASON" if setup failed;
 #          and "beat" every 5 s from the start, by this kernel's clock (kvm-run's --stall)
 # Inputs written by kvm-run into the initramfs:
-#   /kvm-run/config   KVM_RUN_MMU (npt|shadow) and KVM_RUN_CWD (absolute directory to run in)
+#   /kvm-run/config   KVM_RUN_MMU (npt|shadow), KVM_RUN_CWD (absolute directory to run in) and
+#                     KVM_RUN_SHARE (virtiofs: the host's / is served with the tag "host";
+#                     copy: the tree is in this initramfs)
+#   /kvm-run/rw       with virtiofs: the directories the command may write in, one a line,
+#                     parents first (kvm-run.d/virtiofs.sh says why)
 #   /kvm-run/env      export lines for the variables passed through
 #   /kvm-run/argv     one `set -- 'arg' ...` line: argv, single-quoted so any byte survives
-#   /kvm-run/modules  irqbypass.ko kvm.ko kvm-amd.ko
+#   /kvm-run/modules  irqbypass.ko kvm.ko kvm-amd.ko, and with virtiofs the virtio and fuse modules
 # shellcheck disable=SC1091 # those files exist only in the initramfs
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run /sbin /usr/bin /usr/sbin
@@ -93,14 +97,44 @@ esac
 [ "$got" = "$want" ] || fail "kvm_amd npt is '$got', wanted '$want' for --mmu $KVM_RUN_MMU"
 say "kvm ready: /dev/kvm present, kvm_amd npt=$got"
 
-cd "$KVM_RUN_CWD" || fail "cannot cd to $KVM_RUN_CWD"
+# share_host: the host's / at /host, read-only but for the directories in /kvm-run/rw, with this
+# machine's /dev, /proc and /sys over the host's.
+share_host() {
+	for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci fuse virtiofs; do
+		insmod "/kvm-run/modules/$m.ko" || fail "insmod $m.ko failed"
+	done
+	mkdir -p /rw /host
+	mount -t virtiofs host /rw || fail "cannot mount the host's files (virtiofs tag host)"
+	mount -o bind /rw /host && mount -o remount,bind,ro /host || fail "cannot bind the host's / read-only"
+	while IFS= read -r dir; do
+		mount -o bind "/rw$dir" "/host$dir" || fail "cannot bind $dir read-write"
+	done </kvm-run/rw
+	mount -t devtmpfs devtmpfs /host/dev || fail "cannot mount /dev over the host's"
+	mount -t tmpfs tmpfs /host/dev/shm
+	mount -t proc proc /host/proc || fail "cannot mount /proc over the host's"
+	mount -t sysfs sysfs /host/sys || fail "cannot mount /sys over the host's"
+	say "host files shared: / read-only, read-write: $(tr '\n' ' ' </kvm-run/rw)"
+}
+
+if [ "$KVM_RUN_SHARE" = virtiofs ]; then
+	share_host
+	[ -d "/host$KVM_RUN_CWD" ] || fail "cannot cd to $KVM_RUN_CWD (not in the shared host files)"
+else
+	cd "$KVM_RUN_CWD" || fail "cannot cd to $KVM_RUN_CWD"
+fi
 [ -r /kvm-run/env ] && . /kvm-run/env
 . /kvm-run/argv || fail "cannot read /kvm-run/argv"
 [ $# -gt 0 ] || fail "no command given"
 
 say "running: $*"
 report started
-"$@" </dev/null >/dev/ttyS1 2>/dev/ttyS2
+if [ "$KVM_RUN_SHARE" = virtiofs ]; then
+	# The host's sh: the command runs on the host's programs, in the same directory.
+	/bin/busybox chroot /host /bin/sh -c 'cd "$0" && exec "$@"' "$KVM_RUN_CWD" "$@" \
+		</dev/null >/dev/ttyS1 2>/dev/ttyS2
+else
+	"$@" </dev/null >/dev/ttyS1 2>/dev/ttyS2
+fi
 rc=$?
 # Wait until everything the command wrote has left the UARTs before the status line goes out.
 stty -F /dev/ttyS1 raw -echo

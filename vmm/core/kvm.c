@@ -35,7 +35,8 @@ static int open_kvm(char *err, size_t errlen)
 			err, errlen, -ENOENT,
 			"/dev/kvm: no such device: this host has no KVM (no kvm module, or no "
 			"hardware virtualisation). Run through the nested runner instead: "
-			"tools/kvm-run ./vmm ...");
+			"kvm-run vmm ARGS... (in the source tree: tools/kvm-run build/bin/vmm "
+			"ARGS...)");
 	case EACCES:
 	case EPERM:
 		return vmm_errf(err, errlen, -saved,
