@@ -36,6 +36,8 @@ KVM_TESTS := $(patsubst tests/kvm/%.c,$(O)/tests/kvm/%,$(wildcard tests/kvm/test
 TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard tests/guests/*.S))
 # The nested runner's own test (it boots the runner under both MMUs).
 RUNNER_TESTS := tests/runner/test-kvm-run.sh tests/runner/test-install.sh tests/runner/test-clean.sh
+# Checks of the sources themselves (the layering of vmm/).
+BUILD_TESTS := tests/build/test-check-layers.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
 
 # Where KVM tests run: directly on this host's /dev/kvm when it has a
@@ -111,10 +113,10 @@ demo:
 test:
 	@tools/deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS) $(RUNNER_BINS)
-	tools/run-tests $(UNIT_TESTS) $(RUNNER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
+	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
 
 check-unit: all $(UNIT_TESTS)
-	tools/run-tests $(UNIT_TESTS) -- --
+	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) -- --
 
 check-kvm: all $(KVM_TESTS) $(TEST_GUESTS)
 	tools/run-tests -- $(KVM_MODES) -- $(KVM_TESTS)

@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/core/elf.h"
-#include "vmm/core/vm.h"
+#include "vmm/core/core.h"
 
 #define WANT_STATUS 42
 #define WANT_LINE   "exit_status: hello from a minimal guest\n"
