@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 			"usage: kvm-smoke GUEST.elf (build/tests/guests/exit_status.elf)\n");
 		return 1;
 	}
-	if (elf_image_open(argv[1], cfg.ram_size, &img, err, sizeof(err)) != ELF_OK) {
+	if (elf_image_open(argv[1], cfg.ram_size, &img, err, sizeof(err))) {
 		fprintf(stderr, "kvm-smoke: FAIL: %s\n", err);
 		return 1;
 	}
@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvm-smoke: FAIL: vm_create: %s\n", err);
 		goto out_img;
 	}
-	if (vm_boot(vm, &img, err, sizeof(err))) {
+	if (vm_boot(vm, &img, NULL, err, sizeof(err))) {
 		fprintf(stderr, "kvm-smoke: FAIL: vm_boot: %s\n", err);
 		goto out_vm;
 	}

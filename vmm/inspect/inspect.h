@@ -35,7 +35,6 @@
  *    2 MiB pages when PDE.PS, XD (bit 63) when EFER.NXE.
  */
 
-
 /* Copy len bytes of guest-physical memory at gpa into buf; 0 or -errno. */
 typedef int (*walk_read_fn)(void *ctx, uint64_t gpa, void *buf, size_t len);
 
@@ -163,8 +162,6 @@ int walk_range(const struct walk_ctx *ctx, uint64_t start, uint64_t end, unsigne
  * A guest without symbols still runs; inspect_init() then fails with
  * -ENOENT and a message ("guest has no symbol X: inspection off").
  */
-
-
 
 struct vm;
 
@@ -299,8 +296,6 @@ const char *vmlist_defect_str(enum vmlist_defect d);
  * address: a changed value is one change "old -> new".
  */
 
-
-
 struct pt_snap_entry {
 	uint64_t va;   /* first virtual address the entry covers */
 	uint64_t addr; /* guest-physical address of the entry */
@@ -372,8 +367,6 @@ void pt_change_format(const struct pt_change *c, enum walk_mode mode, char *buf,
  * The exact format strings and the source they come from are in dump.c.
  */
 
-
-
 /* Every present leaf of [0, 4 GiB) as QEMU's "info tlb"; 0 or -errno. */
 int dump_tlb(FILE *f, const struct walk_ctx *ctx);
 
@@ -413,7 +406,6 @@ void dump_vmallocinfo_line(FILE *f, uint32_t start, uint32_t end, const char *ca
  * but does not promise (a stale TLB entry used, a global entry surviving a
  * CR3 reload) are observations: reported, never violations.
  */
-
 
 struct vm;
 struct sym_table;
