@@ -153,7 +153,8 @@ static void wait_ack(unsigned int cpu)
 	barrier();
 }
 
-void smp_flush_tlb_others(void)
+/* flush_tlb_all()'s remote half: every other online CPU flushes, and we wait. */
+static void flush_tlb_others(void)
 {
 	unsigned int cpu;
 
@@ -165,6 +166,18 @@ void smp_flush_tlb_others(void)
 	for (cpu = 1; cpu < NR_CPUS; cpu++)
 		if (cpu_online(cpu))
 			wait_ack(cpu);
+}
+
+/*
+ * Locally first, then the others (they may still be using what was
+ * cleared): 2.4 sends each an IPI whose handler runs __flush_tlb_all()
+ * and waits until all have; here the "IPI" is a request in each CPU's
+ * work slot and a PORT_IPI write that wakes it.
+ */
+void flush_tlb_all(void)
+{
+	__flush_tlb_all();
+	flush_tlb_others();
 }
 
 int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results)

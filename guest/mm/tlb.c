@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* TLB flushes, counted for the host (tlbflush.h; Linux 2.4 include/asm-i386/pgalloc.h). */
+/*
+ * This CPU's TLB flushes and control-register writes, counted for the
+ * host (tlbflush.h; Linux 2.4 include/asm-i386/pgalloc.h).  flush_tlb_all,
+ * which also asks the other CPUs, is in kernel/smp.c, as in 2.4.
+ */
 #include <extable.h>
 #include <kernel.h>
 #include <page.h>
 #include <processor.h>
-#include <smp.h>
 #include <tlbflush.h>
 
 #include "shared/mmu.h"
@@ -139,16 +142,4 @@ void __flush_tlb_all_uncounted(void)
 		return;
 	}
 	__write_cr3_uncounted(read_cr3());
-}
-
-/*
- * Locally first, then the others (they may still be using what was
- * cleared): 2.4 sends each an IPI whose handler runs __flush_tlb_all()
- * and waits until all have; here the "IPI" is a request in each CPU's
- * work slot and a PORT_IPI write that wakes it (kernel/smp.c).
- */
-void flush_tlb_all(void)
-{
-	__flush_tlb_all();
-	smp_flush_tlb_others();
 }
