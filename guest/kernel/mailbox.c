@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The host's command loop (shared/abi.h).  Commands and self-tests come
- * from the tables that DEFINE_CMD and DEFINE_SELFTEST build in their own
- * linker sections (mailbox.h, guest.ld).
+ * The host's command loop (shared/abi.h): it only dispatches.  Every
+ * command handler lives in guest/commands/, one file per subject; each
+ * registers itself with DEFINE_CMD into a table the linker builds
+ * (mailbox.h, guest.ld), as the self-tests do with DEFINE_SELFTEST.
  */
 #include <io.h>
 #include <kernel.h>
@@ -65,26 +66,6 @@ int run_selftest(int index)
 	mailbox_text_putc('\n');
 	return t->fn();
 }
-
-static int cmd_selftest(const uint32_t *args, uint32_t *results)
-{
-	int n = selftest_count();
-
-	results[0] = n;
-	if (args[0] >= (uint32_t)n)
-		return ST_EINVAL;
-	return run_selftest(args[0]) ? ST_FAIL : ST_OK;
-}
-DEFINE_CMD(CMD_SELFTEST, cmd_selftest);
-
-static int cmd_exit(const uint32_t *args, uint32_t *results)
-{
-	(void)results;
-	if (args[0] > GUEST_EXIT_MAX)
-		return ST_EINVAL;
-	machine_exit(args[0]);
-}
-DEFINE_CMD(CMD_EXIT, cmd_exit);
 
 static const struct mbox_command *find_command(uint32_t cmd)
 {
