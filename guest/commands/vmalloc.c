@@ -16,6 +16,7 @@
 #include <mailbox.h>
 #include <mm.h>
 #include <pgtable.h>
+#include <sched.h>
 #include <string.h>
 #include <tlbflush.h>
 #include <vmalloc.h>

@@ -22,6 +22,7 @@
 #include <kernel.h>
 #include <page.h>
 #include <pgtable.h>
+#include <sched.h>
 #include <processor.h>
 #include <smp.h>
 #include <tlbflush.h>
@@ -47,7 +48,7 @@ uint32_t ap_boot_stack_top[NR_CPUS];
  * software MMU sets bit 5 in PDPT entries); ap_boot_cr3 points here.
  * Once high, they load swapper_pg_dir through the retrying write_cr3.
  */
-static uint64_t ap_boot_pdpt[4] __aligned(32);
+static uint64_t ap_boot_pdpt[PTRS_PER_PGD_PAE] __aligned(32);
 
 enum {
 	SMP_OP_FLUSH = 1,
@@ -223,7 +224,7 @@ void smp_init(void)
 		if (pae_enabled) {
 			unsigned int i;
 
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < PTRS_PER_PGD_PAE; i++)
 				ap_boot_pdpt[i] = ((volatile uint64_t *)swapper_pg_dir)[i] &
 						  ~(uint64_t)PDPTE_RESERVED_PAE;
 			ap_boot_cr3 = __pa(ap_boot_pdpt);

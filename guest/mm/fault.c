@@ -28,7 +28,7 @@ unsigned long vmalloc_faults;
  */
 static int vmalloc_fault(unsigned long address)
 {
-	unsigned long cr3 = read_cr3() & (pae_enabled ? ~0x1ful : PAGE_MASK);
+	unsigned long cr3 = read_cr3() & CR3_PGD_MASK;
 	pgd_t *pgd = pgd_offset_pgd(__va(cr3), address), *pgd_k = pgd_offset_k(address);
 	pmd_t *pmd, *pmd_k;
 	pte_t *pte_k;

@@ -7,6 +7,8 @@
 #include <extable.h>
 #include <kernel.h>
 #include <page.h>
+#include <pgtable.h>
+#include <sched.h>
 #include <processor.h>
 #include <tlbflush.h>
 
@@ -33,7 +35,7 @@ static void pdpt_clear_reserved(volatile uint32_t *pdpt)
 {
 	unsigned int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < PTRS_PER_PGD_PAE; i++) {
 		if (pdpt[2 * i] & PDPTE_RESERVED_PAE) {
 			pdpt[2 * i] &= ~(uint32_t)PDPTE_RESERVED_PAE;
 			pdpte_fixups++;
@@ -57,7 +59,7 @@ static void pdpt_clear_reserved(volatile uint32_t *pdpt)
  * entry the CPU loads has a reserved bit set. */
 static void write_cr_pae_safe(int cr, unsigned long val, unsigned long cr3)
 {
-	volatile uint32_t *pdpt = __va(cr3 & ~0x1ful);
+	volatile uint32_t *pdpt = __va(cr3 & CR3_PGD_MASK_PAE);
 	unsigned int tries;
 	int gp;
 
