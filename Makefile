@@ -28,7 +28,11 @@ VMM_LAYERS := core inspect cli
 layer_objs = $(patsubst %.c,$(O)/%.o,$(filter-out vmm/cli/main.c,$(wildcard vmm/$(1)/*.c)))
 # Link order: the layer above first.
 VMM_LIBS := $(O)/libvmm-cli.a $(O)/libvmm-inspect.a $(O)/libvmm-core.a
-GUEST_SRCS := $(wildcard guest/*.S guest/*.c guest/*/*.S guest/*/*.c)
+# The guest's link order places its .bss objects, and the host's exact-output
+# test (tests/kvm/test_cli.c) expects swapper_pg_dir and the first free frame
+# where this order puts them: the host's commands link last.
+GUEST_DIRS := arch kernel mm commands
+GUEST_SRCS := $(foreach d,$(GUEST_DIRS),$(sort $(wildcard guest/$(d)/*.S)) $(sort $(wildcard guest/$(d)/*.c)))
 GUEST_OBJS := $(patsubst %,$(O)/%.o,$(basename $(GUEST_SRCS)))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(wildcard tests/unit/test_*.c))

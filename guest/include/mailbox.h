@@ -3,7 +3,10 @@
  * The guest's side of the host/guest mailbox (shared/abi.h): the command
  * loop, its command table and the self-test table.
  *
- * A file registers its own commands and self-tests; no central list:
+ * Every command lives in guest/commands/: the loop in dispatch.c, the
+ * handlers in one file per subject (vmalloc.c, mm.c, pages.c, system.c).
+ * kernel/mailbox.c holds only the shared page and printk's capture.
+ * Each file registers its own commands and self-tests; no central list:
  *
  *	static int cmd_vfree(const uint32_t *args, uint32_t *results) { ... }
  *	DEFINE_CMD(CMD_VFREE, cmd_vfree);

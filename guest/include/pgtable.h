@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The page-table layer (Linux 2.4 include/asm-i386/pgtable*.h), for both
- * paging modes in one kernel: the mode is chosen at boot (paging=pae) and
- * every accessor looks at pae_enabled.
+ * The page-table layer (Linux 2.4 include/asm-i386/pgtable.h), for both
+ * paging modes in one kernel.  Each mode's entry size, indices and raw
+ * entry access are in its own file, pgtable-2level.h and pgtable-3level.h;
+ * the mode is chosen at boot (paging=pae), and every accessor here picks
+ * that mode's by pae_enabled.
  *
  *   2-level: pgd (1024 x 4 bytes) -> pte (1024 x 4 bytes); the pmd is
  *            folded into the pgd: pmd_offset(pgd, a) is the pgd entry.
@@ -36,6 +38,9 @@
 #include <mm.h>
 #include <page.h>
 #include <processor.h>
+
+#include <pgtable-2level.h>
+#include <pgtable-3level.h>
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
@@ -81,10 +86,16 @@ typedef struct {
 #define PTRS_PER_PTE	  (pae_enabled ? PTRS_PER_PTE_PAE : PTRS_PER_PTE_2L)
 #define USER_PTRS_PER_PGD (TASK_SIZE / PGDIR_SIZE)
 
+/* Levels a walk reads: pgd, pte (2-level); pgd, pmd, pte (PAE). */
+#define PT_LEVELS (pae_enabled ? PT_LEVELS_PAE : PT_LEVELS_2L)
 /* Bytes per entry at every level. */
-#define PT_ENTRY_SIZE (pae_enabled ? 8u : 4u)
+#define PT_ENTRY_SIZE (pae_enabled ? PT_ENTRY_SIZE_PAE : PT_ENTRY_SIZE_2L)
 /* The frame bits of an entry that points to a table or a 4 KiB page. */
 #define PT_FRAME_MASK (pae_enabled ? ENTRY_FRAME_MASK_PAE : (uint64_t)ENTRY_FRAME_MASK_2L)
+/* ... and of an entry that maps a large page (PMD_SIZE). */
+#define PT_LARGE_FRAME_MASK (pae_enabled ? LARGE_FRAME_MASK_PAE : (uint64_t)LARGE_FRAME_MASK_2L)
+/* The bits of CR3 that hold the pgd's physical address. */
+#define CR3_PGD_MASK (pae_enabled ? CR3_PGD_MASK_PAE : CR3_PGD_MASK_2L)
 
 /* vmalloc range: VMALLOC_START follows lowmem, fixed in paging_init(). */
 extern unsigned long vmalloc_start;
@@ -102,39 +113,16 @@ extern unsigned long vmalloc_start;
 	do {                                                                                       \
 	} while (0)
 
-/* ---- Raw entry access: 4 or 8 bytes. ---- */
-
-/* Atomically replace a 64-bit entry (cmpxchg8b), returning the old value. */
-static inline uint64_t __xchg_u64(void *ptr, uint64_t val)
-{
-	volatile uint64_t *p = ptr;
-	uint64_t old = *p;
-
-	__asm__ __volatile__("1: lock cmpxchg8b %0\n\t"
-			     "jnz 1b"
-			     : "+m"(*p), "+A"(old)
-			     : "b"((uint32_t)val), "c"((uint32_t)(val >> 32))
-			     : "memory", "cc");
-	return old;
-}
+/* ---- Raw entry access: 4 or 8 bytes, by the mode's own accessors. ---- */
 
 static inline uint64_t __pt_entry_read(const void *ptr)
 {
-	const volatile uint32_t *w = ptr;
-
-	if (pae_enabled) {
-		uint32_t lo = w[0], hi = w[1];
-
-		return ((uint64_t)hi << 32) | lo;
-	}
-	return w[0];
+	return pae_enabled ? pt_entry_read_pae(ptr) : pt_entry_read_2l(ptr);
 }
 
 static inline uint64_t __pt_entry_xchg(void *ptr, uint64_t val)
 {
-	if (pae_enabled)
-		return __xchg_u64(ptr, val);
-	return __atomic_exchange_n((volatile uint32_t *)ptr, (uint32_t)val, __ATOMIC_SEQ_CST);
+	return pae_enabled ? pt_entry_xchg_pae(ptr, val) : pt_entry_xchg_2l(ptr, val);
 }
 
 static inline pte_t ptep_get(pte_t *ptep)
@@ -257,9 +245,10 @@ static inline unsigned long pgd_page(pgd_t pgd)
 
 /* ---- Walking down: entry pointers from an address. ---- */
 
-#define pgd_index(address) (((address) >> PGDIR_SHIFT) & (PTRS_PER_PGD - 1))
-#define pmd_index(address) (((address) >> PMD_SHIFT) & (PTRS_PER_PMD - 1))
-#define pte_index(address) (((address) >> PAGE_SHIFT) & (PTRS_PER_PTE - 1))
+#define pgd_index(address) (pae_enabled ? pgd_index_pae(address) : pgd_index_2l(address))
+/* 2-level: the folded pmd has one entry. */
+#define pmd_index(address) (pae_enabled ? pmd_index_pae(address) : 0ul)
+#define pte_index(address) (pae_enabled ? pte_index_pae(address) : pte_index_2l(address))
 
 static inline pgd_t *pgd_offset_pgd(pgd_t *pgd, unsigned long address)
 {
@@ -282,15 +271,6 @@ static inline pte_t *pte_offset(pmd_t *dir, unsigned long address)
 {
 	return (pte_t *)(pmd_page(pmdp_get(dir)) + pte_index(address) * PT_ENTRY_SIZE);
 }
-
-/*
- * The caller holds mm->page_table_lock.  pmd_alloc() never fails (the
- * pmd level exists from boot); pte_alloc() takes a zeroed page from
- * __get_free_page(GFP_KERNEL) when the pmd entry is none, dropping the
- * lock around the allocation as 2.4 does; NULL when that fails.
- */
-pmd_t *pmd_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long address);
-pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address);
 
 /* ---- Reporting bad entries, as 2.4 does (no level: KERN_WARNING). ---- */
 
@@ -337,7 +317,5 @@ struct pt_walk {
 void pt_walk(unsigned long cr3, unsigned long address, struct pt_walk *w);
 /* printk the walk, one level a line, at @level (a KERN_* string). */
 void show_pt_walk(const char *level, unsigned long cr3, unsigned long address);
-
-#include <sched.h>
 
 #endif /* GUEST_PGTABLE_H */

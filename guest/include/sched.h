@@ -27,12 +27,10 @@ extern struct mm_struct *current_mm; /* whose PGD is in CR3 */
 struct mm_struct *mm_alloc(void);
 /* Drop a reference; the last one frees the page tables.  Never init_mm, never current_mm. */
 void mmdrop(struct mm_struct *mm);
-/* Load @next's PGD into CR3 (counted in tlb_counters.cr3_writes) unless it is already there. */
-void switch_mm(struct mm_struct *next);
 /* The mm with handle @id, or NULL. */
 struct mm_struct *find_mm(unsigned int id);
 
-/* Vmalloc faults handled since boot (a PGD/PMD entry copied from swapper_pg_dir). */
+/* Vmalloc faults handled since boot (a PGD/PMD entry copied from swapper_pg_dir; mm/fault.c). */
 extern unsigned long vmalloc_faults;
 
 #endif /* GUEST_SCHED_H */

@@ -21,8 +21,6 @@ extern volatile uint32_t smp_ipi_flushes[NR_CPUS];
 extern int smp_no_flush_ipi;
 
 void smp_init(void);
-/* flush_tlb_all()'s remote half: every other online CPU flushes, and we wait. */
-void smp_flush_tlb_others(void);
 /* Run a 32-bit probe (PROBE_READ/PROBE_WRITE) on CPU cpu; results as CMD_PROBE's.
  * Returns -1 if cpu is not online. */
 int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results);

@@ -66,7 +66,7 @@ void __write_cr4_uncounted(unsigned long val);
 void __flush_tlb_all_uncounted(void);
 
 /* Every online CPU, each through its own __flush_tlb_all (the others by
- * the "IPI" of kernel/smp.c): what vfree uses after clearing kernel PTEs. */
+ * the "IPI"): what vfree uses after clearing kernel PTEs (kernel/smp.c). */
 void flush_tlb_all(void);
 
 #endif /* GUEST_TLBFLUSH_H */

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The host's command loop (shared/abi.h).  Commands and self-tests come
- * from the tables that DEFINE_CMD and DEFINE_SELFTEST build in their own
- * linker sections (mailbox.h, guest.ld).
+ * The mailbox page the host and the guest share (shared/abi.h): the
+ * hello that finds the VMM, and the capture of printk output into
+ * mailbox.text.  The command loop and every command are in
+ * guest/commands/.
  */
 #include <io.h>
 #include <kernel.h>
 #include <mailbox.h>
 #include <page.h>
-#include <processor.h>
-#include <string.h>
 
 #include "shared/abi.h"
 
@@ -50,116 +49,4 @@ void mailbox_init(void)
 	vmm_present = mailbox.host_version != 0;
 	/* The boot messages are the text the host finds at the first DB_READY. */
 	mailbox_text_start();
-}
-
-int selftest_count(void)
-{
-	return __stop_selftests - __start_selftests;
-}
-
-int run_selftest(int index)
-{
-	const struct selftest *t = &__start_selftests[index];
-
-	mailbox_text_write(t->name, strlen(t->name));
-	mailbox_text_putc('\n');
-	return t->fn();
-}
-
-static int cmd_selftest(const uint32_t *args, uint32_t *results)
-{
-	int n = selftest_count();
-
-	results[0] = n;
-	if (args[0] >= (uint32_t)n)
-		return ST_EINVAL;
-	return run_selftest(args[0]) ? ST_FAIL : ST_OK;
-}
-DEFINE_CMD(CMD_SELFTEST, cmd_selftest);
-
-static int cmd_exit(const uint32_t *args, uint32_t *results)
-{
-	(void)results;
-	if (args[0] > GUEST_EXIT_MAX)
-		return ST_EINVAL;
-	machine_exit(args[0]);
-}
-DEFINE_CMD(CMD_EXIT, cmd_exit);
-
-static const struct mbox_command *find_command(uint32_t cmd)
-{
-	const struct mbox_command *c;
-
-	for (c = __start_mbox_cmds; c < __stop_mbox_cmds; c++)
-		if (c->cmd == cmd)
-			return c;
-	return NULL;
-}
-
-/* Two files registering one command is a build mistake: say so at boot. */
-static void check_command_table(void)
-{
-	const struct mbox_command *a, *b;
-
-	for (a = __start_mbox_cmds; a < __stop_mbox_cmds; a++)
-		for (b = a + 1; b < __stop_mbox_cmds; b++)
-			if (a->cmd == b->cmd)
-				panic("command %u registered twice (%s)", a->cmd, a->name);
-}
-
-static void run_command(void)
-{
-	uint32_t cmd = mailbox.cmd, args[MBOX_ARGS], results[MBOX_RESULTS];
-	const struct mbox_command *c;
-	int status;
-
-	memcpy(args, (const void *)mailbox.args, sizeof(args));
-	memset(results, 0, sizeof(results));
-	mailbox_text_start();
-	if (cmd == CMD_NONE) {
-		status = ST_OK;
-	} else {
-		c = find_command(cmd);
-		status = c ? c->handler(args, results) : ST_UNKNOWN_CMD;
-	}
-	mailbox_text_stop();
-	memcpy((void *)mailbox.results, results, sizeof(results));
-	mailbox.status = status;
-}
-
-__weak void builtin_sequence(void)
-{
-}
-
-/* No VMM (QEMU, GRUB): run every self-test, then the built-in sequence, then leave. */
-static void __noreturn run_builtin(void)
-{
-	int i, n = selftest_count(), failed = 0;
-
-	mailbox_text_stop();
-	printk(KERN_INFO "Running %d self-tests\n", n);
-	for (i = 0; i < n; i++) {
-		int ret;
-
-		printk(KERN_INFO "selftest %d/%d: %s\n", i + 1, n, __start_selftests[i].name);
-		ret = run_selftest(i);
-		printk(KERN_INFO "selftest %s: %s\n", __start_selftests[i].name,
-		       ret ? "FAILED" : "passed");
-		failed += ret != 0;
-	}
-	printk(KERN_NOTICE "self-tests: %d passed, %d failed\n", n - failed, failed);
-	builtin_sequence();
-	printk(KERN_NOTICE "Built-in sequence done, exiting with status %d\n", failed ? 1 : 0);
-	machine_exit(failed ? 1 : 0);
-}
-
-void mailbox_serve(void)
-{
-	check_command_table();
-	if (!vmm_present)
-		run_builtin();
-	for (;;) {
-		outl(DB_READY, PORT_DOORBELL);
-		run_command();
-	}
 }

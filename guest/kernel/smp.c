@@ -22,6 +22,7 @@
 #include <kernel.h>
 #include <page.h>
 #include <pgtable.h>
+#include <sched.h>
 #include <processor.h>
 #include <smp.h>
 #include <tlbflush.h>
@@ -47,7 +48,7 @@ uint32_t ap_boot_stack_top[NR_CPUS];
  * software MMU sets bit 5 in PDPT entries); ap_boot_cr3 points here.
  * Once high, they load swapper_pg_dir through the retrying write_cr3.
  */
-static uint64_t ap_boot_pdpt[4] __aligned(32);
+static uint64_t ap_boot_pdpt[PTRS_PER_PGD_PAE] __aligned(32);
 
 enum {
 	SMP_OP_FLUSH = 1,
@@ -153,7 +154,8 @@ static void wait_ack(unsigned int cpu)
 	barrier();
 }
 
-void smp_flush_tlb_others(void)
+/* flush_tlb_all()'s remote half: every other online CPU flushes, and we wait. */
+static void flush_tlb_others(void)
 {
 	unsigned int cpu;
 
@@ -165,6 +167,18 @@ void smp_flush_tlb_others(void)
 	for (cpu = 1; cpu < NR_CPUS; cpu++)
 		if (cpu_online(cpu))
 			wait_ack(cpu);
+}
+
+/*
+ * Locally first, then the others (they may still be using what was
+ * cleared): 2.4 sends each an IPI whose handler runs __flush_tlb_all()
+ * and waits until all have; here the "IPI" is a request in each CPU's
+ * work slot and a PORT_IPI write that wakes it.
+ */
+void flush_tlb_all(void)
+{
+	__flush_tlb_all();
+	flush_tlb_others();
 }
 
 int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results)
@@ -210,7 +224,7 @@ void smp_init(void)
 		if (pae_enabled) {
 			unsigned int i;
 
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < PTRS_PER_PGD_PAE; i++)
 				ap_boot_pdpt[i] = ((volatile uint64_t *)swapper_pg_dir)[i] &
 						  ~(uint64_t)PDPTE_RESERVED_PAE;
 			ap_boot_cr3 = __pa(ap_boot_pdpt);

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernel page tables (Linux 2.4 arch/i386/mm/init.c, mm/memory.c's
- * pte_alloc, include/asm-i386/pgalloc.h): swapper_pg_dir and the direct
- * map, page-table pages, PGDs for new address spaces, and a walker.
+ * The kernel's page tables (Linux 2.4 arch/i386/mm/init.c): paging_init
+ * builds swapper_pg_dir and the direct map; and the guest's own walker,
+ * pt_walk, which reads the tables as the CPU does (for oops reports and
+ * self-tests).  Page-table pages are in mm/pgalloc.c and mm/memory.c.
  */
 #include <bootmem.h>
 #include <extable.h>
 #include <kernel.h>
 #include <mm.h>
-#include <pgalloc.h>
 #include <pgtable.h>
 #include <processor.h>
 #include <sched.h>
@@ -30,93 +30,6 @@ static unsigned long direct_map_end = EARLY_MAP_SIZE;
 
 /* arch/boot.S, .text.boot: runs identity-mapped; see the comment there. */
 void enable_pae_paging(unsigned long pdpt_phys, unsigned long cr4, unsigned long nxe);
-
-/* ---- Page-table pages. ---- */
-
-pte_t *pte_alloc_one(struct mm_struct *mm, unsigned long address)
-{
-	unsigned long page = __get_free_page(GFP_KERNEL);
-
-	(void)mm;
-	(void)address;
-	if (page)
-		memset((void *)page, 0, PAGE_SIZE);
-	return (pte_t *)page;
-}
-
-void pte_free(pte_t *pte)
-{
-	free_page((unsigned long)pte);
-}
-
-pmd_t *pmd_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long address)
-{
-	(void)mm;
-	/* pgd_none() is always 0: the pmd level (if any) exists from boot. */
-	return pmd_offset(pgd, address);
-}
-
-pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address)
-{
-	if (pmd_none(pmdp_get(pmd))) {
-		pte_t *new;
-
-		/* The allocator may sleep in the kernel; keep 2.4's locking shape. */
-		spin_unlock(&mm->page_table_lock);
-		new = pte_alloc_one(mm, address);
-		spin_lock(&mm->page_table_lock);
-		if (!new)
-			return NULL;
-		if (!pmd_none(pmdp_get(pmd))) {
-			/* Someone else populated it meanwhile. */
-			pte_free(new);
-		} else {
-			set_pmd(pmd, __pmd(__pa(new) | _KERNPG_TABLE)); /* pmd_populate */
-		}
-	}
-	return pte_offset(pmd, address);
-}
-
-pgd_t *pgd_alloc(void)
-{
-	unsigned long pgd = __get_free_page(GFP_KERNEL), kernel = USER_PTRS_PER_PGD * PT_ENTRY_SIZE;
-	unsigned int i;
-
-	if (!pgd)
-		return NULL;
-	memset((void *)pgd, 0, PAGE_SIZE);
-	if (pae_enabled) {
-		for (i = 0; i < USER_PTRS_PER_PGD; i++) {
-			unsigned long pmd = __get_free_page(GFP_KERNEL);
-
-			if (!pmd)
-				goto out_oom;
-			memset((void *)pmd, 0, PAGE_SIZE);
-			set_pgd(pgd_offset_pgd((pgd_t *)pgd, i * PGDIR_SIZE),
-				__pgd(__pa(pmd) | _PAGE_PRESENT));
-		}
-	}
-	/* The kernel's entries; PAE: the PDPT entry of the kernel's own (shared) PMD page. */
-	memcpy((char *)pgd + kernel, (char *)swapper_pg_dir + kernel,
-	       PTRS_PER_PGD * PT_ENTRY_SIZE - kernel);
-	return (pgd_t *)pgd;
-
-out_oom:
-	while (i--)
-		free_page(pgd_page(pgdp_get(pgd_offset_pgd((pgd_t *)pgd, i * PGDIR_SIZE))));
-	free_page(pgd);
-	return NULL;
-}
-
-void pgd_free(pgd_t *pgd)
-{
-	unsigned int i;
-
-	if (pae_enabled)
-		for (i = 0; i < USER_PTRS_PER_PGD; i++)
-			free_page(pgd_page(pgdp_get(pgd_offset_pgd(pgd, i * PGDIR_SIZE))));
-	free_page((unsigned long)pgd);
-}
 
 /* ---- Boot: swapper_pg_dir. ---- */
 
@@ -230,23 +143,31 @@ static int read_entry(uint64_t pa, uint64_t *val)
 	return 0;
 }
 
+/* The index of @address's entry in the table of walk level @level (0 = pgd). */
+static unsigned long walk_index(int level, unsigned long address)
+{
+	if (level == 0)
+		return pgd_index(address);
+	if (level == PT_LEVELS - 1)
+		return pte_index(address);
+	return pmd_index(address);
+}
+
 void pt_walk(unsigned long cr3, unsigned long address, struct pt_walk *w)
 {
-	static const char *const names_2l[] = { "pgd", "pte" };
-	static const char *const names_pae[] = { "pgd", "pmd", "pte" };
+	static const char *const names_2l[PT_LEVELS_2L] = { "pgd", "pte" };
+	static const char *const names_pae[PT_LEVELS_PAE] = { "pgd", "pmd", "pte" };
 	const char *const *names = pae_enabled ? names_pae : names_2l;
-	int levels = pae_enabled ? 3 : 2;
-	uint64_t table = pae_enabled ? (cr3 & ~0x1ful) : (cr3 & PAGE_MASK);
+	int levels = PT_LEVELS;
+	uint64_t table = cr3 & CR3_PGD_MASK;
 	int level;
 
 	memset(w, 0, sizeof(*w));
 	for (level = 0; level < levels; level++) {
-		unsigned int shift = pae_enabled ? 30 - 9 * level : 22 - 10 * level;
-		unsigned int index = (address >> shift) & (pae_enabled ? (level ? 511 : 3) : 1023);
 		uint64_t e;
 
 		w->name[level] = names[level];
-		w->entry_pa[level] = table + index * PT_ENTRY_SIZE;
+		w->entry_pa[level] = table + walk_index(level, address) * PT_ENTRY_SIZE;
 		if (read_entry(w->entry_pa[level], &e)) {
 			w->cut = 1;
 			return;
@@ -260,17 +181,16 @@ void pt_walk(unsigned long cr3, unsigned long address, struct pt_walk *w)
 			w->phys = (e & PT_FRAME_MASK) | (address & ~PAGE_MASK);
 			return;
 		}
-		/* A PDPT entry has no PS bit; CR4.PSE gates 4 MiB pages, PAE always has 2 MiB ones. */
-		if (level > 0 || !pae_enabled) {
-			if ((e & _PAGE_PSE) && (pae_enabled || (read_cr4() & X86_CR4_PSE))) {
-				uint64_t size = 1ull << shift;
-
-				w->mapped = w->large = 1;
-				w->phys = (e & (pae_enabled ? LARGE_FRAME_MASK_PAE
-							    : LARGE_FRAME_MASK_2L)) |
-					  (address & (size - 1));
-				return;
-			}
+		/*
+		 * The level above the ptes may map a large page (PMD_SIZE: the
+		 * pgd in 2-level, where CR4.PSE gates it; the pmd in PAE).  A
+		 * PDPT entry has no PS bit.
+		 */
+		if (level == levels - 2 && (e & _PAGE_PSE) &&
+		    (pae_enabled || (read_cr4() & X86_CR4_PSE))) {
+			w->mapped = w->large = 1;
+			w->phys = (e & PT_LARGE_FRAME_MASK) | (address & (PMD_SIZE - 1));
+			return;
 		}
 		table = e & PT_FRAME_MASK;
 	}

@@ -15,6 +15,7 @@
 #include <pgalloc.h>
 #include <pgtable.h>
 #include <processor.h>
+#include <mmu_context.h>
 #include <sched.h>
 #include <string.h>
 #include <tlbflush.h>

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* TLB flushes, counted for the host (tlbflush.h; Linux 2.4 include/asm-i386/pgalloc.h). */
+/*
+ * This CPU's TLB flushes and control-register writes, counted for the
+ * host (tlbflush.h; Linux 2.4 include/asm-i386/pgalloc.h).  flush_tlb_all,
+ * which also asks the other CPUs, is in kernel/smp.c, as in 2.4.
+ */
 #include <extable.h>
 #include <kernel.h>
 #include <page.h>
+#include <pgtable.h>
+#include <sched.h>
 #include <processor.h>
-#include <smp.h>
 #include <tlbflush.h>
 
 #include "shared/mmu.h"
@@ -30,7 +35,7 @@ static void pdpt_clear_reserved(volatile uint32_t *pdpt)
 {
 	unsigned int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < PTRS_PER_PGD_PAE; i++) {
 		if (pdpt[2 * i] & PDPTE_RESERVED_PAE) {
 			pdpt[2 * i] &= ~(uint32_t)PDPTE_RESERVED_PAE;
 			pdpte_fixups++;
@@ -54,7 +59,7 @@ static void pdpt_clear_reserved(volatile uint32_t *pdpt)
  * entry the CPU loads has a reserved bit set. */
 static void write_cr_pae_safe(int cr, unsigned long val, unsigned long cr3)
 {
-	volatile uint32_t *pdpt = __va(cr3 & ~0x1ful);
+	volatile uint32_t *pdpt = __va(cr3 & CR3_PGD_MASK_PAE);
 	unsigned int tries;
 	int gp;
 
@@ -139,16 +144,4 @@ void __flush_tlb_all_uncounted(void)
 		return;
 	}
 	__write_cr3_uncounted(read_cr3());
-}
-
-/*
- * Locally first, then the others (they may still be using what was
- * cleared): 2.4 sends each an IPI whose handler runs __flush_tlb_all()
- * and waits until all have; here the "IPI" is a request in each CPU's
- * work slot and a PORT_IPI write that wakes it (kernel/smp.c).
- */
-void flush_tlb_all(void)
-{
-	__flush_tlb_all();
-	smp_flush_tlb_others();
 }

@@ -20,6 +20,7 @@
 #include <gfp.h>
 #include <kernel.h>
 #include <mm.h>
+#include <pgalloc.h>
 #include <pgtable.h>
 #include <sched.h>
 #include <slab.h>

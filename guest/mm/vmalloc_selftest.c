@@ -17,6 +17,7 @@
 #include <mailbox.h>
 #include <mm.h>
 #include <pgtable.h>
+#include <sched.h>
 #include <slab.h>
 #include <string.h>
 #include <tlbflush.h>

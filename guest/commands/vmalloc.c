@@ -7,7 +7,7 @@
  * Every argument is checked; a bad one is ST_EINVAL and nothing is done.
  * Memory is touched only through the fixup-protected probes (extable.h),
  * so a wrong address is a reported fault, never an oops.  CMD_PROBE
- * itself lives in mm/fault.c.
+ * itself lives in commands/mm.c.
  */
 #include <errno.h>
 #include <extable.h>
@@ -16,6 +16,7 @@
 #include <mailbox.h>
 #include <mm.h>
 #include <pgtable.h>
+#include <sched.h>
 #include <string.h>
 #include <tlbflush.h>
 #include <vmalloc.h>
