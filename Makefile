@@ -42,6 +42,8 @@ TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard te
 RUNNER_TESTS := tests/runner/test-kvm-run.sh tests/runner/test-install.sh tests/runner/test-clean.sh
 # Checks of the sources themselves (the layering of vmm/).
 BUILD_TESTS := tests/build/test-check-layers.sh
+# Formats other tools read: --dump vmallocinfo through jc (one nested run, npt).
+FORMAT_TESTS := tests/formats/test-vmallocinfo.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
 
 # Where KVM tests run: directly on this host's /dev/kvm when it has a
@@ -117,7 +119,7 @@ demo:
 test:
 	@tools/deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS) $(RUNNER_BINS)
-	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
+	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) $(FORMAT_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
 
 check-unit: all $(UNIT_TESTS)
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) -- --

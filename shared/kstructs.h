@@ -14,9 +14,11 @@
  *   4  addr                         4  count       signed; 0: free or a tail
  *   8  size   guard included        8  zone        ZONE_*
  *  12  next   NULL: last            12  order
- *  16  sizeof                       16  next, 20 prev, 24 freelist,
- *                                   28  inuse, 32 slab_cache
- *                                   36  sizeof
+ *  16  caller return address of     16  next, 20 prev, 24 freelist,
+ *             the vmalloc/vmap/     28  inuse, 32 slab_cache
+ *             get_vm_area call      36  sizeof
+ *             (not in 2.4)
+ *  20  sizeof
  *
  *  zone_t (zone_table[ZONE_*])     struct kmalloc_class_stat (kmalloc_stats[])
  *   0  name                          0  size
@@ -42,7 +44,9 @@
 #define VM_STRUCT_OFF_ADDR  4
 #define VM_STRUCT_OFF_SIZE  8
 #define VM_STRUCT_OFF_NEXT  12
-#define VM_STRUCT_SIZE	    16
+/* Not in 2.4: the return address of the vmalloc/vmap/get_vm_area call, as 2.6.26+ keep it. */
+#define VM_STRUCT_OFF_CALLER 16
+#define VM_STRUCT_SIZE	     20
 
 /* vm_struct.flags: what made the area. */
 #define VM_IOREMAP 0x00000001u /* get_vm_area() only: the caller maps it */

@@ -31,7 +31,11 @@
  *   4     4    addr   first virtual address, page aligned
  *   8     4    size   bytes, the guard page after the area included
  *  12     4    next   the area at the next higher address (NULL: last)
- *  sizeof = 16
+ *  16     4    caller who asked: the return address of the vmalloc(),
+ *                     vmalloc_dma(), vmalloc_32(), __vmalloc(), vmap() or
+ *                     get_vm_area() call (not in 2.4; 2.6.26 added it, last,
+ *                     for /proc/vmallocinfo)
+ *  sizeof = 20
  *
  * vmlist points at the lowest area; the list is sorted by address.
  */
@@ -40,6 +44,7 @@ struct vm_struct {
 	void *addr;
 	unsigned long size;
 	struct vm_struct *next;
+	const void *caller;
 };
 
 #if defined(__i386__)
@@ -47,7 +52,8 @@ _Static_assert(sizeof(struct vm_struct) == VM_STRUCT_SIZE &&
 		       offsetof(struct vm_struct, flags) == VM_STRUCT_OFF_FLAGS &&
 		       offsetof(struct vm_struct, addr) == VM_STRUCT_OFF_ADDR &&
 		       offsetof(struct vm_struct, size) == VM_STRUCT_OFF_SIZE &&
-		       offsetof(struct vm_struct, next) == VM_STRUCT_OFF_NEXT,
+		       offsetof(struct vm_struct, next) == VM_STRUCT_OFF_NEXT &&
+		       offsetof(struct vm_struct, caller) == VM_STRUCT_OFF_CALLER,
 	       "struct vm_struct layout is read by the host (shared/kstructs.h)");
 #endif
 
@@ -110,6 +116,9 @@ void vfree(void *addr);
 
 /* Reserve @size bytes plus a guard page, first fit; nothing is mapped.  NULL when full. */
 struct vm_struct *get_vm_area(unsigned long size, unsigned long flags);
+
+/* get_vm_area() recording @caller (a code address) in the area instead of its own caller. */
+struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, const void *caller);
 
 /*
  * Map [address, address + size) with fresh pages (@pages NULL) or with the

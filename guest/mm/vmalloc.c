@@ -207,7 +207,7 @@ int vmalloc_area_pages(unsigned long address, unsigned long size, int gfp_mask, 
 
 /* ---- Areas ---- */
 
-struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
+struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, const void *caller)
 {
 	unsigned long addr, next;
 	struct vm_struct **p, *tmp, *area;
@@ -252,6 +252,7 @@ struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
 	area->addr = (void *)addr;
 	area->size = size;
 	area->next = *p;
+	area->caller = caller;
 	*p = area;
 	write_unlock(&vmlist_lock);
 	vmalloc_counters.areas_allocated++;
@@ -264,6 +265,11 @@ out_free:
 out_fail:
 	vmalloc_counters.get_vm_area_failed++;
 	return NULL;
+}
+
+struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
+{
+	return get_vm_area_caller(size, flags, __builtin_return_address(0));
 }
 
 struct vm_struct *find_vm_area_locked(unsigned long addr)
@@ -304,7 +310,12 @@ void vfree(void *addr)
 
 /* ---- Allocation ---- */
 
-void *__vmalloc(unsigned long size, int gfp_mask, pgprot_t prot)
+/*
+ * Each entry point below passes its own return address down, so that the
+ * area names the function that called vmalloc() (or vmap()), not vmalloc
+ * itself; as 2.6.26's __vmalloc_node(..., caller) does.
+ */
+static void *__vmalloc_caller(unsigned long size, int gfp_mask, pgprot_t prot, const void *caller)
 {
 	struct vm_struct *area;
 	void *addr;
@@ -312,7 +323,7 @@ void *__vmalloc(unsigned long size, int gfp_mask, pgprot_t prot)
 	size = PAGE_ALIGN(size); /* a size within a page of 4 GiB wraps to 0: refused below */
 	if (!size || (size >> PAGE_SHIFT) > num_physpages)
 		return NULL;
-	area = get_vm_area(size, VM_ALLOC);
+	area = get_vm_area_caller(size, VM_ALLOC, caller);
 	if (!area)
 		return NULL;
 	addr = area->addr;
@@ -324,19 +335,26 @@ void *__vmalloc(unsigned long size, int gfp_mask, pgprot_t prot)
 	return addr;
 }
 
+void *__vmalloc(unsigned long size, int gfp_mask, pgprot_t prot)
+{
+	return __vmalloc_caller(size, gfp_mask, prot, __builtin_return_address(0));
+}
+
 void *vmalloc(unsigned long size)
 {
-	return __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL);
+	return __vmalloc_caller(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL,
+				__builtin_return_address(0));
 }
 
 void *vmalloc_dma(unsigned long size)
 {
-	return __vmalloc(size, GFP_KERNEL | GFP_DMA, PAGE_KERNEL);
+	return __vmalloc_caller(size, GFP_KERNEL | GFP_DMA, PAGE_KERNEL,
+				__builtin_return_address(0));
 }
 
 void *vmalloc_32(unsigned long size)
 {
-	return __vmalloc(size, GFP_KERNEL, PAGE_KERNEL);
+	return __vmalloc_caller(size, GFP_KERNEL, PAGE_KERNEL, __builtin_return_address(0));
 }
 
 void *vmap(struct page **pages, int count, unsigned long flags, pgprot_t prot)
@@ -348,7 +366,7 @@ void *vmap(struct page **pages, int count, unsigned long flags, pgprot_t prot)
 	if (count <= 0 || (unsigned long)count > max_mapnr)
 		return NULL;
 	size = (unsigned long)count << PAGE_SHIFT;
-	area = get_vm_area(size, flags);
+	area = get_vm_area_caller(size, flags, __builtin_return_address(0));
 	if (!area)
 		return NULL;
 	addr = area->addr;

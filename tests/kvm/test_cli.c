@@ -164,7 +164,8 @@ static const char script_out[] =
 	"script: 7 operations, checks off\n";
 
 /* After the script: one 1-page area left at 0xc4800000, mapped to pfn 0x129. */
-static const char dumps_2level[] = "0xc4800000-0xc4802000    8192 pages=1 vmalloc\n"
+static const char dumps_2level[] = "0xc4800000-0xc4802000    8192 cmd_vmalloc_dma+0x13/0x24 "
+				   "pages=1 vmalloc\n"
 				   "00000000c0000000: 0000000000000000 -GPDA---W\n"
 				   "00000000c0400000: 0000000000400000 -GPDA---W\n"
 				   "00000000c0800000: 0000000000800000 -GPDA---W\n"

@@ -339,14 +339,24 @@ static void test_vmallocinfo(void **state)
 	struct fixture *fx = setup_2l();
 
 	(void)state;
-	dump_vmallocinfo_line(fx->f, 0xc8800000, 0xc8803000, "test_vmalloc+0x1c/0x40", 2,
+	dump_vmallocinfo_line(fx->f, 0xc8800000, 0xc8803000, "cmd_vmalloc+0x13/0x24", 2,
 			      DUMP_VM_ALLOC);
-	dump_vmallocinfo_line(fx->f, 0xc8804000, 0xc8806000, NULL, 1, DUMP_VM_MAP);
-	dump_vmallocinfo_line(fx->f, 0xc8807000, 0xc8c07000, "", 0, DUMP_VM_IOREMAP);
+	dump_vmallocinfo_line(fx->f, 0xc8804000, 0xc8806000, "cmd_vmap+0x19c/0x21c", 1,
+			      DUMP_VM_MAP);
+	dump_vmallocinfo_line(fx->f, 0xc8807000, 0xc8c07000, "cmd_get_vm_area+0x2f/0x7f", 0,
+			      DUMP_VM_IOREMAP);
+	/* No symbol covers the caller: %pS prints the bare address. */
+	dump_vmallocinfo_line(fx->f, 0xc8c08000, 0xc8c0a000, "0xc0ffee00", 1, DUMP_VM_ALLOC);
+	/* No caller at all (NULL or empty): Linux prints nothing between size and pages=. */
+	dump_vmallocinfo_line(fx->f, 0xc8c0b000, 0xc8c0d000, NULL, 1, DUMP_VM_MAP);
+	dump_vmallocinfo_line(fx->f, 0xc8c0e000, 0xc8c10000, "", 0, DUMP_VM_IOREMAP);
 	CHECK_TEXT(fx, "vmallocinfo",
-		   "0xc8800000-0xc8803000   12288 test_vmalloc+0x1c/0x40 pages=2 vmalloc\n"
-		   "0xc8804000-0xc8806000    8192 pages=1 vmap\n"
-		   "0xc8807000-0xc8c07000 4194304 ioremap\n");
+		   "0xc8800000-0xc8803000   12288 cmd_vmalloc+0x13/0x24 pages=2 vmalloc\n"
+		   "0xc8804000-0xc8806000    8192 cmd_vmap+0x19c/0x21c pages=1 vmap\n"
+		   "0xc8807000-0xc8c07000 4194304 cmd_get_vm_area+0x2f/0x7f ioremap\n"
+		   "0xc8c08000-0xc8c0a000    8192 0xc0ffee00 pages=1 vmalloc\n"
+		   "0xc8c0b000-0xc8c0d000    8192 pages=1 vmap\n"
+		   "0xc8c0e000-0xc8c10000    8192 ioremap\n");
 	teardown(fx);
 }
 

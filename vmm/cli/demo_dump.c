@@ -29,10 +29,19 @@ int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms, 
 	ret = inspect_read_vmlist(&gk, areas, INSPECT_VMLIST_MAX, &info);
 	for (i = 0; (ret == 0 || ret == -EBADMSG) && i < info.nr && i < INSPECT_VMLIST_MAX; i++) {
 		const struct vm_area *a = &areas[i];
+		char caller[160];
 
-		/* 2.4 keeps no page count: a vmalloc area maps all but its guard page. */
-		dump_vmallocinfo_line(f, a->addr, a->addr + a->size, NULL,
-				      (a->flags & DUMP_VM_ALLOC) && a->size > PAGE_SIZE
+		/* Linux's %pS: the symbol, or the bare address where none covers it. */
+		sym_format_addr(syms, a->caller, caller, sizeof(caller));
+		/*
+		 * 2.4 keeps no page count: a vmalloc or vmap area maps all but its
+		 * guard page, holding one reference on each (as Linux's nr_pages
+		 * counts them for vmalloc and for vmap with VM_MAP_PUT_PAGES);
+		 * get_vm_area() alone maps nothing.
+		 */
+		dump_vmallocinfo_line(f, a->addr, a->addr + a->size, a->caller ? caller : NULL,
+				      (a->flags & (DUMP_VM_ALLOC | DUMP_VM_MAP)) &&
+						      a->size > PAGE_SIZE
 					      ? (a->size - PAGE_SIZE) / PAGE_SIZE
 					      : 0,
 				      a->flags);

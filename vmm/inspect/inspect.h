@@ -198,7 +198,8 @@ struct vm_area {
 	uint32_t node; /* guest virtual address of the vm_struct */
 	uint32_t flags;
 	uint32_t addr;
-	uint32_t size; /* guard page included */
+	uint32_t size;	 /* guard page included */
+	uint32_t caller; /* the return address of the call that made it (guest code) */
 };
 
 enum vmlist_defect {

@@ -218,6 +218,7 @@ int inspect_read_vmlist(const struct guest_kernel *gk, struct vm_area *areas, un
 			areas[info->nr].flags = word[VM_STRUCT_OFF_FLAGS / 4];
 			areas[info->nr].addr = word[VM_STRUCT_OFF_ADDR / 4];
 			areas[info->nr].size = word[VM_STRUCT_OFF_SIZE / 4];
+			areas[info->nr].caller = word[VM_STRUCT_OFF_CALLER / 4];
 		}
 		info->nr++;
 	}
