@@ -45,6 +45,9 @@ BUILD_TESTS := tests/build/test-check-layers.sh
 # Formats other tools read: --dump vmallocinfo through jc (one nested run, npt).
 FORMAT_TESTS := tests/formats/test-vmallocinfo.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
+# Host tests written as a user would (README, "Writing your own host tests"):
+# the public headers and the three archives only, no tests/lib.
+EXAMPLES := $(patsubst examples/%.c,$(O)/examples/%,$(wildcard examples/test_*.c))
 
 # Where KVM tests run: directly on this host's /dev/kvm when it has a
 # usable one, and always under the nested runner with both of KVM's MMUs
@@ -55,7 +58,7 @@ KVM_MODES ?= $(if $(KVM_USABLE),direct npt shadow,npt shadow)
 
 VMM_BIN := $(O)/bin/vmm
 
-.PHONY: all demo test check-unit check-kvm bench deps clean format format-check install uninstall
+.PHONY: all demo example test check-unit check-kvm bench deps clean format format-check install uninstall
 all: $(O)/bin/vmm guest.elf
 
 $(O)/bin/vmm: $(O)/vmm/cli/main.o $(VMM_LIBS)
@@ -99,6 +102,13 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TEST_SUPPORT) $(VMM_LIBS)
 $(O)/tests/kvm/%: $(O)/tests/kvm/%.o $(TEST_SUPPORT) $(VMM_LIBS)
 	$(CC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
 
+$(O)/examples/%.o: examples/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(O)/examples/%: $(O)/examples/%.o $(VMM_LIBS)
+	$(CC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
+
 # The runner test's KVM user: the core layer alone, and one test guest.
 RUNNER_BINS := $(O)/runner/kvm-smoke $(O)/tests/guests/exit_status.elf
 $(O)/runner/kvm-smoke: $(O)/tests/runner/kvm-smoke.o $(O)/libvmm-core.a
@@ -116,16 +126,22 @@ demo:
 	@$(MAKE) --no-print-directory all
 	tools/kvm-run $(VMM_BIN) guest.elf
 
+# The example host test, built and run on KVM (README, "Writing your own host tests").
+example: all $(EXAMPLES)
+	tools/kvm-run $(EXAMPLES)
+
 test:
 	@tools/deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS) $(RUNNER_BINS)
-	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) $(FORMAT_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(EXAMPLES) $(TEST_GUESTS) \
+		$(RUNNER_BINS)
+	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) $(FORMAT_TESTS) -- $(KVM_MODES) -- \
+		$(KVM_TESTS) $(EXAMPLES)
 
 check-unit: all $(UNIT_TESTS)
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) -- --
 
-check-kvm: all $(KVM_TESTS) $(TEST_GUESTS)
-	tools/run-tests -- $(KVM_MODES) -- $(KVM_TESTS)
+check-kvm: all $(KVM_TESTS) $(EXAMPLES) $(TEST_GUESTS)
+	tools/run-tests -- $(KVM_MODES) -- $(KVM_TESTS) $(EXAMPLES)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -17,30 +17,27 @@
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "tests/lib/testvm.h"
+#include "tests/lib/vmcase.h"
 
 #define PLANTED_FRAME 0x00005000u /* a low frame the guest never hands out to vmalloc */
 
-static void page_already_exists(enum paging_mode paging)
+static void test_page_already_exists(void **state)
 {
-	struct vm_config cfg = testvm_config();
+	struct testvm *t = &((struct vmfx *)*state)->t;
 	const struct walk_entry *pte;
 	struct guest_reply reply;
 	struct walk_result res;
 	uint32_t a, b, size = PAGE_SIZE;
 	struct walk_ctx ctx;
 	struct vm_event ev;
-	struct testvm t;
 	uint64_t planted = PLANTED_FRAME | _PAGE_PRESENT | _PAGE_RW;
 
-	cfg.paging = paging;
-	testvm_boot_ready(&t, GUEST_ELF, &cfg);
-	assert_int_equal(guest_vmalloc(t.vm, CMD_VMALLOC, size, &a, &reply, &ev), 0);
+	assert_int_equal(guest_vmalloc(t->vm, CMD_VMALLOC, size, &a, &reply, &ev), 0);
 	assert_int_not_equal(a, 0);
-	testvm_call(&t, CMD_VFREE, &a, 1, &reply);
+	testvm_call(t, CMD_VFREE, &a, 1, &reply);
 
 	/* The PTE page stays after vfree: plant a present entry for a. */
-	testvm_walk_ctx(&t, &ctx);
+	testvm_walk_ctx(t, &ctx);
 	walk(&ctx, a, &res);
 	pte = walk_entry_at(&res, WALK_PTE);
 	if (res.status != WALK_NOT_PRESENT || !pte) {
@@ -49,11 +46,11 @@ static void page_already_exists(enum paging_mode paging)
 			 walk_status_str(res.status));
 	}
 	if (ctx.mode == WALK_PAE)
-		assert_int_equal(gmem_write64(&t.vm->mem, pte->addr, planted), 0);
+		assert_int_equal(gmem_write64(&t->vm->mem, pte->addr, planted), 0);
 	else
-		assert_int_equal(gmem_write32(&t.vm->mem, pte->addr, (uint32_t)planted), 0);
+		assert_int_equal(gmem_write32(&t->vm->mem, pte->addr, (uint32_t)planted), 0);
 
-	assert_int_equal(guest_vmalloc(t.vm, CMD_VMALLOC, size, &b, &reply, &ev), 0);
+	assert_int_equal(guest_vmalloc(t->vm, CMD_VMALLOC, size, &b, &reply, &ev), 0);
 	assert_int_equal(b, a); /* first fit: the same hole */
 	if (!strstr(reply.text, "<3>alloc_area_pte: page already exists"))
 		fail_msg(
@@ -67,28 +64,15 @@ static void page_already_exists(enum paging_mode paging)
 		fail_msg("0x%08x after vmalloc: expected a fresh writable page, got %s at 0x%llx",
 			 b, walk_status_str(res.status), (unsigned long long)res.page_base);
 	}
-	testvm_call(&t, CMD_VFREE, &b, 1, &reply);
-	assert_int_equal(guest_exit(t.vm, 0, &ev), 0);
-	testvm_destroy(&t);
-}
-
-static void test_page_already_exists_2level(void **state)
-{
-	(void)state;
-	page_already_exists(PAGING_2LEVEL);
-}
-
-static void test_page_already_exists_pae(void **state)
-{
-	(void)state;
-	page_already_exists(PAGING_PAE);
+	testvm_call(t, CMD_VFREE, &b, 1, &reply);
+	assert_int_equal(guest_exit(t->vm, 0, &ev), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_page_already_exists_2level),
-		cmocka_unit_test(test_page_already_exists_pae),
+		VM_TEST(test_page_already_exists, 2level_64M),
+		VM_TEST(test_page_already_exists, pae_64M),
 	};
 
 	testvm_start("alloc_area_pte");

@@ -19,24 +19,8 @@
 #include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "tests/lib/testvm.h"
+#include "tests/lib/vmcase.h"
 #include "vmm/core/core.h"
-
-struct boot_case {
-	enum paging_mode paging;
-	uint64_t ram;
-};
-
-static const struct boot_case boot_cases[] = {
-	{ PAGING_2LEVEL, 64ull << 20 },	 { PAGING_PAE, 64ull << 20 },
-	{ PAGING_2LEVEL, 512ull << 20 }, { PAGING_PAE, 512ull << 20 },
-	{ PAGING_2LEVEL, 1ull << 30 },	 { PAGING_PAE, 1ull << 30 },
-};
-
-static const char *mode_name(enum paging_mode m)
-{
-	return m == PAGING_PAE ? "pae" : "2level";
-}
 
 /* Zone sizes the memory map implies, computed here independently of the
  * guest: RAM below 639 KiB and from 1 MiB up, split at 16 MiB and 896 MiB. */
@@ -49,7 +33,7 @@ static void expected_present(uint64_t ram, uint32_t present[3])
 	present[2] = ram > MAXMEM ? (uint32_t)((ram - MAXMEM) >> PAGE_SHIFT) : 0;
 }
 
-static void check_zones(struct testvm *t, const struct boot_case *c)
+static void check_zones(struct testvm *t, const struct vm_case *c)
 {
 	uint64_t zt_size, zt = testvm_sym_phys(t, "zone_table", &zt_size);
 	uint32_t present[MAX_NR_ZONES], zone_stride = ZONE_STRUCT_SIZE;
@@ -74,12 +58,12 @@ static void check_zones(struct testvm *t, const struct boot_case *c)
 			0);
 		if (got_present != present[z] || free_pages > managed || managed > present[z] ||
 		    free_pages != reply.results[z]) {
-			fail_msg("%s %lluM zone %d: expected present %u, free <= managed <= "
+			fail_msg("%s zone %d: expected present %u, free <= managed <= "
 				 "present, "
 				 "free as the guest reports (%u); read from guest memory: present "
 				 "%u managed %u free %u",
-				 mode_name(c->paging), (unsigned long long)(c->ram >> 20), z,
-				 present[z], reply.results[z], got_present, managed, free_pages);
+				 c->name, z, present[z], reply.results[z], got_present, managed,
+				 free_pages);
 		}
 	}
 	/* Highmem exists only with more RAM than the direct map can hold. */
@@ -88,7 +72,7 @@ static void check_zones(struct testvm *t, const struct boot_case *c)
 
 /* The direct map: PAGE_OFFSET + x -> x for all lowmem, kernel-only,
  * writable, global where the CPU has PGE; nothing mapped in the hole above. */
-static void check_direct_map(struct testvm *t, const struct boot_case *c)
+static void check_direct_map(struct testvm *t, const struct vm_case *c)
 {
 	uint64_t lowmem = c->ram < MAXMEM ? c->ram : MAXMEM;
 	uint64_t probes[] = { 0,
@@ -111,10 +95,9 @@ static void check_direct_map(struct testvm *t, const struct boot_case *c)
 		walk(&ctx, va, &res);
 		if (res.status != WALK_OK || res.pa != probes[i] || !res.writable || res.user) {
 			walk_fprint(stderr, &res);
-			fail_msg("%s %lluM: expected 0x%llx -> 0x%llx, kernel-only, writable; got "
+			fail_msg("%s: expected 0x%llx -> 0x%llx, kernel-only, writable; got "
 				 "%s pa 0x%llx writable %d user %d",
-				 mode_name(c->paging), (unsigned long long)(c->ram >> 20),
-				 (unsigned long long)va, (unsigned long long)probes[i],
+				 c->name, (unsigned long long)va, (unsigned long long)probes[i],
 				 walk_status_str(res.status), (unsigned long long)res.pa,
 				 res.writable, res.user);
 		}
@@ -134,7 +117,7 @@ static void check_direct_map(struct testvm *t, const struct boot_case *c)
 	}
 }
 
-static void check_selftests(struct testvm *t, const struct boot_case *c)
+static void check_selftests(struct testvm *t, const struct vm_case *c)
 {
 	uint32_t i, count = 1, failed = 0;
 	struct guest_reply reply;
@@ -144,8 +127,7 @@ static void check_selftests(struct testvm *t, const struct boot_case *c)
 		if (guest_selftest(t->vm, i, &count, &reply, &ev))
 			fail_msg("self-test %u stopped the VM: %s", i, ev.msg);
 		if (reply.status != ST_OK) {
-			print_error("%s %lluM: self-test %u failed:\n%s\n", mode_name(c->paging),
-				    (unsigned long long)(c->ram >> 20), i, reply.text);
+			print_error("%s: self-test %u failed:\n%s\n", c->name, i, reply.text);
 			failed++;
 		}
 	}
@@ -153,47 +135,30 @@ static void check_selftests(struct testvm *t, const struct boot_case *c)
 	assert_int_equal(failed, 0);
 }
 
-static void run_boot_case(const struct boot_case *c)
+/* Runs on every case of the table without a second vCPU (vmfx_setup boots it). */
+static void test_boot(void **state)
 {
-	struct vm_config cfg = testvm_config();
+	struct vmfx *f = *state;
+	const struct vm_case *c = f->c;
 	char console[CONSOLE_LOG_SIZE];
 	struct vm_event ev;
-	struct testvm t;
 
-	cfg.paging = c->paging;
-	cfg.ram_size = c->ram;
-	testvm_boot_ready(&t, GUEST_ELF, &cfg);
-	vm_console_tail(t.vm, console, sizeof(console));
+	vm_console_tail(f->t.vm, console, sizeof(console));
 	assert_non_null(strstr(console, "Linux version"));
 	assert_non_null(strstr(console, c->paging == PAGING_PAE ? "PAE" : "2-level"));
-	check_zones(&t, c);
-	check_direct_map(&t, c);
-	check_selftests(&t, c);
-	assert_int_equal(guest_exit(t.vm, 7, &ev), 0);
+	check_zones(&f->t, c);
+	check_direct_map(&f->t, c);
+	check_selftests(&f->t, c);
+	assert_int_equal(guest_exit(f->t.vm, 7, &ev), 0);
 	assert_int_equal(ev.status, 7);
-	testvm_destroy(&t);
 }
-
-#define BOOT_TEST(name, idx)                                                                       \
-	static void test_##name(void **state)                                                      \
-	{                                                                                          \
-		(void)state;                                                                       \
-		run_boot_case(&boot_cases[idx]);                                                   \
-	}
-
-BOOT_TEST(boot_2level_64M, 0)
-BOOT_TEST(boot_pae_64M, 1)
-BOOT_TEST(boot_2level_512M, 2)
-BOOT_TEST(boot_pae_512M, 3)
-BOOT_TEST(boot_2level_1G, 4)
-BOOT_TEST(boot_pae_1G, 5)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_boot_2level_64M),	 cmocka_unit_test(test_boot_pae_64M),
-		cmocka_unit_test(test_boot_2level_512M), cmocka_unit_test(test_boot_pae_512M),
-		cmocka_unit_test(test_boot_2level_1G),	 cmocka_unit_test(test_boot_pae_1G),
+		VM_TEST(test_boot, 2level_64M),	 VM_TEST(test_boot, pae_64M),
+		VM_TEST(test_boot, 2level_512M), VM_TEST(test_boot, pae_512M),
+		VM_TEST(test_boot, 2level_1G),	 VM_TEST(test_boot, pae_1G),
 	};
 
 	testvm_start("boot");

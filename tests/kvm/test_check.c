@@ -27,54 +27,23 @@
 #include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "tests/lib/testvm.h"
+#include "tests/lib/vmcase.h"
 #include "vmm/inspect/inspect.h"
 #include "vmm/core/core.h"
 
-struct vm_case {
-	enum paging_mode paging;
-	uint64_t ram;
-	const char *name;
-	unsigned int cpus;
-};
-
-static const struct vm_case case_2l = { PAGING_2LEVEL, 64ull << 20, "2level 64M", 1 };
-static const struct vm_case case_pae = { PAGING_PAE, 64ull << 20, "pae 64M", 1 };
-static const struct vm_case case_pae_1g = { PAGING_PAE, 1ull << 30, "pae 1G", 1 };
-/* Two vCPUs: every probed vfree also runs T4 on vCPU 1. */
-static const struct vm_case case_2l_smp = { PAGING_2LEVEL, 64ull << 20, "2level 64M, 2 vCPUs", 2 };
-static const struct vm_case case_pae_smp = { PAGING_PAE, 64ull << 20, "pae 64M, 2 vCPUs", 2 };
-
-static struct fx {
-	const struct vm_case *c;
-	struct testvm t;
-	struct check_ctx *ck;
-	struct guest_kernel gk;
-	struct walk_ctx wc;
+/* The booted case of the running test (vmfx_setup), and what this file keeps per test. */
+static struct vmfx *vf;
+static struct {
 	struct guest_reply reply;
 	struct check_report rep;
-	uint32_t vstart;
 } fx;
 
-static void boot(const struct vm_case *c)
+/* The case's fixture; every test starts here. */
+static const struct vm_case *boot(void **state)
 {
-	struct vm_config cfg = testvm_config();
-
+	vf = *state;
 	memset(&fx, 0, sizeof(fx));
-	fx.c = c;
-	cfg.paging = c->paging;
-	cfg.ram_size = c->ram;
-	cfg.nr_vcpus = c->cpus;
-	testvm_boot_checked(&fx.t, GUEST_ELF, &cfg, &fx.ck, &fx.gk, c->name);
-	assert_int_equal(inspect_vmalloc_start(&fx.gk, &fx.vstart), 0);
-	testvm_walk_ctx(&fx.t, &fx.wc);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testvm_destroy_checked(&fx.t, &fx.ck);
-	return 0;
+	return vf->c;
 }
 
 /* ---- Reports ---- */
@@ -86,22 +55,22 @@ static void print_report(const struct check_report *rep)
 	struct walk_result res;
 
 	check_report_print(stderr, rep);
-	testvm_walk_ctx(&fx.t, &fx.wc);
+	testvm_walk_ctx(&vf->t, &vf->wc);
 	for (i = 0; i < n && i < 8; i++) {
 		if (!rep->v[i].va)
 			continue;
-		walk(&fx.wc, rep->v[i].va, &res);
+		walk(&vf->wc, rep->v[i].va, &res);
 		walk_fprint(stderr, &res);
 	}
 }
 
 static void check_now(const struct check_op *op, unsigned flags)
 {
-	int ret = check_guest(fx.ck, op, flags, &fx.rep);
+	int ret = check_guest(vf->ck, op, flags, &fx.rep);
 
 	if (ret) {
 		print_report(&fx.rep);
-		fail_msg("%s: check_guest returned %d", fx.c->name, ret);
+		fail_msg("%s: check_guest returned %d", vf->c->name, ret);
 	}
 }
 
@@ -109,7 +78,7 @@ static void expect_silent(const char *what)
 {
 	if (fx.rep.nr_violations) {
 		print_report(&fx.rep);
-		fail_msg("%s: %s: expected no violation, actual %u", fx.c->name, what,
+		fail_msg("%s: %s: expected no violation, actual %u", vf->c->name, what,
 			 fx.rep.nr_violations);
 	}
 }
@@ -133,7 +102,7 @@ static const struct check_violation *expect_rule(const char *rule, uint64_t va, 
 		print_report(&fx.rep);
 		fail_msg("%s: %s: expected a %s violation at 0x%08" PRIx64 ", actual %u violations "
 			 "(report above)",
-			 fx.c->name, what, rule, va, fx.rep.nr_violations);
+			 vf->c->name, what, rule, va, fx.rep.nr_violations);
 	}
 	if (getenv("TEST_VERBOSE"))
 		check_report_print(stdout, &fx.rep);
@@ -146,7 +115,7 @@ static uint32_t run_op(uint32_t cmd, const uint32_t *args, unsigned int nargs, u
 {
 	struct check_op op = { .cmd = cmd };
 
-	testvm_call(&fx.t, cmd, args, nargs, &fx.reply);
+	testvm_call(&vf->t, cmd, args, nargs, &fx.reply);
 	memcpy(op.args, args, nargs * sizeof(*args));
 	op.status = fx.reply.status;
 	memcpy(op.results, fx.reply.results, sizeof(op.results));
@@ -167,7 +136,7 @@ static uint32_t op_ok(uint32_t cmd, uint32_t a0, uint32_t a1)
 	uint32_t r = op2(cmd, a0, a1, CHECK_STATIC);
 
 	if (fx.reply.status != ST_OK)
-		fail_msg("%s: command %u (0x%x, 0x%x): status %u; text:\n%s", fx.c->name, cmd, a0,
+		fail_msg("%s: command %u (0x%x, 0x%x): status %u; text:\n%s", vf->c->name, cmd, a0,
 			 a1, fx.reply.status, fx.reply.text);
 	expect_silent("after a correct operation");
 	return r;
@@ -177,7 +146,7 @@ static uint32_t op_ok(uint32_t cmd, uint32_t a0, uint32_t a1)
 
 static unsigned int entry_size(void)
 {
-	return fx.wc.mode == WALK_PAE ? 8 : 4;
+	return vf->wc.mode == WALK_PAE ? 8 : 4;
 }
 
 static uint64_t read_entry(uint64_t addr)
@@ -186,9 +155,9 @@ static uint64_t read_entry(uint64_t addr)
 	uint32_t v32;
 
 	if (entry_size() == 8)
-		assert_int_equal(gmem_read64(&fx.t.vm->mem, addr, &v), 0);
+		assert_int_equal(gmem_read64(&vf->t.vm->mem, addr, &v), 0);
 	else {
-		assert_int_equal(gmem_read32(&fx.t.vm->mem, addr, &v32), 0);
+		assert_int_equal(gmem_read32(&vf->t.vm->mem, addr, &v32), 0);
 		v = v32;
 	}
 	return v;
@@ -197,9 +166,9 @@ static uint64_t read_entry(uint64_t addr)
 static void write_entry(uint64_t addr, uint64_t v)
 {
 	if (entry_size() == 8)
-		assert_int_equal(gmem_write64(&fx.t.vm->mem, addr, v), 0);
+		assert_int_equal(gmem_write64(&vf->t.vm->mem, addr, v), 0);
 	else
-		assert_int_equal(gmem_write32(&fx.t.vm->mem, addr, (uint32_t)v), 0);
+		assert_int_equal(gmem_write32(&vf->t.vm->mem, addr, (uint32_t)v), 0);
 }
 
 /* The entry at level on the way to va (which must have been reached). */
@@ -208,12 +177,12 @@ static const struct walk_entry *entry_of(uint64_t va, enum walk_level level,
 {
 	const struct walk_entry *e;
 
-	testvm_walk_ctx(&fx.t, &fx.wc);
-	walk(&fx.wc, va, res);
+	testvm_walk_ctx(&vf->t, &vf->wc);
+	walk(&vf->wc, va, res);
 	e = walk_entry_at(res, level);
 	if (!e) {
 		walk_fprint(stderr, res);
-		fail_msg("%s: no %s entry on the way to 0x%08" PRIx64, fx.c->name,
+		fail_msg("%s: no %s entry on the way to 0x%08" PRIx64, vf->c->name,
 			 walk_level_name(level), va);
 	}
 	return e;
@@ -231,17 +200,17 @@ static uint64_t pmd_addr(uint64_t va)
 {
 	struct walk_result res;
 
-	return entry_of(va, fx.wc.mode == WALK_PAE ? WALK_PMD : WALK_PGD, &res)->addr;
+	return entry_of(va, vf->wc.mode == WALK_PAE ? WALK_PMD : WALK_PGD, &res)->addr;
 }
 
 static uint64_t frame_of(uint64_t va)
 {
 	struct walk_result res;
 
-	testvm_walk_ctx(&fx.t, &fx.wc);
-	if (walk(&fx.wc, va, &res) != WALK_OK) {
+	testvm_walk_ctx(&vf->t, &vf->wc);
+	if (walk(&vf->wc, va, &res) != WALK_OK) {
 		walk_fprint(stderr, &res);
-		fail_msg("%s: 0x%08" PRIx64 " is not mapped", fx.c->name, va);
+		fail_msg("%s: 0x%08" PRIx64 " is not mapped", vf->c->name, va);
 	}
 	return res.page_base;
 }
@@ -251,7 +220,7 @@ static uint32_t vmlist_node(unsigned int idx, struct vm_area *area)
 	struct vm_area areas[16];
 	struct vmlist_info info;
 
-	assert_int_equal(inspect_read_vmlist(&fx.gk, areas, 16, &info), 0);
+	assert_int_equal(inspect_read_vmlist(&vf->gk, areas, 16, &info), 0);
 	assert_true(idx < info.nr && idx < 16);
 	if (area)
 		*area = areas[idx];
@@ -269,19 +238,19 @@ static uint64_t kva_to_pa(uint64_t kva)
 static void expect_text(const char *want, const char *what)
 {
 	if (!strstr(fx.reply.text, want))
-		fail_msg("%s: %s: expected the guest to print '%s'; actual text:\n%s", fx.c->name,
+		fail_msg("%s: %s: expected the guest to print '%s'; actual text:\n%s", vf->c->name,
 			 what, want, fx.reply.text);
 }
 
 /* ---- Tests: the rules fire ---- */
 
 /* A bad PMD entry over an area: M1 (table flags) and M6; the guest's pmd_bad path on vfree. */
-static void bad_pmd(const struct vm_case *c)
+static void test_bad_pmd(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t a;
 	uint64_t e, ea;
 
-	boot(c);
 	a = op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
 	ea = pmd_addr(a);
 	e = read_entry(ea);
@@ -330,12 +299,12 @@ static void bad_pmd(const struct vm_case *c)
 }
 
 /* A swap-like PTE (present clear, not none) inside an area: M1; the guest's "Whee.." on vfree. */
-static void swap_pte(const struct vm_case *c)
+static void test_swap_pte(void **state)
 {
 	uint32_t a;
 	uint64_t ea;
 
-	boot(c);
+	boot(state);
 	a = op_ok(CMD_VMALLOC, 3 * PAGE_SIZE, 0);
 	ea = pte_addr(a + PAGE_SIZE);
 	write_entry(ea, 0x00abc000ull); /* a swap entry: offset bits, P = 0 */
@@ -351,12 +320,12 @@ static void swap_pte(const struct vm_case *c)
 }
 
 /* A PTE left in the vmalloc range outside every area: M3; and a mapped guard page: M2. */
-static void stray_pte(const struct vm_case *c)
+static void test_stray_pte(void **state)
 {
 	uint32_t a, b, stray;
 	uint64_t ea, pte;
 
-	boot(c);
+	boot(state);
 	a = op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
 	b = op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
 	pte = read_entry(pte_addr(b));
@@ -382,12 +351,12 @@ static void stray_pte(const struct vm_case *c)
 }
 
 /* One area's PTE pointing at another area's frame: M4; at a freed frame: P1; M5 for vmalloc_dma. */
-static void frames(const struct vm_case *c)
+static void test_frames(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t a, b, d, l, f;
 	uint64_t ea, old, pa, fpa;
 
-	boot(c);
 	a = op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
 	b = op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
 	ea = pte_addr(b);
@@ -428,14 +397,14 @@ static void frames(const struct vm_case *c)
 }
 
 /* vmlist: swapped addresses (A1 unsorted), an area on the previous guard (A1, A2), a cycle. */
-static void vmlist_defects(const struct vm_case *c)
+static void test_vmlist_defects(void **state)
 {
+	const struct vm_case *c = boot(state);
 	struct vm_area a0, a1, a2;
 	uint32_t n0, n1, n2;
 	uint64_t p0, p1, p2;
 	struct timespec t0, t1;
 
-	boot(c);
 	op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
 	op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
 	op_ok(CMD_VMALLOC, PAGE_SIZE, 0);
@@ -447,32 +416,32 @@ static void vmlist_defects(const struct vm_case *c)
 	p2 = kva_to_pa(n2);
 
 	/* Swap the addresses of nodes 0 and 1. */
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p0 + VM_STRUCT_OFF_ADDR, a1.addr), 0);
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p1 + VM_STRUCT_OFF_ADDR, a0.addr), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p0 + VM_STRUCT_OFF_ADDR, a1.addr), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p1 + VM_STRUCT_OFF_ADDR, a0.addr), 0);
 	check_now(NULL, CHECK_STATIC);
 	expect_rule("A1", a0.addr, "vmlist not sorted");
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p0 + VM_STRUCT_OFF_ADDR, a0.addr), 0);
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p1 + VM_STRUCT_OFF_ADDR, a1.addr), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p0 + VM_STRUCT_OFF_ADDR, a0.addr), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p1 + VM_STRUCT_OFF_ADDR, a1.addr), 0);
 	check_now(NULL, CHECK_STATIC);
 	expect_silent("vmlist restored");
 
 	/* Node 2 starting on node 1's guard page. */
-	assert_int_equal(
-		gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_ADDR, a1.addr + a1.size - PAGE_SIZE),
-		0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p2 + VM_STRUCT_OFF_ADDR,
+				      a1.addr + a1.size - PAGE_SIZE),
+			 0);
 	check_now(NULL, CHECK_STATIC);
 	expect_rule("A2", a1.addr + a1.size - PAGE_SIZE, "an area on the guard page");
 	expect_rule("A1", a1.addr + a1.size - PAGE_SIZE, "overlapping areas");
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_ADDR, a2.addr), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p2 + VM_STRUCT_OFF_ADDR, a2.addr), 0);
 
 	/* Outside the range, misaligned, one page only. */
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p0 + VM_STRUCT_OFF_SIZE, PAGE_SIZE), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p0 + VM_STRUCT_OFF_SIZE, PAGE_SIZE), 0);
 	check_now(NULL, CHECK_STATIC);
 	expect_rule("A1", a0.addr, "a one-page area");
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p0 + VM_STRUCT_OFF_SIZE, a0.size), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p0 + VM_STRUCT_OFF_SIZE, a0.size), 0);
 
 	/* A cycle: the last node's next back to the first.  Reported, promptly. */
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, n0), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, n0), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	check_now(NULL, CHECK_STATIC);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -487,29 +456,29 @@ static void vmlist_defects(const struct vm_case *c)
 	assert_true(t1.tv_sec - t0.tv_sec < 5);
 
 	/* next pointing outside the direct map, and misaligned. */
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, 0x00001000u), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, 0x00001000u), 0);
 	check_now(NULL, CHECK_STATIC);
 	if (!strstr(expect_rule("A1", 0, "next outside the direct map")->actual, "direct map"))
 		fail_msg("%s: next 0x1000: expected a 'direct map' defect", c->name);
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, n0 + 2), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, n0 + 2), 0);
 	check_now(NULL, CHECK_STATIC);
 	if (!strstr(expect_rule("A1", 0, "misaligned next")->actual, "aligned"))
 		fail_msg("%s: next misaligned: expected an 'aligned' defect", c->name);
-	assert_int_equal(gmem_write32(&fx.t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, 0), 0);
+	assert_int_equal(gmem_write32(&vf->t.vm->mem, p2 + VM_STRUCT_OFF_NEXT, 0), 0);
 	check_now(NULL, CHECK_STATIC);
 	expect_silent("vmlist restored");
 }
 
 /* M8: a direct-map (or unused) kernel entry outside the vmalloc range changed. */
-static void direct_map(const struct vm_case *c)
+static void test_direct_map(void **state)
 {
+	const struct vm_case *c = boot(state);
 	/* The entry that maps PAGE_OFFSET: the PGD's in 2-level, the PMD's under PAE. */
 	const int level = c->paging == PAGING_PAE ? WALK_PMD : WALK_PGD;
 	const struct check_violation *v;
 	uint64_t ea, old;
 	struct walk_result res;
 
-	boot(c);
 	ea = entry_of(PAGE_OFFSET, level, &res)->addr;
 	old = read_entry(ea);
 	write_entry(ea, old ^ _PAGE_PCD);
@@ -531,13 +500,13 @@ static void direct_map(const struct vm_case *c)
  * The rules that judge an operation, told about one that did not happen
  * (or whose result the host undid): P2, T1, T2, T3.
  */
-static void operation_rules(const struct vm_case *c)
+static void test_operation_rules(void **state)
 {
+	const struct vm_case *c = boot(state);
 	struct check_op op = { 0 };
 	uint32_t a, b;
 	uint64_t ea;
 
-	boot(c);
 	a = op_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0);
 
 	/* "vfree(a) freed it" while nothing happened: P2, and with probes T2 and T3. */
@@ -567,31 +536,31 @@ static void operation_rules(const struct vm_case *c)
 
 	/* P2 of a failed vmalloc that leaked a page: the host takes one off the free count. */
 	{
-		uint64_t zf = fx.gk.zone_table + ZONE_NORMAL * ZONE_STRUCT_SIZE + ZONE_OFF_FREE;
+		uint64_t zf = vf->gk.zone_table + ZONE_NORMAL * ZONE_STRUCT_SIZE + ZONE_OFF_FREE;
 		uint32_t nr;
 
 		check_now(NULL, CHECK_STATIC);
-		assert_int_equal(gmem_read32(&fx.t.vm->mem, zf, &nr), 0);
-		assert_int_equal(gmem_write32(&fx.t.vm->mem, zf, nr - 1), 0);
+		assert_int_equal(gmem_read32(&vf->t.vm->mem, zf, &nr), 0);
+		assert_int_equal(gmem_write32(&vf->t.vm->mem, zf, nr - 1), 0);
 		memset(&op, 0, sizeof(op));
 		op.cmd = CMD_VMALLOC;
 		op.args[0] = PAGE_SIZE;
 		op.status = ST_FAIL;
 		check_now(&op, CHECK_STATIC);
 		expect_rule("P2", 0, "a failed vmalloc that lost a page");
-		assert_int_equal(gmem_write32(&fx.t.vm->mem, zf, nr), 0);
+		assert_int_equal(gmem_write32(&vf->t.vm->mem, zf, nr), 0);
 	}
 }
 
 /* ---- Tests: the checker is silent on correct states ---- */
 
 /* Every kind of operation once, with probes: no violation, and the rules ran. */
-static void silent_ops(const struct vm_case *c)
+static void test_silent_ops(void **state)
 {
+	const struct vm_case *c = boot(state);
 	const unsigned flags = CHECK_STATIC | CHECK_PROBES;
 	uint32_t a, d, l, v, h, args[4];
 
-	boot(c);
 	a = op2(CMD_VMALLOC, 5 * PAGE_SIZE, 0, flags);
 	expect_silent("vmalloc");
 	if (fx.rep.rules_run < 13)
@@ -676,7 +645,6 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 	uint32_t seed = env ? (uint32_t)strtoul(env, NULL, 0) : 0x5eed1234u;
 	struct timespec t0, t1;
 
-	boot(c);
 	rnd_state = seed ? seed : 1;
 	print_message("  [%s] random sequence: %u operations, seed 0x%08x (TEST_SEED=0x%08x to "
 		      "repeat), probes every %u\n",
@@ -755,15 +723,15 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (c->cpus > 1) {
 		/* Every vfree reached vCPU 1 (T4 checks each probed one). */
-		uint64_t size, pa = testvm_sym_phys(&fx.t, "smp_ipi_flushes", &size);
+		uint64_t size, pa = testvm_sym_phys(&vf->t, "smp_ipi_flushes", &size);
 		uint32_t flushes = 0;
 
-		assert_int_equal(gmem_read32(&fx.t.vm->mem, pa + 4, &flushes), 0);
+		assert_int_equal(gmem_read32(&vf->t.vm->mem, pa + 4, &flushes), 0);
 		if (flushes < frees)
 			fail_msg("%s: %u vfrees, but vCPU 1 carried out only %u flush requests",
 				 c->name, frees, flushes);
 		print_message("  [%s] %u vfrees, %u flushes on vCPU 1, %llu IPIs\n", c->name, frees,
-			      flushes, (unsigned long long)fx.t.vm->nr_ipis);
+			      flushes, (unsigned long long)vf->t.vm->nr_ipis);
 	}
 	print_message("  [%s] %u operations (%u failing on purpose) checked silent in %.1f s\n",
 		      c->name, ok, failed,
@@ -771,104 +739,65 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 }
 
 /* A guest without symbols: the checker says so and the guest runs on. */
-static void no_symbols(void **state)
+static void test_no_symbols(void **state)
 {
-	struct vm_config cfg = testvm_config();
 	struct check_ctx *ck = (struct check_ctx *)1;
 	struct sym_table syms = { 0 };
 	char err[256];
 	int ret;
 
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	fx.c = &case_2l;
-	testvm_boot_ready(&fx.t, GUEST_ELF, &cfg);
+	boot(state);
 	/* The symbols of a guest that has none of the checker's (SYM_NO_SYMTAB: an empty table). */
 	ret = sym_load_path(&syms, TEST_GUEST("exit_status"), err, sizeof(err));
 	if (ret < 0)
 		fail_msg("sym_load_path: %d: %s", ret, err);
-	ret = check_ctx_init(&ck, fx.t.vm, &syms, err, sizeof(err));
+	ret = check_ctx_init(&ck, vf->t.vm, &syms, err, sizeof(err));
 	sym_free(&syms);
 	if (ret != -ENOENT || ck || !strstr(err, "inspection off"))
 		fail_msg(
 			"a guest without the symbols: expected -ENOENT, NULL and 'inspection off'; "
 			"actual %d, %p, '%s'",
 			ret, (void *)ck, err);
-	testvm_call(&fx.t, CMD_VMALLOC, (const uint32_t[]){ PAGE_SIZE }, 1, &fx.reply);
+	testvm_call(&vf->t, CMD_VMALLOC, (const uint32_t[]){ PAGE_SIZE }, 1, &fx.reply);
 	assert_int_equal(fx.reply.status, ST_OK);
 }
 
-#define CASE_TESTS(fn)                                                                             \
-	static void test_##fn##_2level(void **s)                                                   \
-	{                                                                                          \
-		(void)s;                                                                           \
-		fn(&case_2l);                                                                      \
-	}                                                                                          \
-	static void test_##fn##_pae(void **s)                                                      \
-	{                                                                                          \
-		(void)s;                                                                           \
-		fn(&case_pae);                                                                     \
-	}
-#define CASE_ENTRIES(fn)                                                                           \
-	cmocka_unit_test_teardown(test_##fn##_2level, teardown),                                   \
-		cmocka_unit_test_teardown(test_##fn##_pae, teardown)
-
-CASE_TESTS(bad_pmd)
-CASE_TESTS(swap_pte)
-CASE_TESTS(stray_pte)
-CASE_TESTS(frames)
-CASE_TESTS(vmlist_defects)
-CASE_TESTS(direct_map)
-CASE_TESTS(operation_rules)
-CASE_TESTS(silent_ops)
-
-static void test_random_2level(void **s)
+/* Fewer operations where each costs more: a 1G guest's checks, T4 on a second vCPU. */
+static void test_random(void **state)
 {
-	(void)s;
-	random_ops(&case_2l, 3000, 16);
-}
+	const struct vm_case *c = boot(state);
 
-static void test_random_pae(void **s)
-{
-	(void)s;
-	random_ops(&case_pae, 3000, 16);
-}
-
-static void test_random_pae_1G(void **s)
-{
-	(void)s;
-	random_ops(&case_pae_1g, 400, 16);
-}
-
-static void test_random_2level_2cpus(void **s)
-{
-	(void)s;
-	random_ops(&case_2l_smp, 1000, 8);
-}
-
-static void test_random_pae_2cpus(void **s)
-{
-	(void)s;
-	random_ops(&case_pae_smp, 1000, 8);
+	if (c->cpus > 1)
+		random_ops(c, 1000, 8);
+	else
+		random_ops(c, c->ram > (64ull << 20) ? 400 : 3000, 16);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		CASE_ENTRIES(bad_pmd),
-		CASE_ENTRIES(swap_pte),
-		CASE_ENTRIES(stray_pte),
-		CASE_ENTRIES(frames),
-		CASE_ENTRIES(vmlist_defects),
-		CASE_ENTRIES(direct_map),
-		CASE_ENTRIES(operation_rules),
-		CASE_ENTRIES(silent_ops),
-		cmocka_unit_test_teardown(test_random_2level, teardown),
-		cmocka_unit_test_teardown(test_random_pae, teardown),
-		cmocka_unit_test_teardown(test_random_pae_1G, teardown),
-		cmocka_unit_test_teardown(test_random_2level_2cpus, teardown),
-		cmocka_unit_test_teardown(test_random_pae_2cpus, teardown),
-		cmocka_unit_test_teardown(no_symbols, teardown),
+		VM_TEST(test_bad_pmd, 2level_64M),
+		VM_TEST(test_bad_pmd, pae_64M),
+		VM_TEST(test_swap_pte, 2level_64M),
+		VM_TEST(test_swap_pte, pae_64M),
+		VM_TEST(test_stray_pte, 2level_64M),
+		VM_TEST(test_stray_pte, pae_64M),
+		VM_TEST(test_frames, 2level_64M),
+		VM_TEST(test_frames, pae_64M),
+		VM_TEST(test_vmlist_defects, 2level_64M),
+		VM_TEST(test_vmlist_defects, pae_64M),
+		VM_TEST(test_direct_map, 2level_64M),
+		VM_TEST(test_direct_map, pae_64M),
+		VM_TEST(test_operation_rules, 2level_64M),
+		VM_TEST(test_operation_rules, pae_64M),
+		VM_TEST(test_silent_ops, 2level_64M),
+		VM_TEST(test_silent_ops, pae_64M),
+		VM_TEST(test_random, 2level_64M),
+		VM_TEST(test_random, pae_64M),
+		VM_TEST(test_random, pae_1G),
+		VM_TEST(test_random, 2level_64M_2cpus),
+		VM_TEST(test_random, pae_64M_2cpus),
+		VM_TEST(test_no_symbols, 2level_64M),
 	};
 
 	testvm_start("check");

@@ -22,38 +22,32 @@
 #include "shared/abi.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "tests/lib/testvm.h"
+#include "tests/lib/vmcase.h"
 #include "vmm/inspect/inspect.h"
 #include "vmm/core/core.h"
 
 #define AREA_PAGES 4
 
-static struct fx {
-	struct testvm t;
-	struct check_ctx *ck;
-	struct guest_kernel gk;
+/* The booted case of the running test (vmfx_setup), and what this file keeps per test. */
+static struct vmfx *vf;
+static struct {
 	struct check_report rep;
-	const char *name;
+	char name[96];
 	uint64_t vfree_ipis; /* PORT_IPI writes during the vfree */
 } fx;
 
-static void boot(enum paging_mode paging, const char *cmdline, const char *name)
+/* The case's fixture; what names it in messages (the case and the guest's options). */
+static void boot(void **state, const char *what)
 {
-	struct vm_config cfg = testvm_config();
-
+	vf = *state;
 	memset(&fx, 0, sizeof(fx));
-	fx.name = name;
-	cfg.paging = paging;
-	cfg.nr_vcpus = 2;
-	cfg.cmdline = cmdline;
-	testvm_boot_checked(&fx.t, GUEST_ELF, &cfg, &fx.ck, &fx.gk, name);
+	snprintf(fx.name, sizeof(fx.name), "%s%s", vf->c->name, what);
 }
 
-static int teardown(void **state)
+/* The negative control's guest: vfree's flush_tlb_all stays on CPU 0. */
+static int setup_noflushipi(void **state)
 {
-	(void)state;
-	testvm_destroy_checked(&fx.t, &fx.ck);
-	return 0;
+	return vmfx_setup_cmdline(state, "noflushipi");
 }
 
 static uint32_t read_sym32(const char *name, unsigned int index)
@@ -61,15 +55,15 @@ static uint32_t read_sym32(const char *name, unsigned int index)
 	uint64_t kva, size;
 	uint32_t val;
 
-	if (sym_lookup(&fx.t.syms, name, &kva, &size))
+	if (sym_lookup(&vf->t.syms, name, &kva, &size))
 		fail_msg("%s: guest has no symbol %s", fx.name, name);
-	assert_int_equal(inspect_read_kva32(&fx.gk, kva + 4ull * index, &val), 0);
+	assert_int_equal(inspect_read_kva32(&vf->gk, kva + 4ull * index, &val), 0);
 	return val;
 }
 
 static void check(const struct check_op *op)
 {
-	if (check_guest(fx.ck, op, CHECK_STATIC | CHECK_PROBES, &fx.rep)) {
+	if (check_guest(vf->ck, op, CHECK_STATIC | CHECK_PROBES, &fx.rep)) {
 		check_report_print(stderr, &fx.rep);
 		fail_msg("%s: check_guest failed", fx.name);
 	}
@@ -90,7 +84,7 @@ static struct guest_probe probe_cpu(uint32_t cpu, uint32_t va)
 	struct guest_probe p;
 	struct vm_event ev;
 
-	if (guest_probe_cpu(fx.t.vm, cpu, va, PROBE_READ, 0, &p, &ev))
+	if (guest_probe_cpu(vf->t.vm, cpu, va, PROBE_READ, 0, &p, &ev))
 		fail_msg("%s: probe of 0x%08x on CPU %u: %s: %s", fx.name, va, cpu,
 			 vm_event_name(ev.kind), ev.msg);
 	return p;
@@ -110,7 +104,7 @@ static unsigned int free_behind_cpu1(void)
 	uint32_t addr;
 
 	check(NULL); /* the baseline: areas and counters before */
-	if (guest_vmalloc(fx.t.vm, CMD_VMALLOC, AREA_PAGES * PAGE_SIZE, &addr, &reply, &ev) ||
+	if (guest_vmalloc(vf->t.vm, CMD_VMALLOC, AREA_PAGES * PAGE_SIZE, &addr, &reply, &ev) ||
 	    !addr)
 		fail_msg("%s: vmalloc: %s", fx.name, ev.msg);
 	op.cmd = CMD_VMALLOC;
@@ -129,10 +123,10 @@ static unsigned int free_behind_cpu1(void)
 				 i, p.vector, p.cr2);
 	}
 
-	fx.vfree_ipis = fx.t.vm->nr_ipis;
-	if (guest_vfree(fx.t.vm, addr, &reply, &ev))
+	fx.vfree_ipis = vf->t.vm->nr_ipis;
+	if (guest_vfree(vf->t.vm, addr, &reply, &ev))
 		fail_msg("%s: vfree: %s", fx.name, ev.msg);
-	fx.vfree_ipis = fx.t.vm->nr_ipis - fx.vfree_ipis;
+	fx.vfree_ipis = vf->t.vm->nr_ipis - fx.vfree_ipis;
 	assert_int_equal(reply.status, ST_OK);
 	for (i = 0; i < AREA_PAGES; i++) {
 		p = probe_cpu(1, addr + i * PAGE_SIZE);
@@ -156,17 +150,18 @@ static void online(void)
 	char log[4096];
 
 	assert_int_equal(read_sym32("smp_cpus_online", 0), 2);
-	vm_console_tail(fx.t.vm, log, sizeof(log));
+	vm_console_tail(vf->t.vm, log, sizeof(log));
 	if (!strstr(log, "SMP: 2 of 2 CPUs online"))
 		fail_msg("%s: no \"SMP: 2 of 2 CPUs online\" in the boot log:\n%s", fx.name, log);
 }
 
-static void flushed(enum paging_mode paging, const char *name)
+static void test_smp(void **state)
 {
+	const char *name = fx.name;
 	unsigned int i, stale;
 	uint32_t before, after;
 
-	boot(paging, NULL, name);
+	boot(state, "");
 	online();
 	before = read_sym32("smp_ipi_flushes", 1);
 	stale = free_behind_cpu1();
@@ -188,11 +183,12 @@ static void flushed(enum paging_mode paging, const char *name)
 	printf("%s (%s): CPU 1 flushed on vfree, T4 silent\n", name, testvm_where());
 }
 
-static void not_flushed(enum paging_mode paging, const char *name)
+static void test_noflushipi(void **state)
 {
+	const char *name = fx.name;
 	unsigned int stale;
 
-	boot(paging, "noflushipi", name);
+	boot(state, " noflushipi");
 	online();
 	stale = free_behind_cpu1();
 	if (fx.vfree_ipis != 0)
@@ -209,30 +205,6 @@ static void not_flushed(enum paging_mode paging, const char *name)
 		     : "faulted anyway (this MMU kept no stale entry)");
 	if (stale)
 		printf("%s: CPU 1 read %u of %u freed pages\n", name, stale, AREA_PAGES);
-}
-
-static void smp_2level(void **state)
-{
-	(void)state;
-	flushed(PAGING_2LEVEL, "2level");
-}
-
-static void smp_pae(void **state)
-{
-	(void)state;
-	flushed(PAGING_PAE, "pae");
-}
-
-static void noflushipi_2level(void **state)
-{
-	(void)state;
-	not_flushed(PAGING_2LEVEL, "2level noflushipi");
-}
-
-static void noflushipi_pae(void **state)
-{
-	(void)state;
-	not_flushed(PAGING_PAE, "pae noflushipi");
 }
 
 /* A guest without ap_startup_32 cannot have a second vCPU: vm_boot says so. */
@@ -263,10 +235,10 @@ static void no_ap_entry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(smp_2level, teardown),
-		cmocka_unit_test_teardown(smp_pae, teardown),
-		cmocka_unit_test_teardown(noflushipi_2level, teardown),
-		cmocka_unit_test_teardown(noflushipi_pae, teardown),
+		VM_TEST(test_smp, 2level_64M_2cpus),
+		VM_TEST(test_smp, pae_64M_2cpus),
+		VM_TEST_SETUP(test_noflushipi, 2level_64M_2cpus, setup_noflushipi),
+		VM_TEST_SETUP(test_noflushipi, pae_64M_2cpus, setup_noflushipi),
 		cmocka_unit_test(no_ap_entry),
 	};
 

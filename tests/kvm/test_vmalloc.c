@@ -25,67 +25,40 @@
 #include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
-#include "tests/lib/testvm.h"
+#include "tests/lib/vmcase.h"
 #include "vmm/inspect/inspect.h"
 #include "vmm/core/core.h"
 
-struct vm_case {
-	enum paging_mode paging;
-	uint64_t ram;
-	const char *name;
-};
-
-static const struct vm_case cases[] = {
-	{ PAGING_2LEVEL, 64ull << 20, "2level 64M" },
-	{ PAGING_PAE, 64ull << 20, "pae 64M" },
-	{ PAGING_2LEVEL, 1ull << 30, "2level 1G" },
-	{ PAGING_PAE, 1ull << 30, "pae 1G" },
-};
-
-/* One booted guest with what the checks need. */
-struct fx {
-	const struct vm_case *c;
-	struct testvm t;
-	struct walk_ctx wc;
-	struct check_ctx *ck; /* the checker, run after every command */
-	struct guest_kernel gk;
+/* The booted case of the running test (vmfx_setup), and what this file derives from it. */
+static struct vmfx *vf;
+static struct {
 	uint32_t vmalloc_start;
 	uint64_t pte_kernel; /* the flags PAGE_KERNEL gives a PTE here */
 	uint64_t pt_span;    /* bytes one page-table page maps */
-};
+} fx;
 
-static struct fx fx;
-
-static void boot(const struct vm_case *c)
+/* The case's fixture, and what every test here expects of a fresh guest. */
+static const struct vm_case *boot(void **state)
 {
-	struct vm_config cfg = testvm_config();
+	const struct vm_case *c;
 	struct kvm_sregs sregs;
 	uint32_t v;
 
+	vf = *state;
+	c = vf->c;
 	memset(&fx, 0, sizeof(fx));
-	fx.c = c;
-	cfg.paging = c->paging;
-	cfg.ram_size = c->ram;
-	testvm_boot_checked(&fx.t, GUEST_ELF, &cfg, &fx.ck, &fx.gk, c->name);
-	testvm_walk_ctx(&fx.t, &fx.wc);
-	assert_int_equal(fx.wc.mode, c->paging == PAGING_PAE ? WALK_PAE : WALK_2LEVEL);
-	assert_int_equal(vcpu_get_sregs(&fx.t.vm->vcpus[0], &sregs), 0);
+	assert_int_equal(vf->wc.mode, c->paging == PAGING_PAE ? WALK_PAE : WALK_2LEVEL);
+	assert_int_equal(vcpu_get_sregs(&vf->t.vm->vcpus[0], &sregs), 0);
 	fx.pte_kernel = __PAGE_KERNEL | ((sregs.cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
-	fx.pt_span = fx.wc.mode == WALK_PAE ? PMD_SIZE_PAE : PGDIR_SIZE_2L;
+	fx.pt_span = vf->wc.mode == WALK_PAE ? PMD_SIZE_PAE : PGDIR_SIZE_2L;
 	assert_int_equal(
-		gmem_read32(&fx.t.vm->mem, testvm_sym_phys(&fx.t, "vmalloc_start", NULL), &v), 0);
+		gmem_read32(&vf->t.vm->mem, testvm_sym_phys(&vf->t, "vmalloc_start", NULL), &v), 0);
 	fx.vmalloc_start = v;
 	if (v != VMALLOC_START_FOR(PAGE_OFFSET + (uint32_t)(c->ram < MAXMEM ? c->ram : MAXMEM)))
 		fail_msg("%s: vmalloc_start 0x%08x, expected 0x%08x", c->name, v,
 			 VMALLOC_START_FOR(PAGE_OFFSET +
 					   (uint32_t)(c->ram < MAXMEM ? c->ram : MAXMEM)));
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testvm_destroy_checked(&fx.t, &fx.ck);
-	return 0;
+	return c;
 }
 
 /* ---- Guest memory, read on the host ---- */
@@ -95,21 +68,21 @@ static void page_info(uint64_t pfn, int32_t *count, uint32_t *flags)
 {
 	struct guest_page pg;
 
-	if (inspect_read_page(&fx.gk, pfn, &pg))
-		fail_msg("%s: cannot read mem_map[0x%" PRIx64 "]", fx.c->name, pfn);
+	if (inspect_read_page(&vf->gk, pfn, &pg))
+		fail_msg("%s: cannot read mem_map[0x%" PRIx64 "]", vf->c->name, pfn);
 	*flags = pg.flags;
 	*count = pg.count;
 }
 
 static void walk_ctx(void)
 {
-	testvm_walk_ctx(&fx.t, &fx.wc); /* CR3 may have changed */
+	testvm_walk_ctx(&vf->t, &vf->wc); /* CR3 may have changed */
 }
 
 static void walk_or_fail(uint64_t va, struct walk_result *res)
 {
 	walk_ctx();
-	walk(&fx.wc, va, res);
+	walk(&vf->wc, va, res);
 }
 
 /* ---- Commands ---- */
@@ -122,7 +95,7 @@ static void checker_silent(const struct check_op *op, const char *after)
 	struct check_report rep;
 	struct walk_result res;
 	unsigned int i;
-	int ret = check_guest(fx.ck, op, CHECK_STATIC, &rep);
+	int ret = check_guest(vf->ck, op, CHECK_STATIC, &rep);
 
 	if (!ret && !rep.nr_violations)
 		return;
@@ -130,11 +103,11 @@ static void checker_silent(const struct check_op *op, const char *after)
 	walk_ctx();
 	for (i = 0; i < rep.nr_violations && i < 4; i++) {
 		if (rep.v[i].va) {
-			walk(&fx.wc, rep.v[i].va, &res);
+			walk(&vf->wc, rep.v[i].va, &res);
 			walk_fprint(stderr, &res);
 		}
 	}
-	fail_msg("%s: the checker after %s: %d, %u violation(s) (report above)", fx.c->name, after,
+	fail_msg("%s: the checker after %s: %d, %u violation(s) (report above)", vf->c->name, after,
 		 ret, rep.nr_violations);
 }
 
@@ -144,7 +117,7 @@ static uint32_t call(uint32_t cmd, uint32_t a0, uint32_t a1, uint32_t a2, uint32
 	struct check_op op = { .cmd = cmd, .args = { a0, a1, a2, a3 } };
 	char after[64];
 
-	testvm_call(&fx.t, cmd, args, 4, &reply);
+	testvm_call(&vf->t, cmd, args, 4, &reply);
 	op.status = reply.status;
 	memcpy(op.results, reply.results, sizeof(op.results));
 	snprintf(after, sizeof(after), "command %u (0x%x, 0x%x)", cmd, a0, a1);
@@ -157,7 +130,7 @@ static uint32_t call_ok(uint32_t cmd, uint32_t a0, uint32_t a1, uint32_t status)
 {
 	if (call(cmd, a0, a1, 0, 0) != status)
 		fail_msg("%s: command %u (0x%x, 0x%x): expected status %u, actual %u; text:\n%s",
-			 fx.c->name, cmd, a0, a1, status, reply.status, reply.text);
+			 vf->c->name, cmd, a0, a1, status, reply.status, reply.text);
 	return reply.results[0];
 }
 
@@ -181,11 +154,11 @@ static uint64_t check_mapped(uint64_t va, uint64_t prot)
 
 	walk_or_fail(va, &res);
 	if (res.status != WALK_OK || res.leaf_level != WALK_PTE || res.page_size != PAGE_SIZE ||
-	    (res.leaf & _PAGE_FLAGS_MASK) != prot || res.pa >= fx.c->ram) {
+	    (res.leaf & _PAGE_FLAGS_MASK) != prot || res.pa >= vf->c->ram) {
 		walk_fprint(stderr, &res);
 		fail_msg("%s: M1 at 0x%08" PRIx64 ": expected a 4K PTE with flags 0x%03" PRIx64
 			 " and a frame in RAM; actual %s, leaf 0x%" PRIx64,
-			 fx.c->name, va, prot, walk_status_str(res.status), res.leaf);
+			 vf->c->name, va, prot, walk_status_str(res.status), res.leaf);
 	}
 	for (unsigned i = 0; i + 1 < res.nr_entries; i++) {
 		e = &res.entries[i];
@@ -194,13 +167,13 @@ static uint64_t check_mapped(uint64_t va, uint64_t prot)
 			walk_fprint(stderr, &res);
 			fail_msg("%s: M1 at 0x%08" PRIx64 ": PMD entry 0x%" PRIx64
 				 " is not a kernel page table (_KERNPG_TABLE)",
-				 fx.c->name, va, e->value);
+				 vf->c->name, va, e->value);
 		}
 	}
-	if (fx.wc.mode == WALK_2LEVEL &&
+	if (vf->wc.mode == WALK_2LEVEL &&
 	    (res.entries[0].value & (_PAGE_FLAGS_MASK & ~_PAGE_USER)) != _KERNPG_TABLE) {
 		walk_fprint(stderr, &res);
-		fail_msg("%s: M1 at 0x%08" PRIx64 ": PGD entry is not _KERNPG_TABLE", fx.c->name,
+		fail_msg("%s: M1 at 0x%08" PRIx64 ": PGD entry is not _KERNPG_TABLE", vf->c->name,
 			 va);
 	}
 	page_info(res.pa >> PAGE_SHIFT, &count, &flags);
@@ -209,7 +182,7 @@ static uint64_t check_mapped(uint64_t va, uint64_t prot)
 		fail_msg("%s: P1 at 0x%08" PRIx64 ": pfn 0x%" PRIx64
 			 " count %d flags 0x%x: expected "
 			 "count >= 1, not free",
-			 fx.c->name, va, res.pa >> PAGE_SHIFT, count, flags);
+			 vf->c->name, va, res.pa >> PAGE_SHIFT, count, flags);
 	}
 	return res.pa;
 }
@@ -224,7 +197,7 @@ static void check_unmapped(uint64_t va, const char *rule)
 		return;
 	walk_fprint(stderr, &res);
 	fail_msg("%s: %s at 0x%08" PRIx64 ": expected a none entry, actual %s, entry 0x%" PRIx64,
-		 fx.c->name, rule, va, walk_status_str(res.status),
+		 vf->c->name, rule, va, walk_status_str(res.status),
 		 res.entries[res.nr_entries - 1].value);
 }
 
@@ -239,8 +212,8 @@ static unsigned read_vmlist(struct area *areas, unsigned max)
 	struct vmlist_info info;
 	unsigned i;
 
-	if (inspect_read_vmlist(&fx.gk, va, 64, &info))
-		fail_msg("%s: %s", fx.c->name, info.msg);
+	if (inspect_read_vmlist(&vf->gk, va, 64, &info))
+		fail_msg("%s: %s", vf->c->name, info.msg);
 	for (i = 0; i < info.nr && i < max && i < 64; i++)
 		areas[i] = (struct area){ va[i].flags, va[i].addr, va[i].size };
 	return info.nr;
@@ -259,21 +232,21 @@ static void check_probe_faults(uint32_t va)
 	struct guest_probe p;
 	struct vm_event ev;
 
-	if (guest_probe(fx.t.vm, va, PROBE_READ, 0, &p, &ev))
-		fail_msg("%s: probe of 0x%08x: %s", fx.c->name, va, ev.msg);
+	if (guest_probe(vf->t.vm, va, PROBE_READ, 0, &p, &ev))
+		fail_msg("%s: probe of 0x%08x: %s", vf->c->name, va, ev.msg);
 	if (!p.faulted || p.vector != X86_TRAP_PF || (p.error_code & PF_PROT) || p.cr2 != va)
 		fail_msg("%s: T2 at 0x%08x: expected a not-present #PF with CR2 0x%08x; actual "
 			 "faulted %d vector %u error 0x%x CR2 0x%08x (value 0x%08x)",
-			 fx.c->name, va, va, p.faulted, p.vector, p.error_code, p.cr2, p.value);
+			 vf->c->name, va, va, p.faulted, p.vector, p.error_code, p.cr2, p.value);
 }
 
 /* ---- Tests ---- */
 
-static void one_page(const struct vm_case *c)
+static void test_one_page(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t before, after, addr, objs0, objs1;
 
-	boot(c);
 	before = free_pages(&objs0);
 	addr = call_ok(CMD_VMALLOC, 100, 0, ST_OK);
 	assert_int_equal(addr, fx.vmalloc_start); /* first area of a fresh guest */
@@ -297,9 +270,9 @@ static void one_page(const struct vm_case *c)
 			 c->name, before, after, objs0, objs1);
 }
 
-static void bad_sizes(const struct vm_case *c)
+static void test_bad_sizes(void **state)
 {
-	boot(c);
+	const struct vm_case *c = boot(state);
 	assert_int_equal(call_ok(CMD_VMALLOC, 0, 0, ST_FAIL), 0);
 	assert_int_equal(call_ok(CMD_VMALLOC, (uint32_t)c->ram + PAGE_SIZE, 0, ST_FAIL), 0);
 	assert_int_equal(call_ok(CMD_VMALLOC, 0xfffff001u, 0, ST_FAIL), 0);
@@ -313,11 +286,11 @@ static void bad_sizes(const struct vm_case *c)
 }
 
 /* T1-T3, inside the guest with no exit between vfree and the probes. */
-static void probe_sequences(const struct vm_case *c)
+static void test_probe_sequences(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t *r = reply.results;
 
-	boot(c);
 	call_ok(CMD_PROBE_SEQ, SEQ_VFREE_THEN_PROBE, 16, ST_OK);
 	if (r[1] != 0 || r[2] != 0 || r[3] != 1 || r[4] != 0 || r[5] != 17 || r[6] != 17)
 		fail_msg("%s: T1-T3: expected 0 faults before vfree, 0 flushes in vmalloc, 1 full "
@@ -338,12 +311,12 @@ static void probe_sequences(const struct vm_case *c)
 	assert_int_equal(check_all(), 0);
 }
 
-static void zones(const struct vm_case *c)
+static void test_zones(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t d, l, v, i;
 	uint64_t pa;
 
-	boot(c);
 	d = call_ok(CMD_VMALLOC_DMA, 16 * PAGE_SIZE, 0, ST_OK);
 	l = call_ok(CMD_VMALLOC_32, 16 * PAGE_SIZE, 0, ST_OK);
 	v = call_ok(CMD_VMALLOC, PAGE_SIZE, 0, ST_OK);
@@ -367,11 +340,11 @@ static void zones(const struct vm_case *c)
 	assert_int_equal(check_all(), 3);
 }
 
-static void first_fit(const struct vm_case *c)
+static void test_first_fit(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t a, b, cc, d, e;
 
-	boot(c);
 	a = call_ok(CMD_VMALLOC, 2 * PAGE_SIZE, 0, ST_OK);
 	b = call_ok(CMD_VMALLOC, PAGE_SIZE, 0, ST_OK);
 	cc = call_ok(CMD_VMALLOC, PAGE_SIZE, 0, ST_OK);
@@ -388,13 +361,13 @@ static void first_fit(const struct vm_case *c)
 }
 
 /* An area across a page-table boundary gets a new page table, which stays after vfree. */
-static void new_page_table(const struct vm_case *c)
+static void test_new_page_table(void **state)
 {
+	const struct vm_case *c = boot(state);
 	struct walk_result before, res;
 	uint32_t bound, v, pad, free0, free1;
 	const struct walk_entry *e0, *e1;
 
-	boot(c);
 	bound = fx.vmalloc_start + (uint32_t)fx.pt_span;
 	walk_or_fail(bound, &before);
 	if (before.status != WALK_NOT_PRESENT || before.fail_level == WALK_PTE) {
@@ -434,12 +407,12 @@ static void new_page_table(const struct vm_case *c)
 }
 
 /* The deliberate fix: into an empty list, 2.4 placed a request without checking VMALLOC_END. */
-static void end_of_range(const struct vm_case *c)
+static void test_end_of_range(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t range, a;
 	struct area areas[1];
 
-	boot(c);
 	range = VMALLOC_END - fx.vmalloc_start;
 	if (call(CMD_GET_VM_AREA, range, VM_IOREMAP, 0, 0) != ST_FAIL)
 		fail_msg("%s: get_vm_area(0x%x) into an empty list: expected NULL (2.4 gave "
@@ -457,12 +430,12 @@ static void end_of_range(const struct vm_case *c)
 	assert_int_equal(check_all(), 0);
 }
 
-static void vfree_messages(const struct vm_case *c)
+static void test_vfree_messages(void **state)
 {
+	const struct vm_case *c = boot(state);
 	char want[128];
 	uint32_t a;
 
-	boot(c);
 	a = call_ok(CMD_VMALLOC, PAGE_SIZE, 0, ST_OK);
 	assert_int_equal(call_ok(CMD_VFREE, a + 4, 0, ST_OK), 0);
 	snprintf(want, sizeof(want), KERN_ERR_PREFIX "Trying to vfree() bad address (%08x)", a + 4);
@@ -480,11 +453,11 @@ static void vfree_messages(const struct vm_case *c)
 }
 
 /* P2: every failure path gives back every page and the vm_struct. */
-static void failures(const struct vm_case *c)
+static void test_failures(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t free0, objs0, free1, objs1, n;
 
-	boot(c);
 	/* Warm the page table the attempts will use. */
 	assert_int_equal(
 		call_ok(CMD_VFREE, call_ok(CMD_VMALLOC, 8 * PAGE_SIZE, 0, ST_OK), 0, ST_OK), 1);
@@ -518,15 +491,15 @@ static void failures(const struct vm_case *c)
 }
 
 /* vmap: one reference per mapping; vfree drops only it.  H1: A and D set by the CPU. */
-static void vmap_refs(const struct vm_case *c)
+static void test_vmap_refs(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t free0, v, pfns[3], flags, i;
 	struct walk_result res;
 	struct guest_probe p;
 	struct vm_event ev;
 	int32_t count;
 
-	boot(c);
 	free0 = free_pages(NULL);
 	v = call_ok(CMD_VMAP, 3, ZONE_NORMAL, ST_OK);
 	for (i = 0; i < 3; i++) {
@@ -556,13 +529,13 @@ static void vmap_refs(const struct vm_case *c)
 		fail_msg("%s: vmap with prot P|RW: status %u", c->name, reply.status);
 	v = reply.results[0];
 	check_mapped(v, _PAGE_PRESENT | _PAGE_RW);
-	assert_int_equal(guest_probe(fx.t.vm, v, PROBE_READ, 0, &p, &ev), 0);
+	assert_int_equal(guest_probe(vf->t.vm, v, PROBE_READ, 0, &p, &ev), 0);
 	walk_or_fail(v, &res);
 	if (!res.accessed || res.dirty) {
 		walk_fprint(stderr, &res);
 		fail_msg("%s: H1: after a read expected A set, D clear", c->name);
 	}
-	assert_int_equal(guest_probe(fx.t.vm, v, PROBE_WRITE, 1, &p, &ev), 0);
+	assert_int_equal(guest_probe(vf->t.vm, v, PROBE_WRITE, 1, &p, &ev), 0);
 	walk_or_fail(v, &res);
 	if (!res.accessed || !res.dirty) {
 		walk_fprint(stderr, &res);
@@ -581,13 +554,13 @@ static void vmap_refs(const struct vm_case *c)
  * address space, so the entry is there already and nothing faults.
  * Checked on the host: the new mm's walk before and after the touch.
  */
-static void vmalloc_fault(const struct vm_case *c)
+static void test_vmalloc_fault(void **state)
 {
+	const struct vm_case *c = boot(state);
 	uint32_t mm, addr, last, size;
 	struct walk_result res;
 	bool pae = c->paging == PAGING_PAE;
 
-	boot(c);
 	size = (uint32_t)fx.pt_span + PAGE_SIZE;
 	mm = call_ok(CMD_NEW_MM, 0, 0, ST_OK);
 	addr = call_ok(CMD_VMALLOC, size, 0, ST_OK);
@@ -595,7 +568,7 @@ static void vmalloc_fault(const struct vm_case *c)
 	/* Its last page lies in a page table that did not exist when mm was made. */
 	last = addr + size - PAGE_SIZE;
 	walk_ctx();
-	walk(&fx.wc, last, &res);
+	walk(&vf->wc, last, &res);
 	if (pae ? res.status != WALK_OK : res.status != WALK_NOT_PRESENT) {
 		walk_fprint(stderr, &res);
 		fail_msg("%s: before the touch, 0x%08x in the new mm: expected %s, got %s", c->name,
@@ -609,7 +582,7 @@ static void vmalloc_fault(const struct vm_case *c)
 			 "faulted=%u vmalloc faults=%u",
 			 c->name, last, pae ? 0 : 1, reply.results[0], reply.results[4]);
 	walk_ctx();
-	walk(&fx.wc, last, &res);
+	walk(&vf->wc, last, &res);
 	if (res.status != WALK_OK) {
 		walk_fprint(stderr, &res);
 		fail_msg("%s: after the touch, 0x%08x in the new mm: expected mapped, got %s",
@@ -619,55 +592,19 @@ static void vmalloc_fault(const struct vm_case *c)
 	call_ok(CMD_VFREE, addr, 0, ST_OK);
 }
 
-#define CASE_TESTS(fn)                                                                             \
-	static void test_##fn##_2level_64M(void **s)                                               \
-	{                                                                                          \
-		(void)s;                                                                           \
-		fn(&cases[0]);                                                                     \
-	}                                                                                          \
-	static void test_##fn##_pae_64M(void **s)                                                  \
-	{                                                                                          \
-		(void)s;                                                                           \
-		fn(&cases[1]);                                                                     \
-	}                                                                                          \
-	static void test_##fn##_2level_1G(void **s)                                                \
-	{                                                                                          \
-		(void)s;                                                                           \
-		fn(&cases[2]);                                                                     \
-	}                                                                                          \
-	static void test_##fn##_pae_1G(void **s)                                                   \
-	{                                                                                          \
-		(void)s;                                                                           \
-		fn(&cases[3]);                                                                     \
-	}
-
-#define CASE_ENTRIES(fn)                                                                           \
-	cmocka_unit_test_teardown(test_##fn##_2level_64M, teardown),                               \
-		cmocka_unit_test_teardown(test_##fn##_pae_64M, teardown),                          \
-		cmocka_unit_test_teardown(test_##fn##_2level_1G, teardown),                        \
-		cmocka_unit_test_teardown(test_##fn##_pae_1G, teardown)
-
-CASE_TESTS(one_page)
-CASE_TESTS(bad_sizes)
-CASE_TESTS(probe_sequences)
-CASE_TESTS(zones)
-CASE_TESTS(first_fit)
-CASE_TESTS(new_page_table)
-CASE_TESTS(end_of_range)
-CASE_TESTS(vfree_messages)
-CASE_TESTS(failures)
-CASE_TESTS(vmap_refs)
-CASE_TESTS(vmalloc_fault)
+/* Every test here, at both RAM sizes in both paging modes. */
+#define VMALLOC_TESTS(fn)                                                                          \
+	VM_TEST(fn, 2level_64M), VM_TEST(fn, pae_64M), VM_TEST(fn, 2level_1G), VM_TEST(fn, pae_1G)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		CASE_ENTRIES(one_page),	       CASE_ENTRIES(bad_sizes),
-		CASE_ENTRIES(probe_sequences), CASE_ENTRIES(zones),
-		CASE_ENTRIES(first_fit),       CASE_ENTRIES(new_page_table),
-		CASE_ENTRIES(end_of_range),    CASE_ENTRIES(vfree_messages),
-		CASE_ENTRIES(failures),	       CASE_ENTRIES(vmap_refs),
-		CASE_ENTRIES(vmalloc_fault),
+		VMALLOC_TESTS(test_one_page),	     VMALLOC_TESTS(test_bad_sizes),
+		VMALLOC_TESTS(test_probe_sequences), VMALLOC_TESTS(test_zones),
+		VMALLOC_TESTS(test_first_fit),	     VMALLOC_TESTS(test_new_page_table),
+		VMALLOC_TESTS(test_end_of_range),    VMALLOC_TESTS(test_vfree_messages),
+		VMALLOC_TESTS(test_failures),	     VMALLOC_TESTS(test_vmap_refs),
+		VMALLOC_TESTS(test_vmalloc_fault),
 	};
 
 	testvm_start("vmalloc");

@@ -26,57 +26,73 @@ struct vm_config testvm_config(void)
 	};
 }
 
-void testvm_boot(struct testvm *t, const char *path, const struct vm_config *cfg)
+int testvm_try_boot(struct testvm *t, const char *path, const struct vm_config *cfg, char *err,
+		    size_t errlen)
 {
-	char err[VM_ERR_LEN];
+	char msg[VM_ERR_LEN];
+	int ret;
 
 	memset(t, 0, sizeof(*t));
-	if (elf_image_open(path, cfg->ram_size, &t->img, err, sizeof(err)))
-		fail_msg("loading %s: %s", path, err);
+	ret = elf_image_open(path, cfg->ram_size, &t->img, msg, sizeof(msg));
+	if (ret)
+		return vmm_errf(err, errlen, ret, "loading %s: %s", path, msg);
 	/* Test guests may have no symbols; vm_boot and testvm_boot_ready say when they must. */
 	t->sym_ret = sym_load_image(&t->syms, &t->img, t->sym_err, sizeof(t->sym_err));
-	if (vm_create(&t->vm, cfg, err, sizeof(err))) {
-		sym_free(&t->syms);
-		elf_image_close(&t->img);
-		fail_msg("creating the VM: %s", err);
-	}
-	if (vm_boot(t->vm, &t->img, &t->syms, err, sizeof(err))) {
+	ret = vm_create(&t->vm, cfg, msg, sizeof(msg));
+	if (ret) {
+		t->vm = NULL;
 		testvm_destroy(t);
-		fail_msg("booting %s: %s", path, err);
+		return vmm_errf(err, errlen, ret, "creating the VM: %s", msg);
 	}
+	ret = vm_boot(t->vm, &t->img, &t->syms, msg, sizeof(msg));
+	if (ret) {
+		testvm_destroy(t);
+		return vmm_errf(err, errlen, ret, "booting %s: %s", path, msg);
+	}
+	return 0;
+}
+
+void testvm_boot(struct testvm *t, const char *path, const struct vm_config *cfg)
+{
+	char err[VM_ERR_LEN + 256];
+
+	if (testvm_try_boot(t, path, cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
+int testvm_try_boot_ready(struct testvm *t, const char *path, const struct vm_config *cfg,
+			  char *err, size_t errlen)
+{
+	char console[2048];
+	struct vm_event ev;
+	int ret;
+
+	ret = testvm_try_boot(t, path, cfg, err, errlen);
+	if (ret)
+		return ret;
+	if (t->sym_ret) {
+		ret = vmm_errf(err, errlen, t->sym_ret, "%s: no symbols: %s", path, t->sym_err);
+		testvm_destroy(t);
+		return ret;
+	}
+	ret = guest_wait_ready(t->vm, &ev);
+	if (ret) {
+		vm_console_tail(t->vm, console, sizeof(console));
+		print_error("console:\n%s\n", console);
+		ret = vmm_errf(err, errlen, ret, "%s did not reach DB_READY: %s: %s", path,
+			       vm_event_name(ev.kind), ev.msg);
+		testvm_destroy(t);
+		return ret;
+	}
+	return 0;
 }
 
 void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_config *cfg)
 {
-	char console[2048];
-	struct vm_event ev;
+	char err[VM_ERR_LEN + 256];
 
-	testvm_boot(t, path, cfg);
-	if (t->sym_ret) {
-		testvm_destroy(t);
-		fail_msg("%s: no symbols: %s", path, t->sym_err);
-	}
-	if (guest_wait_ready(t->vm, &ev)) {
-		vm_console_tail(t->vm, console, sizeof(console));
-		print_error("console:\n%s\n", console);
-		testvm_destroy(t);
-		fail_msg("%s did not reach DB_READY: %s: %s", path, vm_event_name(ev.kind), ev.msg);
-	}
-}
-
-void testvm_boot_checked(struct testvm *t, const char *path, const struct vm_config *cfg,
-			 struct check_ctx **ck, struct guest_kernel *gk, const char *name)
-{
-	char err[256];
-	int ret;
-
-	testvm_boot_ready(t, path, cfg);
-	ret = check_ctx_init(ck, t->vm, &t->syms, err, sizeof(err));
-	if (ret)
-		fail_msg("%s: check_ctx_init: %d: %s", name, ret, err);
-	ret = inspect_init(gk, t->vm, &t->syms, err, sizeof(err));
-	if (ret)
-		fail_msg("%s: inspect_init: %d: %s", name, ret, err);
+	if (testvm_try_boot_ready(t, path, cfg, err, sizeof(err)))
+		fail_msg("%s", err);
 }
 
 void testvm_walk_ctx(struct testvm *t, struct walk_ctx *ctx)
@@ -115,14 +131,6 @@ void testvm_destroy(struct testvm *t)
 	vm_destroy(t->vm);
 	t->vm = NULL;
 	elf_image_close(&t->img);
-}
-
-void testvm_destroy_checked(struct testvm *t, struct check_ctx **ck)
-{
-	check_ctx_free(*ck);
-	*ck = NULL;
-	if (t->vm)
-		testvm_destroy(t);
 }
 
 const char *testvm_where(void)

@@ -19,22 +19,20 @@ struct testvm {
 	char sym_err[256];
 };
 
+/* Load path and boot it with cfg: 0, or -errno with err naming the file and
+ * the defect and nothing left allocated (for fixtures, which must not fail). */
+int testvm_try_boot(struct testvm *t, const char *path, const struct vm_config *cfg, char *err,
+		    size_t errlen);
+/* Same, then run to the guest's first DB_READY (path must have symbols). */
+int testvm_try_boot_ready(struct testvm *t, const char *path, const struct vm_config *cfg,
+			  char *err, size_t errlen);
+
 /* Load path and boot it with cfg; fails the current test on any error. */
 void testvm_boot(struct testvm *t, const char *path, const struct vm_config *cfg);
 void testvm_destroy(struct testvm *t);
 
-struct check_ctx;
-/* A checked test's teardown: free *ck (and clear it), destroy t's VM if booted. */
-void testvm_destroy_checked(struct testvm *t, struct check_ctx **ck);
-
 /* Boot and run to the guest's first DB_READY; fails the test otherwise. */
 void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_config *cfg);
-
-struct guest_kernel;
-/* testvm_boot_ready(), then the checker (*ck) and the inspection (*gk) over
- * path's symbols; fails the test naming the case (name) and what failed. */
-void testvm_boot_checked(struct testvm *t, const char *path, const struct vm_config *cfg,
-			 struct check_ctx **ck, struct guest_kernel *gk, const char *name);
 
 /* A walker context for vCPU 0's current CR3/CR4/EFER over guest RAM. */
 void testvm_walk_ctx(struct testvm *t, struct walk_ctx *ctx);

@@ -43,7 +43,7 @@ static void test_sanitize_cases(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		size_t need = utf8_sanitize(cases[i].in, out, sizeof(out));
 
 		assert_string_equal(out, cases[i].out);

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "tests/lib/vmcase.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+const struct vm_case vm_cases[NR_VM_CASES] = {
+	[VM_CASE_2level_64M] = { "2level 64M", PAGING_2LEVEL, 64ull << 20, 1 },
+	[VM_CASE_pae_64M] = { "pae 64M", PAGING_PAE, 64ull << 20, 1 },
+	[VM_CASE_2level_512M] = { "2level 512M", PAGING_2LEVEL, 512ull << 20, 1 },
+	[VM_CASE_pae_512M] = { "pae 512M", PAGING_PAE, 512ull << 20, 1 },
+	[VM_CASE_2level_1G] = { "2level 1G", PAGING_2LEVEL, 1ull << 30, 1 },
+	[VM_CASE_pae_1G] = { "pae 1G", PAGING_PAE, 1ull << 30, 1 },
+	[VM_CASE_2level_64M_2cpus] = { "2level 64M, 2 vCPUs", PAGING_2LEVEL, 64ull << 20, 2 },
+	[VM_CASE_pae_64M_2cpus] = { "pae 64M, 2 vCPUs", PAGING_PAE, 64ull << 20, 2 },
+};
+
+static void vmfx_free(struct vmfx *f)
+{
+	check_ctx_free(f->ck);
+	if (f->t.vm)
+		testvm_destroy(&f->t);
+	free(f);
+}
+
+/* Boot f->c with cmdline into f: 0, or -errno with err; f keeps only what
+ * vmfx_free() releases. */
+static int vmfx_boot(struct vmfx *f, const char *cmdline, char *err, size_t errlen)
+{
+	struct vm_config cfg = testvm_config();
+	char msg[512];
+	int ret;
+
+	cfg.paging = f->c->paging;
+	cfg.ram_size = f->c->ram;
+	cfg.nr_vcpus = f->c->cpus;
+	cfg.cmdline = cmdline;
+	ret = testvm_try_boot_ready(&f->t, GUEST_ELF, &cfg, err, errlen);
+	if (ret)
+		return ret;
+	ret = check_ctx_init(&f->ck, f->t.vm, &f->t.syms, msg, sizeof(msg));
+	if (ret)
+		return vmm_errf(err, errlen, ret, "check_ctx_init: %s", msg);
+	ret = inspect_init(&f->gk, f->t.vm, &f->t.syms, msg, sizeof(msg));
+	if (ret)
+		return vmm_errf(err, errlen, ret, "inspect_init: %s", msg);
+	ret = inspect_walk_ctx(f->t.vm, &f->wc);
+	if (ret)
+		return vmm_errf(err, errlen, ret, "the walk context of vCPU 0 (KVM_GET_SREGS)");
+	ret = inspect_vmalloc_start(&f->gk, &f->vmalloc_start);
+	if (ret)
+		return vmm_errf(err, errlen, ret, "reading vmalloc_start");
+	return 0;
+}
+
+int vmfx_setup_cmdline(void **state, const char *cmdline)
+{
+	const struct vm_case *c = *state ? *state : &vm_cases[0];
+	char err[VM_ERR_LEN + 512];
+	struct vmfx *f;
+
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		print_error("%s: no memory for the fixture\n", c->name);
+		return -1;
+	}
+	f->c = c;
+	if (vmfx_boot(f, cmdline, err, sizeof(err))) {
+		print_error("%s: %s\n", c->name, err);
+		vmfx_free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+int vmfx_setup(void **state)
+{
+	return vmfx_setup_cmdline(state, NULL);
+}
+
+int vmfx_teardown(void **state)
+{
+	vmfx_free(*state);
+	*state = NULL;
+	return 0;
+}
