@@ -20,7 +20,7 @@
 struct exit_case {
 	const char *guest;
 	enum vm_event_kind kind;
-	int exit_status;	  /* what ./vmm would exit with */
+	int exit_status;	  /* what the vmm binary would exit with */
 	const char *msg_part;	  /* in the event message */
 	const char *console_part; /* in what the guest printed */
 	unsigned int timeout_sec;

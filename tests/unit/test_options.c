@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ./vmm's command line: good values parse, bad ones are refused by name. */
+/* The vmm binary's command line: good values parse, bad ones are refused by name. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
