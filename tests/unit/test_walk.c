@@ -31,6 +31,7 @@
 #define PT_PAE	0x4000u
 #define FRAME	0x5000u
 #define VA	0xc8801234u /* PGD 0x322, PTE 0x001 (2L); PDPTE 3, PMD 0x044, PTE 0x001 (PAE) */
+#define FRAME4M 0x400000u   /* the second 4 MiB of RAM */
 #define KPG	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 struct tmem {
@@ -250,6 +251,22 @@ static void test_2l_pse36(void **state)
 	walk(&ctx, va, &r);
 	CHECK(&r, status, WALK_RESERVED);
 	CHECK(&r, bad_bits, 1u << 17);
+
+	/*
+	 * MAXPHYADDR 32: no PSE-36 address bits at all, bits 21:13 are all
+	 * reserved (the high-address mask is empty, not a shift by 64), and a
+	 * clean 4 MiB page still maps.
+	 */
+	ctx.maxphyaddr = 32;
+	set32(m, pde_2l(va), KPG | _PAGE_PSE | (1u << 13));
+	walk(&ctx, va, &r);
+	CHECK(&r, status, WALK_RESERVED);
+	CHECK(&r, fail_level, WALK_PGD);
+	CHECK(&r, bad_bits, 1u << 13);
+	set32(m, pde_2l(va), KPG | _PAGE_PSE | FRAME4M);
+	walk(&ctx, va + 0x1234, &r);
+	CHECK(&r, status, WALK_OK);
+	CHECK(&r, pa, FRAME4M + 0x1234u);
 	tmem_free(m);
 }
 

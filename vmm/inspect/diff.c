@@ -112,7 +112,8 @@ int pt_snapshot_take(struct pt_snapshot *s, const struct walk_ctx *ctx, uint64_t
 		pt_snapshot_free(s);
 		return ret;
 	}
-	qsort(s->e, s->nr, sizeof(*s->e), snap_cmp);
+	if (s->nr) /* s->e is NULL when nothing was read (CR3 outside RAM) */
+		qsort(s->e, s->nr, sizeof(*s->e), snap_cmp);
 	return 0;
 }
 

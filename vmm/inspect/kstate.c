@@ -344,6 +344,7 @@ int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx)
 	ctx->cr3 = sregs.cr3;
 	ctx->pse = (sregs.cr4 & X86_CR4_PSE) != 0;
 	ctx->nxe = (sregs.efer & EFER_NXE) != 0;
+	ctx->maxphyaddr = vm->maxphyaddr;
 	ctx->ram_size = vm->mem.size;
 	return 0;
 }
