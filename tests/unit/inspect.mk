@@ -6,7 +6,7 @@
 # the sanitizers under $(O)/san; a report aborts the test.
 
 INSPECT_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-INSPECT_SAN_TESTS := test_walk test_diff test_dump test_kstate
+INSPECT_SAN_TESTS := test_walk test_diff test_dump test_kstate test_check_rules
 INSPECT_SAN_LIB := $(O)/san/libvmm-inspect-core.a
 INSPECT_SAN_SUPPORT := $(patsubst %.c,$(O)/san/%.o,$(wildcard tests/lib/*.c))
 
