@@ -153,7 +153,15 @@ struct check_ctx {
 	struct walk_ctx vwc; /* vCPU 0 as it is */
 	bool same_cr3;
 	uint64_t pte_kernel; /* PAGE_KERNEL here: flags and NX */
+	/*
+	 * VMALLOC_START the rules use: the guest's vmalloc_start, or when that
+	 * lies outside [high_memory, VMALLOC_END) or is not page aligned
+	 * (vstart_bad: A1 reports vstart_guest), VMALLOC_START_FOR(high_memory),
+	 * so the scans stay in the kernel's part of the address space.
+	 */
 	uint32_t vstart;
+	uint32_t vstart_guest;
+	bool vstart_bad;
 	uint64_t lowmem_end, max_mapnr;
 
 	/* This check's reading, reused from check to check (judged, then dropped). */

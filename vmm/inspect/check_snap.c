@@ -31,9 +31,15 @@ int snap_setup(struct check_ctx *ctx)
 	ctx->same_cr3 = (ctx->vwc.cr3 & ~(uint64_t)(PAGE_SIZE - 1)) ==
 			(ctx->gk.swapper_pg_dir & ~(uint64_t)(PAGE_SIZE - 1));
 	ctx->pte_kernel = __PAGE_KERNEL | ((cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
-	if (inspect_vmalloc_start(&ctx->gk, &ctx->vstart) ||
+	if (inspect_vmalloc_start(&ctx->gk, &ctx->vstart_guest) ||
 	    inspect_lowmem_end(&ctx->gk, &ctx->lowmem_end))
 		return -EFAULT;
+	/* lowmem_end <= MAXMEM, so the computed start lies below VMALLOC_END. */
+	ctx->vstart = ctx->vstart_guest;
+	ctx->vstart_bad = ctx->vstart < PAGE_OFFSET + ctx->lowmem_end ||
+			  ctx->vstart >= VMALLOC_END || (ctx->vstart & (PAGE_SIZE - 1));
+	if (ctx->vstart_bad)
+		ctx->vstart = VMALLOC_START_FOR(PAGE_OFFSET + (uint32_t)ctx->lowmem_end);
 	ctx->max_mapnr = inspect_max_mapnr(&ctx->gk);
 	ctx->nr_pages = ctx->nr_m7 = ctx->nr_tables = ctx->nr_odd = 0;
 	return 0;
@@ -149,9 +155,9 @@ int snap_tables(struct check_ctx *ctx, struct snapshot *s, bool strays)
 		pmd = walk_entry_at(&r, WALK_PMD);
 		if (!pgd)
 			return -EFAULT; /* the PDPT itself is not in RAM */
-		if (!pmd) {
-			return odd_add(ctx, ODD_PDPT_BAD, top, WALK_PGD, pgd->addr, pgd->value, 0);
-		}
+		if (!pmd) /* not present, reserved bits set (pa: which) or outside RAM */
+			return odd_add(ctx, ODD_PDPT_BAD, top, WALK_PGD, pgd->addr, pgd->value,
+				       r.status == WALK_RESERVED ? r.bad_bits : 0);
 		ret = table_add(ctx, top, WALK_PGD, pgd, pmd->addr & ~(uint64_t)(PAGE_SIZE - 1),
 				true);
 		if (ret)
