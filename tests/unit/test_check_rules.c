@@ -63,10 +63,9 @@ static struct fixture *fixture_new(void)
 	f->ctx.gk.mem_map = MEM_MAP_PA;
 	f->ctx.rep = &f->rep;
 
-	f->area = (struct vm_area){ .node = PAGE_OFFSET + 0x8000,
-				    .flags = VM_ALLOC,
-				    .addr = AREA,
-				    .size = 3 * PAGE_SIZE };
+	f->area = (struct vm_area){
+		.node = PAGE_OFFSET + 0x8000, .flags = VM_ALLOC, .addr = AREA, .size = 3 * PAGE_SIZE
+	};
 	f->prev = (struct snapshot){ .valid = true,
 				     .vmlist_ok = true,
 				     .sorted = true,
@@ -76,7 +75,9 @@ static struct fixture *fixture_new(void)
 				     .nr_frames = 2,
 				     .cnt_ok = true };
 	f->prev.cnt.kmalloc_in_use = 1;
-	f->now = (struct snapshot){ .valid = true, .vmlist_ok = true, .sorted = true, .cnt_ok = true };
+	f->now = (struct snapshot){
+		.valid = true, .vmlist_ok = true, .sorted = true, .cnt_ok = true
+	};
 	return f;
 }
 
