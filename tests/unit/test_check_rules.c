@@ -78,11 +78,17 @@ static struct fixture *fixture_new(void)
 	f->now = (struct snapshot){
 		.valid = true, .vmlist_ok = true, .sorted = true, .cnt_ok = true
 	};
+	assert_int_equal(snap_index(&f->prev), 0);
+	assert_int_equal(snap_index(&f->now), 0);
 	return f;
 }
 
 static void fixture_free(struct fixture *f)
 {
+	free(f->prev.keys);
+	free(f->prev.overlapped);
+	free(f->now.keys);
+	free(f->now.overlapped);
 	testmem_free(&f->vm.mem);
 	free(f);
 }

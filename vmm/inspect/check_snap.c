@@ -71,7 +71,7 @@ int snap_areas(struct check_ctx *ctx, struct snapshot *s)
 			s->sorted = false;
 		end = (uint64_t)s->areas[i].addr + s->areas[i].size;
 	}
-	return 0;
+	return snap_index(s);
 }
 
 static int odd_add(struct check_ctx *ctx, enum odd_kind kind, uint64_t va, int level,
@@ -279,7 +279,7 @@ int snap_pages(struct check_ctx *ctx, struct snapshot *s, bool m7)
 	for (i = 0; i < s->nr_areas; i++) {
 		const struct vm_area *a = &s->areas[i];
 
-		if (area_sane(ctx, a))
+		if (area_walked(ctx, s, i))
 			total += area_must_map(ctx, a) || (a->flags & VM_MAP) ? a->size / PAGE_SIZE
 									      : 1;
 	}
@@ -289,7 +289,7 @@ int snap_pages(struct check_ctx *ctx, struct snapshot *s, bool m7)
 		bool must_map = area_must_map(ctx, a);
 
 		/* Areas that A1 refused are not walked: their pages are not known. */
-		if (!area_sane(ctx, a))
+		if (!area_walked(ctx, s, i))
 			continue;
 		for (off = 0; off < a->size; off += PAGE_SIZE) {
 			uint64_t va = a->addr + off;
@@ -349,7 +349,7 @@ int snap_freed(struct check_ctx *ctx, const struct snapshot *prev, const struct 
 		const struct vm_area *a = &prev->areas[i];
 		const struct vm_area *now = snap_area_at(s, a->addr, NULL);
 
-		if (!(now && now->size == a->size) && area_sane(ctx, a))
+		if (!(now && now->size == a->size) && area_walked(ctx, prev, i))
 			total += a->size / PAGE_SIZE;
 	}
 	m7_sampler_init(&sm, total);
@@ -357,7 +357,7 @@ int snap_freed(struct check_ctx *ctx, const struct snapshot *prev, const struct 
 		const struct vm_area *a = &prev->areas[i];
 		const struct vm_area *now = snap_area_at(s, a->addr, NULL);
 
-		if ((now && now->size == a->size) || !area_sane(ctx, a))
+		if ((now && now->size == a->size) || !area_walked(ctx, prev, i))
 			continue;
 		for (off = 0; off < a->size; off += PAGE_SIZE) {
 			struct walk_result res;
