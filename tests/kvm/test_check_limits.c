@@ -18,10 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "shared/abi.h"
+#include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "tests/lib/testvm.h"
@@ -38,14 +41,20 @@ static struct fx {
 	struct check_report rep;
 } fx;
 
-static void boot(enum paging_mode paging, const char *name)
+static void boot_ram(enum paging_mode paging, uint64_t ram, const char *name)
 {
 	struct vm_config cfg = testvm_config();
 
 	memset(&fx, 0, sizeof(fx));
 	fx.name = name;
 	cfg.paging = paging;
+	cfg.ram_size = ram;
 	testvm_boot_checked(&fx.t, GUEST_ELF, &cfg, &fx.ck, &fx.gk, name);
+}
+
+static void boot(enum paging_mode paging, const char *name)
+{
+	boot_ram(paging, 64ull << 20, name);
 }
 
 static int teardown(void **state)
@@ -78,11 +87,11 @@ static void expect_silent(const char *what)
 }
 
 /* The report has a violation of rule about the entry at eaddr holding value. */
-static const struct check_violation *expect_entry(const char *rule, uint64_t eaddr,
-						  uint64_t value, const char *what)
+static const struct check_violation *expect_entry(const char *rule, uint64_t eaddr, uint64_t value,
+						  const char *what)
 {
 	unsigned int i, n = fx.rep.nr_violations < CHECK_MAX_VIOLATIONS ? fx.rep.nr_violations
-									 : CHECK_MAX_VIOLATIONS;
+									: CHECK_MAX_VIOLATIONS;
 
 	for (i = 0; i < n; i++) {
 		const struct check_violation *v = &fx.rep.v[i];
@@ -250,6 +259,110 @@ static void test_timeout_pae(void **state)
 	timeout_stops(PAGING_PAE, "pae 64M");
 }
 
+/* ---- The cost of one check is bounded, whatever vmlist holds ---- */
+
+#define HOSTILE_AREAS	 100000u
+#define HOSTILE_MAPPED	 1024u /* pages of the real area the hostile nodes repeat */
+#define NODES_PER_PAGE	 (PAGE_SIZE / VM_STRUCT_SIZE)
+#define NODE_PAGES	 ((HOSTILE_AREAS + NODES_PER_PAGE - 1) / NODES_PER_PAGE)
+#define BOUND_CPU_SEC	 20.0 /* under TCG-emulated nested KVM; natively a small fraction */
+#define BOUND_RSS_FACTOR 1    /* host memory for one check: at most the guest's RAM */
+
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_kib(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/*
+ * vmlist replaced by 100,000 nodes: the first covers the whole vmalloc
+ * range (VM_ALLOC, so every page of the range is walked and judged), each
+ * of the others repeats a real 1024-page area.  Walking every listed page
+ * would be 10^8 walks and as many page records; a check walks each page of
+ * the range at most once plus one page per area, and reports the overlaps.
+ */
+static void hostile_vmlist(enum paging_mode paging, const char *name)
+{
+	const uint64_t ram = 256ull << 20;
+	struct walk_ctx kwc;
+	struct walk_result res;
+	uint64_t node_pa[NODE_PAGES];
+	uint32_t a, b, vstart, head, head_was;
+	double cpu;
+	long rss;
+	unsigned int i;
+
+	boot_ram(paging, ram, name);
+	a = vmalloc_pages(HOSTILE_MAPPED);
+	b = vmalloc_pages(NODE_PAGES); /* its frames hold the hostile nodes */
+	expect_silent("before vmlist is replaced");
+	assert_int_equal(inspect_vmalloc_start(&fx.gk, &vstart), 0);
+	testvm_walk_ctx(&fx.t, &kwc);
+	kwc.cr3 = fx.gk.swapper_pg_dir;
+	for (i = 0; i < NODE_PAGES; i++) {
+		assert_int_equal(walk(&kwc, b + i * PAGE_SIZE, &res), WALK_OK);
+		node_pa[i] = res.pa;
+	}
+	for (i = 0; i < HOSTILE_AREAS; i++) {
+		uint64_t pa = node_pa[i / NODES_PER_PAGE] + (i % NODES_PER_PAGE) * VM_STRUCT_SIZE;
+		uint64_t next_pa = node_pa[(i + 1) / NODES_PER_PAGE] +
+				   ((i + 1) % NODES_PER_PAGE) * VM_STRUCT_SIZE;
+		uint32_t next = i + 1 < HOSTILE_AREAS ? (uint32_t)(PAGE_OFFSET + next_pa) : 0;
+		struct guest_mem *gm = &fx.t.vm->mem;
+
+		assert_int_equal(gmem_write32(gm, pa + VM_STRUCT_OFF_FLAGS, VM_ALLOC), 0);
+		assert_int_equal(gmem_write32(gm, pa + VM_STRUCT_OFF_ADDR, i ? a : vstart), 0);
+		assert_int_equal(
+			gmem_write32(gm, pa + VM_STRUCT_OFF_SIZE,
+				     i ? (HOSTILE_MAPPED + 1) * PAGE_SIZE : VMALLOC_END - vstart),
+			0);
+		assert_int_equal(gmem_write32(gm, pa + VM_STRUCT_OFF_NEXT, next), 0);
+	}
+	assert_int_equal(gmem_read32(&fx.t.vm->mem, fx.gk.vmlist, &head_was), 0);
+	head = (uint32_t)(PAGE_OFFSET + node_pa[0]);
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, fx.gk.vmlist, head), 0);
+
+	rss = peak_rss_kib();
+	cpu = cpu_seconds();
+	check_static();
+	cpu = cpu_seconds() - cpu;
+	rss = peak_rss_kib() - rss;
+	printf("  [%s] one check of %u listed areas (%u pages listed, %u in the range): "
+	       "%.3f s CPU, peak RSS +%ld KiB, %u violations\n",
+	       name, HOSTILE_AREAS,
+	       (HOSTILE_AREAS - 1) * (HOSTILE_MAPPED + 1) + (VMALLOC_END - vstart) / PAGE_SIZE,
+	       (VMALLOC_END - vstart) / PAGE_SIZE, cpu, rss, fx.rep.nr_violations);
+	if (fx.rep.nr_violations < HOSTILE_AREAS - 1)
+		fail_msg("%s: expected an A1 overlap for each of %u nodes, actual %u violations",
+			 name, HOSTILE_AREAS - 1, fx.rep.nr_violations);
+	if (cpu > BOUND_CPU_SEC)
+		fail_msg("%s: one check took %.1f s of CPU, expected at most %.0f s", name, cpu,
+			 BOUND_CPU_SEC);
+	if ((uint64_t)rss * 1024 > BOUND_RSS_FACTOR * ram)
+		fail_msg("%s: one check grew the peak RSS by %ld KiB, expected at most %" PRIu64
+			 " KiB (the guest's RAM)",
+			 name, rss, BOUND_RSS_FACTOR * ram / 1024);
+
+	assert_int_equal(gmem_write32(&fx.t.vm->mem, fx.gk.vmlist, head_was), 0);
+	expect_silent("vmlist put back");
+}
+
+static void test_hostile_vmlist_pae(void **state)
+{
+	(void)state;
+	hostile_vmlist(PAGING_PAE, "pae 256M");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +372,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_m6_reserved_pmd_pae, teardown),
 		cmocka_unit_test_teardown(test_timeout_2l, teardown),
 		cmocka_unit_test_teardown(test_timeout_pae, teardown),
+		cmocka_unit_test_teardown(test_hostile_vmlist_pae, teardown),
 	};
 
 	testvm_start("check_limits");
