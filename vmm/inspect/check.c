@@ -387,7 +387,7 @@ static int take_snapshot(struct check_ctx *ctx, const struct check_op *op,
 	ret = snap_areas(ctx, s);
 	if (ret)
 		return ret;
-	s->cnt_ok = inspect_read_counters(&ctx->gk, &s->cnt) == 0;
+	s->cnt_ok = inspect_read_counters(&ctx->gk, &s->cnt, NULL, 0) == 0;
 	record_op(ctx, op, s);
 	ret = snap_tables(ctx, s, judging);
 	if (!ret)
@@ -452,7 +452,7 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 		if (ret)
 			return ret;
 		/* The probes ran in the guest: take its counters (and any new page table) again. */
-		s->cnt_ok = inspect_read_counters(&ctx->gk, &s->cnt) == 0;
+		s->cnt_ok = inspect_read_counters(&ctx->gk, &s->cnt, NULL, 0) == 0;
 		ret = snap_tables(ctx, s, false);
 		if (ret)
 			return ret;

@@ -6,6 +6,7 @@
  * through kstate.h.  Nothing here judges: a defect is recorded as found.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +22,13 @@ int snap_setup(struct check_ctx *ctx)
 	uint64_t cr4;
 	int ret;
 
+	char *err = ctx->rep->err;
+	size_t errlen = sizeof(ctx->rep->err);
+
 	ret = inspect_walk_ctx(ctx->vm, &ctx->vwc);
-	if (!ret)
-		ret = inspect_cr4(ctx->vm, &cr4);
+	if (ret)
+		return vmm_errf(err, errlen, ret, "KVM_GET_SREGS (vCPU 0): %s", strerror(-ret));
+	ret = inspect_cr4(ctx->vm, &cr4, err, errlen);
 	if (ret)
 		return ret;
 	ctx->kwc = ctx->vwc;
@@ -31,16 +36,21 @@ int snap_setup(struct check_ctx *ctx)
 	ctx->same_cr3 = (ctx->vwc.cr3 & ~(uint64_t)(PAGE_SIZE - 1)) ==
 			(ctx->gk.swapper_pg_dir & ~(uint64_t)(PAGE_SIZE - 1));
 	ctx->pte_kernel = __PAGE_KERNEL | ((cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
-	if (inspect_vmalloc_start(&ctx->gk, &ctx->vstart_guest) ||
-	    inspect_lowmem_end(&ctx->gk, &ctx->lowmem_end))
-		return -EFAULT;
+	if (inspect_vmalloc_start(&ctx->gk, &ctx->vstart_guest))
+		return vmm_errf(err, errlen, -EFAULT,
+				"vmalloc_start (at guest-physical 0x%" PRIx64
+				"): outside guest RAM",
+				ctx->gk.vmalloc_start);
+	ret = inspect_lowmem_end(&ctx->gk, &ctx->lowmem_end, err, errlen);
+	if (ret)
+		return ret;
 	/* lowmem_end <= MAXMEM, so the computed start lies below VMALLOC_END. */
 	ctx->vstart = ctx->vstart_guest;
 	ctx->vstart_bad = ctx->vstart < PAGE_OFFSET + ctx->lowmem_end ||
 			  ctx->vstart >= VMALLOC_END || (ctx->vstart & (PAGE_SIZE - 1));
 	if (ctx->vstart_bad)
 		ctx->vstart = VMALLOC_START_FOR(PAGE_OFFSET + (uint32_t)ctx->lowmem_end);
-	ctx->max_mapnr = inspect_max_mapnr(&ctx->gk);
+	inspect_max_mapnr(&ctx->gk, &ctx->max_mapnr, NULL, 0); /* 0: no frame is in mem_map */
 	ctx->nr_pages = ctx->nr_m7 = ctx->nr_tables = ctx->nr_odd = 0;
 	return 0;
 }
@@ -230,7 +240,7 @@ static int translate_keep_ad(struct check_ctx *ctx, uint64_t va, const struct wa
 
 	if (res->status == WALK_OK && (res->leaf & ad) != ad)
 		e = &res->entries[res->nr_entries - 1];
-	ret = inspect_translate(ctx->vm, va, valid, pa);
+	ret = inspect_translate(ctx->vm, va, valid, pa, ctx->rep->err, sizeof(ctx->rep->err));
 	if (ret || !e)
 		return ret;
 	if (!gmem_read(gm, e->addr, &now, esz) && now != e->value && !((now ^ e->value) & ~ad))

@@ -237,16 +237,17 @@ struct guest_page {
 
 /* 0, or -ERANGE for pfn >= max_mapnr, -EFAULT when mem_map is unreadable. */
 int inspect_read_page(const struct guest_kernel *gk, uint64_t pfn, struct guest_page *page);
-/* max_mapnr: frames covered by mem_map; 0 when unreadable. */
-uint64_t inspect_max_mapnr(const struct guest_kernel *gk);
+/* *nr = max_mapnr, the frames mem_map covers: 0, or -EFAULT (and *nr 0) when unreadable. */
+int inspect_max_mapnr(const struct guest_kernel *gk, uint64_t *nr, char *err, size_t errlen);
 
 struct guest_zone {
 	uint32_t start_pfn, size, present, managed, free;
 	uint32_t nr_free[MAX_ORDER];
 };
 
-/* Every zone of the guest's zone_table: 0, or -errno when it cannot be read. */
-int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MAX_NR_ZONES]);
+/* Every zone of the guest's zone_table: 0, or -EFAULT naming the zone not in RAM. */
+int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MAX_NR_ZONES],
+		       char *err, size_t errlen);
 
 /* Every counter the checker compares between operations. */
 struct guest_counters {
@@ -258,12 +259,15 @@ struct guest_counters {
 	uint32_t free_pages;	 /* all zones */
 };
 
-/* Every counter above, read now: 0, or -errno when one cannot be read. */
-int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *c);
+/* Every counter above, read now: 0, or -EFAULT naming the variable not in RAM. */
+int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *c, char *err,
+			  size_t errlen);
 
-/* VMALLOC_START (the guest's vmalloc_start) and the end of lowmem (__pa(high_memory)). */
+/* VMALLOC_START (the guest's vmalloc_start): 0 or -EFAULT. */
 int inspect_vmalloc_start(const struct guest_kernel *gk, uint32_t *start);
-int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end);
+/* The end of lowmem (__pa(high_memory)): 0, -EFAULT (unreadable) or -EINVAL (not in the
+ * direct map), with err naming the value. */
+int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end, char *err, size_t errlen);
 
 /* Read a 32-bit word at a kernel (direct-map) virtual address. */
 int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *val);
@@ -273,14 +277,15 @@ int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *va
  * CR4.PSE, EFER.NXE; RAM size).  0 or -errno.  Needs no symbols.
  */
 int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx);
-/* CR4 of vCPU 0 (for CR4.PGE), or -errno. */
-int inspect_cr4(struct vm *vm, uint64_t *cr4);
+/* CR4 of vCPU 0 (for CR4.PGE): 0, or -errno with err naming the ioctl. */
+int inspect_cr4(struct vm *vm, uint64_t *cr4, char *err, size_t errlen);
 
 /*
  * KVM's own translation of va on vCPU 0 (KVM_TRANSLATE): 0 with *valid and
- * *pa filled, or -errno when the ioctl failed.
+ * *pa filled, or -errno when the ioctl failed (err names va and the error).
  */
-int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa);
+int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa, char *err,
+		      size_t errlen);
 
 /* A defect of the list in words ("a node visited twice"), for messages. */
 const char *vmlist_defect_str(enum vmlist_defect d);
