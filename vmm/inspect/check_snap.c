@@ -203,7 +203,8 @@ int snap_tables(struct check_ctx *ctx, struct snapshot *s, bool strays)
 				uint64_t lo = va < ctx->vstart ? ctx->vstart : va;
 				uint64_t hi = va + span > VMALLOC_END ? VMALLOC_END : va + span;
 
-				ret = walk_range(&ctx->kwc, lo, hi, 0, stray_fn, &sc);
+				ret = walk_range(&ctx->kwc, lo, hi, 0, stray_fn, &sc, ctx->rep->err,
+						 sizeof(ctx->rep->err));
 				if (!ret)
 					ret = check_stopped(ctx);
 			}

@@ -139,15 +139,16 @@ void walk_fprint(FILE *f, const struct walk_result *res);
  * va = max(start, its base)) and once per error (reserved bits, outside RAM,
  * read error), skipping whole non-present PGD/PMD entries.  With
  * WALK_RANGE_ALL_PAGES: once per 4 KiB page, present or not.  fn returns 0 to
- * go on; anything else stops the walk and is returned.  Returns 0 when the
- * range was covered, -EINVAL on bad arguments.
+ * go on; anything else stops the walk and is returned (err untouched: fn
+ * reports its own errors).  Returns 0 when the range was covered, -EINVAL
+ * on bad arguments (err says which).
  */
 #define WALK_RANGE_ALL_PAGES 0x1u
 
 typedef int (*walk_range_fn)(void *arg, const struct walk_result *res);
 
 int walk_range(const struct walk_ctx *ctx, uint64_t start, uint64_t end, unsigned flags,
-	       walk_range_fn fn, void *arg);
+	       walk_range_fn fn, void *arg, char *err, size_t errlen);
 
 /* ---- kstate ---- */
 
@@ -329,20 +330,21 @@ struct pt_change {
  * Fill *s (freeing what it held) with the entries of the tables at
  * ctx->cr3: every PGD entry, every PMD entry (PAE; folded in 2-level), and
  * every PTE of each present PTE page that maps part of [pte_start, pte_end).
- * 0, -EINVAL (bad range or mode), -ENOMEM, or -E2BIG past PT_SNAPSHOT_MAX.
+ * 0, -EINVAL (bad range or mode), -ENOMEM, or -E2BIG past PT_SNAPSHOT_MAX,
+ * with err saying which (CR3, range, count).
  */
 int pt_snapshot_take(struct pt_snapshot *s, const struct walk_ctx *ctx, uint64_t pte_start,
-		     uint64_t pte_end);
+		     uint64_t pte_end, char *err, size_t errlen);
 /* Release s's entries; safe on a zeroed or freed snapshot. */
 void pt_snapshot_free(struct pt_snapshot *s);
 
 /*
  * The entries whose value differs between before and after (an entry that
  * exists on one side only compares against 0), in (level, va) order, into a
- * new array *out (free() it) of *nr; 0 or -ENOMEM.
+ * new array *out (free() it) of *nr; 0 or -ENOMEM (err: how many changes).
  */
 int pt_diff(const struct pt_snapshot *before, const struct pt_snapshot *after,
-	    struct pt_change **out, size_t *nr);
+	    struct pt_change **out, size_t *nr, char *err, size_t errlen);
 
 /* "P RW A D G" for an entry at level (PS at PGD/PMD, PAT at PTE); "none" for 0. */
 void pt_flags_str(uint64_t value, enum walk_level level, char *buf, size_t len);
@@ -372,11 +374,12 @@ void pt_change_format(const struct pt_change *c, enum walk_mode mode, char *buf,
  * The exact format strings and the source they come from are in dump.c.
  */
 
-/* Every present leaf of [0, 4 GiB) as QEMU's "info tlb"; 0 or -errno. */
-int dump_tlb(FILE *f, const struct walk_ctx *ctx);
+/* Every present leaf of [0, 4 GiB) as QEMU's "info tlb"; 0 or -errno with err. */
+int dump_tlb(FILE *f, const struct walk_ctx *ctx, char *err, size_t errlen);
 
-/* Merged ranges of equal protection over [0, 4 GiB) as QEMU's "info mem"; 0 or -errno. */
-int dump_mem(FILE *f, const struct walk_ctx *ctx);
+/* Merged ranges of equal protection over [0, 4 GiB) as QEMU's "info mem"; 0 or -errno
+ * with err. */
+int dump_mem(FILE *f, const struct walk_ctx *ctx, char *err, size_t errlen);
 
 /* One walk (from walk()) as crash's "vtop" of a kernel address. */
 void dump_vtop(FILE *f, const struct walk_result *res);

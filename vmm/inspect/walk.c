@@ -332,20 +332,27 @@ void walk_fprint(FILE *f, const struct walk_result *res)
 }
 
 int walk_range(const struct walk_ctx *ctx, uint64_t start, uint64_t end, unsigned flags,
-	       walk_range_fn fn, void *arg)
+	       walk_range_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct walk_result res;
 	uint64_t va = start;
 	int ret;
 
 	if (!ctx || !fn || start > end || end > VA_LIMIT || (flags & ~WALK_RANGE_ALL_PAGES))
-		return -EINVAL;
+		return vmm_errf(err, errlen, -EINVAL,
+				"walk_range [0x%" PRIx64 ", 0x%" PRIx64 ") flags 0x%x: %s", start,
+				end, flags,
+				!ctx || !fn	 ? "no context or callback"
+				: start > end	 ? "start above end"
+				: end > VA_LIMIT ? "end above 4 GiB"
+						 : "unknown flags");
 
 	while (va < end) {
 		uint64_t span, next;
 
 		if (walk(ctx, va, &res) == WALK_BAD_INPUT)
-			return -EINVAL;
+			return vmm_errf(err, errlen, -EINVAL, "walk_range: bad paging mode %d",
+					(int)ctx->mode);
 
 		if (flags & WALK_RANGE_ALL_PAGES) {
 			ret = fn(arg, &res);
