@@ -87,13 +87,13 @@ static void set64(struct fixture *f, uint64_t gpa, uint64_t v)
 
 static void snap(struct fixture *f, struct pt_snapshot *s)
 {
-	assert_int_equal(pt_snapshot_take(s, &f->ctx, VSTART, VMALLOC_END), 0);
+	assert_int_equal(pt_snapshot_take(s, &f->ctx, VSTART, VMALLOC_END, NULL, 0), 0);
 }
 
 static void diff(struct fixture *f)
 {
 	free(f->ch);
-	assert_int_equal(pt_diff(&f->before, &f->after, &f->ch, &f->nr), 0);
+	assert_int_equal(pt_diff(&f->before, &f->after, &f->ch, &f->nr, NULL, 0), 0);
 }
 
 /* The changes as printed lines, compared with want[] (NULL-terminated). */
@@ -239,6 +239,7 @@ static void test_pae_new_pmd_and_pte(void **state)
 static void test_hostile_tables(void **state)
 {
 	struct fixture *f = fixture_new(WALK_2LEVEL);
+	char err[200];
 	unsigned int i;
 
 	(void)state;
@@ -251,8 +252,13 @@ static void test_hostile_tables(void **state)
 	assert_int_equal(f->after.nr, 0);
 	diff(f);
 	assert_int_equal(f->nr, 1024); /* every entry "gone" */
-	assert_int_equal(pt_snapshot_take(&f->after, &f->ctx, 0x2000, 0x1000), -EINVAL);
-	assert_int_equal(pt_snapshot_take(&f->after, &f->ctx, 0, (1ull << 32) + 1), -EINVAL);
+	assert_int_equal(pt_snapshot_take(&f->after, &f->ctx, 0x2000, 0x1000, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "PTE range [0x2000, 0x1000)"));
+	assert_int_equal(
+		pt_snapshot_take(&f->after, &f->ctx, 0, (1ull << 32) + 1, err, sizeof(err)),
+		-EINVAL);
+	assert_non_null(strstr(err, "PTE range [0x0, 0x100000001)"));
 	fixture_free(f);
 }
 

@@ -151,7 +151,7 @@ static void test_tlb_2l(void **state)
 	struct fixture *fx = setup_2l();
 
 	(void)state;
-	assert_int_equal(dump_tlb(fx->f, &fx->ctx), 0);
+	assert_int_equal(dump_tlb(fx->f, &fx->ctx, NULL, 0), 0);
 	CHECK_TEXT(fx, "info tlb (2-level)",
 		   "00000000c0000000: 0000000000000000 -GPDA---W\n"
 		   "00000000c8800000: 0000000000005000 -G-DA---W\n"
@@ -166,7 +166,7 @@ static void test_mem_2l(void **state)
 	struct fixture *fx = setup_2l();
 
 	(void)state;
-	assert_int_equal(dump_mem(fx->f, &fx->ctx), 0);
+	assert_int_equal(dump_mem(fx->f, &fx->ctx, NULL, 0), 0);
 	CHECK_TEXT(fx, "info mem (2-level)",
 		   "00000000c0000000-00000000c0400000 0000000000400000 -rw\n"
 		   "00000000c8800000-00000000c8802000 0000000000002000 -rw\n"
@@ -251,7 +251,7 @@ static void test_tlb_pae(void **state)
 	struct fixture *fx = setup_pae();
 
 	(void)state;
-	assert_int_equal(dump_tlb(fx->f, &fx->ctx), 0);
+	assert_int_equal(dump_tlb(fx->f, &fx->ctx, NULL, 0), 0);
 	/* QEMU masks the raw entry, so XD shows in the address of an NX page. */
 	CHECK_TEXT(fx, "info tlb (PAE)",
 		   "00000000c0000000: 0000000000000000 -GPDA---W\n"
@@ -265,7 +265,7 @@ static void test_mem_pae(void **state)
 	struct fixture *fx = setup_pae();
 
 	(void)state;
-	assert_int_equal(dump_mem(fx->f, &fx->ctx), 0);
+	assert_int_equal(dump_mem(fx->f, &fx->ctx, NULL, 0), 0);
 	CHECK_TEXT(fx, "info mem (PAE)",
 		   "00000000c0000000-00000000c0200000 0000000000200000 -rw\n"
 		   "00000000c8800000-00000000c8802000 0000000000002000 -rw\n");
@@ -279,7 +279,7 @@ static void test_mem_to_the_top(void **state)
 	(void)state;
 	/* A mapping in the last PGD entry is closed by QEMU's final flush at 1 << 32. */
 	put32(fx, 0x1000 + 0x3ff * 4, 0x004001e7);
-	assert_int_equal(dump_mem(fx->f, &fx->ctx), 0);
+	assert_int_equal(dump_mem(fx->f, &fx->ctx, NULL, 0), 0);
 	CHECK_TEXT(fx, "info mem (2-level, top)",
 		   "00000000c0000000-00000000c0400000 0000000000400000 -rw\n"
 		   "00000000c8800000-00000000c8802000 0000000000002000 -rw\n"

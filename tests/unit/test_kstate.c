@@ -375,13 +375,15 @@ static void test_lowmem_end(void **state)
 		{ 0, -EINVAL, 0 },
 	};
 	uint32_t vstart = 0;
+	char err[200], want[40];
 	int ret;
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint64_t end = 0;
 
 		put32(fx, HIGH_MEMORY_VA, cases[i].high_memory);
-		ret = inspect_lowmem_end(&fx->gk, &end);
+		err[0] = 0;
+		ret = inspect_lowmem_end(&fx->gk, &end, err, sizeof(err));
 		if (ret != cases[i].ret || (!ret && end != cases[i].end)) {
 			print_error("inspect_lowmem_end, high_memory 0x%08x: expected %d 0x%llx, "
 				    "got %d 0x%llx\n",
@@ -389,7 +391,21 @@ static void test_lowmem_end(void **state)
 				    (unsigned long long)cases[i].end, ret, (unsigned long long)end);
 			fail();
 		}
+		/* A failure names the variable and the value it holds. */
+		snprintf(want, sizeof(want), "high_memory holds 0x%08x", cases[i].high_memory);
+		if (ret && !strstr(err, want)) {
+			print_error("inspect_lowmem_end: expected \"%s\" in \"%s\"\n", want, err);
+			fail();
+		}
 	}
+	fx->gk.high_memory = RAM - 2;
+	ret = inspect_lowmem_end(&fx->gk, &(uint64_t){ 0 }, err, sizeof(err));
+	assert_int_equal(ret, -EFAULT);
+	if (!strstr(err, "high_memory (at guest-physical 0xfffffe)")) {
+		print_error("inspect_lowmem_end, high_memory outside RAM: got \"%s\"\n", err);
+		fail();
+	}
+	fx->gk.high_memory = HIGH_MEMORY_VA - PAGE_OFFSET;
 	ret = inspect_vmalloc_start(&fx->gk, &vstart);
 	if (ret || vstart != VSTART) {
 		print_error("inspect_vmalloc_start: expected 0 0x%08x, got %d 0x%08x\n", VSTART,
@@ -759,9 +775,11 @@ static void test_read_page(void **state)
 		{ MAX_MAPNR - 1, { 0, -1, ZONE_NORMAL, 10 } }, /* a count gone negative */
 	};
 	struct guest_page got;
-	uint64_t mapnr = inspect_max_mapnr(&fx->gk);
+	uint64_t mapnr = 0;
+	char err[200];
 	int ret;
 
+	assert_int_equal(inspect_max_mapnr(&fx->gk, &mapnr, err, sizeof(err)), 0);
 	if (mapnr != MAX_MAPNR) {
 		print_error("inspect_max_mapnr: expected %u, got %llu\n", MAX_MAPNR,
 			    (unsigned long long)mapnr);
@@ -823,11 +841,19 @@ static void test_read_page(void **state)
 
 	/* max_mapnr itself unreadable: no frame is in range. */
 	fx->gk.max_mapnr = RAM - 2;
-	mapnr = inspect_max_mapnr(&fx->gk);
+	err[0] = 0;
+	ret = inspect_max_mapnr(&fx->gk, &mapnr, err, sizeof(err));
+	if (mapnr != 0 || ret != -EFAULT ||
+	    !strstr(err, "max_mapnr (at guest-physical 0xfffffe): outside guest RAM")) {
+		print_error("max_mapnr unreadable: expected 0, -EFAULT and a message naming it, "
+			    "got %llu, %d, \"%s\"\n",
+			    (unsigned long long)mapnr, ret, err);
+		fail();
+	}
 	ret = inspect_read_page(&fx->gk, 0, &got);
-	if (mapnr != 0 || ret != -ERANGE) {
-		print_error("max_mapnr unreadable: expected 0 and -ERANGE, got %llu and %d\n",
-			    (unsigned long long)mapnr, ret);
+	if (ret != -ERANGE) {
+		print_error("max_mapnr unreadable: inspect_read_page expected -ERANGE, got %d\n",
+			    ret);
 		fail();
 	}
 }
@@ -872,12 +898,13 @@ static void test_read_zones(void **state)
 {
 	struct fixture *fx = *state;
 	struct guest_zone zones[MAX_NR_ZONES];
+	char err[200] = "", want[80];
 	unsigned int bad = 0;
 	int ret;
 
 	plant_zones(fx);
 	memset(zones, 0xa5, sizeof(zones));
-	ret = inspect_read_zones(&fx->gk, zones);
+	ret = inspect_read_zones(&fx->gk, zones, NULL, 0);
 	assert_int_equal(ret, 0);
 	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
 		const struct guest_zone w = zone_of(z);
@@ -903,10 +930,13 @@ static void test_read_zones(void **state)
 
 	/* The last zone_t running past RAM. */
 	fx->gk.zone_table = RAM - 2 * ZONE_STRUCT_SIZE;
-	ret = inspect_read_zones(&fx->gk, zones);
-	if (ret != -EFAULT) {
-		print_error("zone_table at 0x%llx, 2 of 3 zones in RAM: expected %d, got %d\n",
-			    (unsigned long long)fx->gk.zone_table, -EFAULT, ret);
+	ret = inspect_read_zones(&fx->gk, zones, err, sizeof(err));
+	snprintf(want, sizeof(want), "zone_table[2] (%u bytes at guest-physical 0x%x)",
+		 ZONE_STRUCT_SIZE, RAM);
+	if (ret != -EFAULT || !strstr(err, want)) {
+		print_error("zone_table at 0x%llx, 2 of 3 zones in RAM: expected %d and \"%s\", "
+			    "got %d and \"%s\"\n",
+			    (unsigned long long)fx->gk.zone_table, -EFAULT, want, ret, err);
 		fail();
 	}
 }
@@ -915,6 +945,7 @@ static void test_read_counters(void **state)
 {
 	struct fixture *fx = *state;
 	struct guest_counters c, want = { .vmalloc_faults = 7 };
+	char err[200] = "", wanted[80];
 	unsigned int bad = 0;
 	int ret;
 
@@ -945,7 +976,7 @@ static void test_read_counters(void **state)
 	      100);
 
 	memset(&c, 0xa5, sizeof(c));
-	ret = inspect_read_counters(&fx->gk, &c);
+	ret = inspect_read_counters(&fx->gk, &c, NULL, 0);
 	assert_int_equal(ret, 0);
 	for (unsigned int i = 0; i < TLB_CNT_NR; i++) {
 		if (c.tlb[i] != want.tlb[i]) {
@@ -973,10 +1004,26 @@ static void test_read_counters(void **state)
 
 	/* kmalloc_stats[] running past RAM: the third class is not there. */
 	fx->gk.kmalloc_stats = RAM - 2 * KMALLOC_STAT_SIZE;
-	ret = inspect_read_counters(&fx->gk, &c);
-	if (ret != -EFAULT) {
-		print_error("kmalloc_stats at 0x%llx, 2 of 3 classes in RAM: expected %d, got %d\n",
-			    (unsigned long long)fx->gk.kmalloc_stats, -EFAULT, ret);
+	ret = inspect_read_counters(&fx->gk, &c, err, sizeof(err));
+	snprintf(wanted, sizeof(wanted), "kmalloc_stats[2] (%u bytes at guest-physical 0x%x)",
+		 KMALLOC_STAT_SIZE, RAM);
+	if (ret != -EFAULT || !strstr(err, wanted)) {
+		print_error("kmalloc_stats at 0x%llx, 2 of 3 classes in RAM: expected %d and "
+			    "\"%s\", got %d and \"%s\"\n",
+			    (unsigned long long)fx->gk.kmalloc_stats, -EFAULT, wanted, ret, err);
+		fail();
+	}
+	/* Each variable outside RAM is named. */
+	fx->gk.vmalloc_faults = RAM;
+	ret = inspect_read_counters(&fx->gk, &c, err, sizeof(err));
+	if (ret != -EFAULT || !strstr(err, "vmalloc_faults (4 bytes at guest-physical 0x")) {
+		print_error("vmalloc_faults outside RAM: got %d \"%s\"\n", ret, err);
+		fail();
+	}
+	fx->gk.tlb_counters = RAM - 4;
+	ret = inspect_read_counters(&fx->gk, &c, err, sizeof(err));
+	if (ret != -EFAULT || !strstr(err, "tlb_counters (")) {
+		print_error("tlb_counters outside RAM: got %d \"%s\"\n", ret, err);
 		fail();
 	}
 }

@@ -31,6 +31,7 @@
 #define PT_PAE	0x4000u
 #define FRAME	0x5000u
 #define VA	0xc8801234u /* PGD 0x322, PTE 0x001 (2L); PDPTE 3, PMD 0x044, PTE 0x001 (PAE) */
+#define FRAME4M 0x400000u   /* the second 4 MiB of RAM */
 #define KPG	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 struct tmem {
@@ -250,6 +251,22 @@ static void test_2l_pse36(void **state)
 	walk(&ctx, va, &r);
 	CHECK(&r, status, WALK_RESERVED);
 	CHECK(&r, bad_bits, 1u << 17);
+
+	/*
+	 * MAXPHYADDR 32: no PSE-36 address bits at all, bits 21:13 are all
+	 * reserved (the high-address mask is empty, not a shift by 64), and a
+	 * clean 4 MiB page still maps.
+	 */
+	ctx.maxphyaddr = 32;
+	set32(m, pde_2l(va), KPG | _PAGE_PSE | (1u << 13));
+	walk(&ctx, va, &r);
+	CHECK(&r, status, WALK_RESERVED);
+	CHECK(&r, fail_level, WALK_PGD);
+	CHECK(&r, bad_bits, 1u << 13);
+	set32(m, pde_2l(va), KPG | _PAGE_PSE | FRAME4M);
+	walk(&ctx, va + 0x1234, &r);
+	CHECK(&r, status, WALK_OK);
+	CHECK(&r, pa, FRAME4M + 0x1234u);
 	tmem_free(m);
 }
 
@@ -644,6 +661,7 @@ static void test_range_2l(void **state)
 	struct tmem *m = tmem_new();
 	struct walk_ctx ctx = ctx_2l(m, true);
 	struct seen s = { 0 };
+	char err[120];
 
 	(void)state;
 	set32(m, pde_2l(0xc0000000), 0x400000 | KPG | _PAGE_PSE);
@@ -654,7 +672,7 @@ static void test_range_2l(void **state)
 	set32(m, pte_2l(0xc8805000), RAM | KPG); /* an error is reported, not skipped */
 
 	m->reads = 0;
-	assert_int_equal(walk_range(&ctx, 0, 1ull << 32, 0, record, &s), 0);
+	assert_int_equal(walk_range(&ctx, 0, 1ull << 32, 0, record, &s, NULL, 0), 0);
 	{
 		const uint64_t va[] = { 0xc0000000, 0xc8800000, 0xc8801000, 0xc8803000,
 					0xc8805000 };
@@ -671,8 +689,9 @@ static void test_range_2l(void **state)
 
 	/* Every page, present or not. */
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(walk_range(&ctx, 0xc8800000, 0xc8804000, WALK_RANGE_ALL_PAGES, record, &s),
-			 0);
+	assert_int_equal(
+		walk_range(&ctx, 0xc8800000, 0xc8804000, WALK_RANGE_ALL_PAGES, record, &s, NULL, 0),
+		0);
 	{
 		const uint64_t va[] = { 0xc8800000, 0xc8801000, 0xc8802000, 0xc8803000 };
 		const enum walk_status st[] = { WALK_OK, WALK_OK, WALK_NOT_PRESENT, WALK_OK };
@@ -681,7 +700,7 @@ static void test_range_2l(void **state)
 
 	/* Starting inside a large page reports it once, at the start address. */
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(walk_range(&ctx, 0xc0123000, 0xc0800000, 0, record, &s), 0);
+	assert_int_equal(walk_range(&ctx, 0xc0123000, 0xc0800000, 0, record, &s, NULL, 0), 0);
 	{
 		const uint64_t va[] = { 0xc0123000 };
 		const enum walk_status st[] = { WALK_OK };
@@ -691,16 +710,22 @@ static void test_range_2l(void **state)
 	/* The callback stops the walk with its own value. */
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 2;
-	assert_int_equal(walk_range(&ctx, 0, 1ull << 32, 0, record, &s), 42);
+	assert_int_equal(walk_range(&ctx, 0, 1ull << 32, 0, record, &s, NULL, 0), 42);
 	assert_int_equal(s.n, 2);
 
-	assert_int_equal(walk_range(&ctx, 2, 1, 0, record, &s), -EINVAL);
-	assert_int_equal(walk_range(&ctx, 0, (1ull << 32) + 1, 0, record, &s), -EINVAL);
+	/* Bad arguments: -EINVAL, and the message names the range and the defect. */
+	assert_int_equal(walk_range(&ctx, 2, 1, 0, record, &s, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "walk_range [0x2, 0x1) flags 0x0: start above end");
+	assert_int_equal(walk_range(&ctx, 0, (1ull << 32) + 1, 0, record, &s, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "walk_range [0x0, 0x100000001) flags 0x0: end above 4 GiB");
+	assert_int_equal(walk_range(&ctx, 0, 1, 0x80, record, &s, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "walk_range [0x0, 0x1) flags 0x80: unknown flags");
 
 	/* CR3 outside RAM: one error, not one per PGD entry. */
 	memset(&s, 0, sizeof(s));
 	ctx.cr3 = RAM;
-	assert_int_equal(walk_range(&ctx, 0, 1ull << 32, 0, record, &s), 0);
+	assert_int_equal(walk_range(&ctx, 0, 1ull << 32, 0, record, &s, NULL, 0), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.status[0], WALK_OUTSIDE_RAM);
 	tmem_free(m);
@@ -721,7 +746,7 @@ static void test_range_pae(void **state)
 	set64(m, pte_pae(0xc8803000), (FRAME + 0x3000) | KPG);
 
 	m->reads = 0;
-	assert_int_equal(walk_range(&ctx, 0, 1ull << 32, 0, record, &s), 0);
+	assert_int_equal(walk_range(&ctx, 0, 1ull << 32, 0, record, &s, NULL, 0), 0);
 	{
 		const uint64_t va[] = { 0xc0000000, 0xc8800000, 0xc8802000, 0xc8803000 };
 		const enum walk_status st[] = { WALK_OK, WALK_OK, WALK_RESERVED, WALK_OK };

@@ -306,8 +306,8 @@ static void read_check_side_effects(struct demo_session *s, const struct pt_snap
 	struct walk_ctx ctx;
 
 	if (inspect_walk_ctx(s->vm, &ctx) || ctx.cr3 != after->cr3 ||
-	    pt_snapshot_take(&now, &ctx, s->vmalloc_start, VMALLOC_END) ||
-	    pt_diff(after, &now, &o->by_checks, &o->nr_by_checks))
+	    pt_snapshot_take(&now, &ctx, s->vmalloc_start, VMALLOC_END, NULL, 0) ||
+	    pt_diff(after, &now, &o->by_checks, &o->nr_by_checks, NULL, 0))
 		o->side_effects_unread = true;
 	pt_snapshot_free(&now);
 }
@@ -321,6 +321,7 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 		  struct vm_event *ev, char *err, size_t errlen)
 {
 	struct pt_snapshot before = { 0 }, after = { 0 };
+	char why[VM_ERR_LEN] = "";
 	struct counters ca, cb;
 	struct walk_ctx wb, wa;
 	FILE *console;
@@ -335,9 +336,10 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 	if (ret)
 		return ret;
 	if (inspect_walk_ctx(s->vm, &wb) ||
-	    pt_snapshot_take(&before, &wb, s->vmalloc_start, VMALLOC_END)) {
-		ret = vmm_errf(err, errlen, -EIO, "cannot read the guest's page tables before '%s'",
-			       op->text);
+	    pt_snapshot_take(&before, &wb, s->vmalloc_start, VMALLOC_END, why, sizeof(why))) {
+		ret = vmm_errf(err, errlen, -EIO,
+			       "cannot read the guest's page tables before '%s'%s%s", op->text,
+			       why[0] ? ": " : "", why);
 		goto out;
 	}
 	mark = vm_console_mute(s->vm, &console); /* what the guest says now is in the report */
@@ -362,10 +364,11 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 		o->vmalloc[i] = cb.vm[i] - ca.vm[i];
 	}
 	if (inspect_walk_ctx(s->vm, &wa) ||
-	    pt_snapshot_take(&after, &wa, s->vmalloc_start, VMALLOC_END) ||
-	    pt_diff(&before, &after, &o->changes, &o->nr_changes)) {
-		ret = vmm_errf(err, errlen, -EIO, "cannot read the guest's page tables after '%s'",
-			       op->text);
+	    pt_snapshot_take(&after, &wa, s->vmalloc_start, VMALLOC_END, why, sizeof(why)) ||
+	    pt_diff(&before, &after, &o->changes, &o->nr_changes, why, sizeof(why))) {
+		ret = vmm_errf(err, errlen, -EIO,
+			       "cannot read the guest's page tables after '%s'%s%s", op->text,
+			       why[0] ? ": " : "", why);
 		goto out;
 	}
 	o->mode = wa.mode;

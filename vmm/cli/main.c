@@ -73,10 +73,10 @@ static int run_dumps(struct vm *vm, struct run *run)
 	if (opts->dumps & OPT_DUMP_VMALLOCINFO &&
 	    demo_dump_vmallocinfo(stdout, vm, &run->syms, err, sizeof(err)))
 		ret = dump_failed(err);
-	if (opts->dumps & OPT_DUMP_TLB)
-		ret |= dump_tlb(stdout, &ctx);
-	if (opts->dumps & OPT_DUMP_MEM)
-		ret |= dump_mem(stdout, &ctx);
+	if (opts->dumps & OPT_DUMP_TLB && dump_tlb(stdout, &ctx, err, sizeof(err)))
+		ret = dump_failed(err);
+	if (opts->dumps & OPT_DUMP_MEM && dump_mem(stdout, &ctx, err, sizeof(err)))
+		ret = dump_failed(err);
 	for (i = 0; i < opts->nr_vtop; i++)
 		if (demo_dump_vtop(stdout, vm, &run->syms, &run->script,
 				   run->ran_ops ? &run->session : NULL, opts->vtop[i], err,

@@ -290,6 +290,8 @@ struct vm {
 	struct guest_mem mem;
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
+	/* CPUID 0x80000008 EAX[7:0] as given to the vCPUs (0: leaf absent). */
+	unsigned int maxphyaddr;
 
 	/* Set by the guest's HELLO: where its mailbox lives. */
 	bool mailbox_valid;

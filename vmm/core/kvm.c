@@ -96,6 +96,9 @@ static int vcpu_set_cpuid(struct vm *vm, struct vcpu *vcpu, char *err, size_t er
 					strerror(-ret));
 		nent *= 2;
 	}
+	for (unsigned int i = 0; i < cpuid->nent; i++)
+		if (cpuid->entries[i].function == 0x80000008)
+			vm->maxphyaddr = cpuid->entries[i].eax & 0xff;
 	ret = ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0 ? -errno : 0;
 	free(cpuid);
 	if (ret)

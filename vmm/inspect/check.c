@@ -199,60 +199,86 @@ static int hist_add(struct check_ctx *ctx, const struct area_hist *h)
 	return 0;
 }
 
-const struct vm_area *snap_area_at(const struct snapshot *s, uint32_t addr, unsigned int *idx)
+static int key_cmp(const void *a, const void *b)
 {
-	unsigned int i, lo = 0, hi = s->nr_areas;
+	const struct area_key *x = a, *y = b;
 
-	if (s->sorted) {
-		while (lo < hi) {
-			unsigned int mid = lo + (hi - lo) / 2;
-
-			if (s->areas[mid].addr < addr)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < s->nr_areas && s->areas[lo].addr == addr) {
-			if (idx)
-				*idx = lo;
-			return &s->areas[lo];
-		}
-		return NULL;
-	}
-	for (i = 0; i < s->nr_areas; i++) {
-		if (s->areas[i].addr == addr) {
-			if (idx)
-				*idx = i;
-			return &s->areas[i];
-		}
-	}
-	return NULL;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Is va inside [addr, addr + size) of some area of s? (Guard included.) */
-bool in_some_area(const struct snapshot *s, uint64_t va)
+int snap_index(struct snapshot *s)
 {
-	unsigned int lo = 0, hi = s->nr_areas, i;
+	uint64_t max_end = 0;
+	unsigned int i;
 
-	if (!s->vmlist_ok)
-		return false;
+	if (s->nr_areas > s->cap_keys) {
+		struct area_key *k = realloc(s->keys, s->nr_areas * sizeof(*k));
+		bool *o;
+
+		if (!k)
+			return -ENOMEM;
+		s->keys = k;
+		o = realloc(s->overlapped, s->nr_areas * sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		s->overlapped = o;
+		s->cap_keys = s->nr_areas;
+	}
+	for (i = 0; i < s->nr_areas; i++)
+		s->keys[i] = (struct area_key){ s->areas[i].addr, i, 0 };
+	if (s->nr_areas)
+		qsort(s->keys, s->nr_areas, sizeof(*s->keys), key_cmp);
+	for (i = 0; i < s->nr_areas; i++) {
+		const struct vm_area *a = &s->areas[s->keys[i].idx];
+		uint64_t end = (uint64_t)a->addr + a->size;
+
+		/* Starting on the previous area's guard page is A2's defect, still walked. */
+		s->overlapped[s->keys[i].idx] = i && a->addr + (uint64_t)PAGE_SIZE < max_end;
+		if (end > max_end)
+			max_end = end;
+		s->keys[i].max_end = max_end;
+	}
+	return 0;
+}
+
+/* Keys [0, result) have addr <= va (or < va when strict). */
+static unsigned int keys_upto(const struct snapshot *s, uint64_t va, bool strict)
+{
+	unsigned int lo = 0, hi = s->nr_areas;
+
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
-		if (s->areas[mid].addr <= va)
+		if (strict ? s->keys[mid].addr < va : s->keys[mid].addr <= va)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo && va - s->areas[lo - 1].addr < s->areas[lo - 1].size)
-		return true;
-	/* Sorted and without overlaps (A1 says so otherwise): the search was exact. */
-	if (s->sorted)
+	return lo;
+}
+
+/* The first area in vmlist order that starts at addr. */
+const struct vm_area *snap_area_at(const struct snapshot *s, uint32_t addr, unsigned int *idx)
+{
+	unsigned int i = keys_upto(s, addr, true);
+
+	if (i >= s->nr_areas || s->keys[i].addr != addr)
+		return NULL;
+	if (idx)
+		*idx = s->keys[i].idx;
+	return &s->areas[s->keys[i].idx];
+}
+
+bool in_some_area(const struct snapshot *s, uint64_t va)
+{
+	unsigned int i;
+
+	if (!s->vmlist_ok)
 		return false;
-	for (i = 0; i < s->nr_areas; i++)
-		if (va - s->areas[i].addr < s->areas[i].size)
-			return true;
-	return false;
+	i = keys_upto(s, va, false);
+	return i && s->keys[i - 1].max_end > va;
 }
 
 /* An area whose pages can be enumerated (A1's geometry holds). */
@@ -260,6 +286,11 @@ bool area_sane(const struct check_ctx *ctx, const struct vm_area *a)
 {
 	return a->addr >= ctx->vstart && (uint64_t)a->addr + a->size <= VMALLOC_END &&
 	       a->size >= PAGE_SIZE && !((a->addr | a->size) & (PAGE_SIZE - 1));
+}
+
+bool area_walked(const struct check_ctx *ctx, const struct snapshot *s, unsigned int idx)
+{
+	return area_sane(ctx, &s->areas[idx]) && !s->overlapped[idx];
 }
 
 void m7_sampler_init(struct m7_sampler *sm, uint64_t nr_pages)
@@ -356,7 +387,7 @@ static int take_snapshot(struct check_ctx *ctx, const struct check_op *op,
 	ret = snap_areas(ctx, s);
 	if (ret)
 		return ret;
-	s->cnt_ok = inspect_read_counters(&ctx->gk, &s->cnt) == 0;
+	s->cnt_ok = inspect_read_counters(&ctx->gk, &s->cnt, NULL, 0) == 0;
 	record_op(ctx, op, s);
 	ret = snap_tables(ctx, s, judging);
 	if (!ret)
@@ -421,7 +452,7 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 		if (ret)
 			return ret;
 		/* The probes ran in the guest: take its counters (and any new page table) again. */
-		s->cnt_ok = inspect_read_counters(&ctx->gk, &s->cnt) == 0;
+		s->cnt_ok = inspect_read_counters(&ctx->gk, &s->cnt, NULL, 0) == 0;
 		ret = snap_tables(ctx, s, false);
 		if (ret)
 			return ret;
@@ -502,6 +533,8 @@ void check_ctx_free(struct check_ctx *ctx)
 	for (i = 0; i < 2; i++) {
 		free(ctx->snap[i].areas);
 		free(ctx->snap[i].frames);
+		free(ctx->snap[i].keys);
+		free(ctx->snap[i].overlapped);
 	}
 	free(ctx->m8);
 	free(ctx->m8_now);

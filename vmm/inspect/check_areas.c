@@ -11,6 +11,17 @@ void judge_areas(struct check_ctx *ctx, const struct snapshot *s)
 	uint64_t prev_end = 0;
 	unsigned int i;
 
+	if (ctx->vstart_bad) {
+		struct check_violation *v = viol(ctx, R_A1, ctx->vstart_guest, -1,
+						 ctx->gk.vmalloc_start, ctx->vstart_guest);
+
+		EXPECT(v,
+		       "vmalloc_start in [high_memory 0x%08" PRIx64 ", VMALLOC_END 0x%08x), page "
+		       "aligned (VMALLOC_START 0x%08x; the rules use it)",
+		       PAGE_OFFSET + ctx->lowmem_end, VMALLOC_END, ctx->vstart);
+		ACTUAL(v, "vmalloc_start (at 0x%" PRIx64 ") holds 0x%08x", ctx->gk.vmalloc_start,
+		       ctx->vstart_guest);
+	}
 	if (!s->vmlist_ok) {
 		struct check_violation *v = viol(ctx, R_A1, 0, -1, 0, s->vinfo.bad_node);
 

@@ -100,13 +100,31 @@ struct entry_snap {
 	int level;
 };
 
+/* An area by address, for lookups in O(log n) whatever order vmlist has. */
+struct area_key {
+	uint32_t addr;
+	uint32_t idx;	  /* into snapshot.areas */
+	uint64_t max_end; /* the highest end of keys[0..this] */
+};
+
 struct snapshot {
 	bool valid;
 	bool vmlist_ok;
-	bool sorted; /* areas in address order: in_some_area() may binary-search */
+	bool sorted; /* areas in address order, as vmlist should be */
 	struct vmlist_info vinfo;
 	struct vm_area *areas;
 	unsigned int nr_areas, cap_areas;
+	/*
+	 * snap_index(): areas sorted by (addr, index), and by index whether an
+	 * area starts inside one before it in address order, past that one's
+	 * guard page.  Such an area (A1 reports it) is not walked: every other
+	 * area's pages past its first lie beyond the ends of all areas before
+	 * it, so a check walks at most the pages of the vmalloc range plus one
+	 * per area, however the guest lays out vmlist.
+	 */
+	struct area_key *keys;
+	bool *overlapped;
+	unsigned int cap_keys;
 	struct frame *frames;
 	size_t nr_frames, cap_frames;
 	struct guest_counters cnt;
@@ -153,7 +171,15 @@ struct check_ctx {
 	struct walk_ctx vwc; /* vCPU 0 as it is */
 	bool same_cr3;
 	uint64_t pte_kernel; /* PAGE_KERNEL here: flags and NX */
+	/*
+	 * VMALLOC_START the rules use: the guest's vmalloc_start, or when that
+	 * lies outside [high_memory, VMALLOC_END) or is not page aligned
+	 * (vstart_bad: A1 reports vstart_guest), VMALLOC_START_FOR(high_memory),
+	 * so the scans stay in the kernel's part of the address space.
+	 */
 	uint32_t vstart;
+	uint32_t vstart_guest;
+	bool vstart_bad;
 	uint64_t lowmem_end, max_mapnr;
 
 	/* This check's reading, reused from check to check (judged, then dropped). */
@@ -188,6 +214,10 @@ const struct area_hist *hist_find(const struct check_ctx *ctx, uint32_t addr);
 const struct vm_area *snap_area_at(const struct snapshot *s, uint32_t addr, unsigned int *idx);
 bool in_some_area(const struct snapshot *s, uint64_t va);
 bool area_sane(const struct check_ctx *ctx, const struct vm_area *a);
+/* area_sane() and not overlapped: its pages are walked. */
+bool area_walked(const struct check_ctx *ctx, const struct snapshot *s, unsigned int idx);
+/* Build s->keys and s->overlapped from s->areas; 0 or -ENOMEM. */
+int snap_index(struct snapshot *s);
 /* The guest's pmd_bad(): not exactly _KERNPG_TABLE apart from _PAGE_USER. */
 bool table_entry_bad(uint64_t e);
 

@@ -28,8 +28,17 @@ void judge_tables(struct check_ctx *ctx, const struct snapshot *s)
 		switch (o->kind) {
 		case ODD_PDPT_BAD:
 			v = viol(ctx, R_M6, o->va, o->level, o->eaddr, o->e);
-			EXPECT(v, "PDPT entry 3 present, pointing at a PMD page in RAM");
-			ACTUAL(v, "0x%016" PRIx64, o->e);
+			EXPECT(v,
+			       "PDPT entry %u present, without reserved bits, pointing at a "
+			       "PMD page in RAM",
+			       (unsigned int)(o->va >> PGDIR_SHIFT_PAE));
+			if (o->pa)
+				ACTUAL(v, "0x%016" PRIx64 ": reserved bits 0x%" PRIx64 " set", o->e,
+				       o->pa);
+			else
+				ACTUAL(v, "0x%016" PRIx64 " (%s)", o->e,
+				       (o->e & _PAGE_PRESENT) ? "points outside guest RAM"
+							      : "not present");
 			break;
 		case ODD_NOT_NONE:
 			v = viol(ctx, R_M6, o->va, o->level, o->eaddr, o->e);
@@ -322,9 +331,23 @@ void judge_m8(struct check_ctx *ctx)
 		return;
 	ran(ctx, R_M8);
 	if (ctx->m8_now_nr != ctx->m8_nr) {
-		v = viol(ctx, R_M8, 0, -1, 0, 0);
-		EXPECT(v, "%zu entries outside the vmalloc range", ctx->m8_nr);
-		ACTUAL(v, "%zu (paging mode or VMALLOC_START changed)", ctx->m8_now_nr);
+		/* Fewer or more tables below an entry: name the first entry that differs. */
+		size_t n = ctx->m8_now_nr < ctx->m8_nr ? ctx->m8_now_nr : ctx->m8_nr;
+
+		for (i = 0; i < n; i++)
+			if (now[i].addr != was[i].addr ||
+			    m8_norm(now[i].value) != m8_norm(was[i].value))
+				break;
+		if (i < ctx->m8_now_nr)
+			v = viol(ctx, R_M8, now[i].va, now[i].level, now[i].addr, now[i].value);
+		else
+			v = viol(ctx, R_M8, 0, -1, 0, 0);
+		EXPECT(v,
+		       "%zu entries outside the vmalloc range, unchanged (entry %zu: 0x%" PRIx64
+		       ")",
+		       ctx->m8_nr, i, i < ctx->m8_nr ? was[i].value : 0);
+		ACTUAL(v, "%zu entries (paging mode, VMALLOC_START or a table changed)",
+		       ctx->m8_now_nr);
 		return;
 	}
 	for (i = 0; i < ctx->m8_nr; i++) {

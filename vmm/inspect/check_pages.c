@@ -79,6 +79,7 @@ static int p2_vfree_frames(struct check_ctx *ctx, const struct snapshot *prev, u
 	for (i = 0; i < n; i = j) {
 		const struct frame *f = &fr[i]; /* the lowest va mapping this pfn */
 		struct guest_page pg;
+		int64_t want;
 		int32_t k;
 
 		for (j = i + 1; j < n && fr[j].pfn == f->pfn; j++)
@@ -90,12 +91,17 @@ static int p2_vfree_frames(struct check_ctx *ctx, const struct snapshot *prev, u
 			(*expect_freed)++;
 			continue;
 		}
-		/* Still held by its owner (vmap): only the mapping's references dropped. */
-		if (inspect_read_page(&ctx->gk, f->pfn, &pg) == 0 && pg.count != f->count - k) {
+		/*
+		 * Still held by its owner (vmap): only the mapping's references
+		 * dropped.  The count is the guest's: subtract in 64 bits.
+		 */
+		want = (int64_t)f->count - k;
+		if (inspect_read_page(&ctx->gk, f->pfn, &pg) == 0 && pg.count != want) {
 			v = viol(ctx, R_P2, f->va, WALK_PTE, 0, f->pfn << PAGE_SHIFT);
 			EXPECT(v,
-			       "pfn 0x%" PRIx64 " count %d after vfree (was %d, mapped %d times)",
-			       f->pfn, f->count - k, f->count, k);
+			       "pfn 0x%" PRIx64 " count %" PRId64
+			       " after vfree (was %d, mapped %d times)",
+			       f->pfn, want, f->count, k);
 			ACTUAL(v, "count %d", pg.count);
 		}
 	}

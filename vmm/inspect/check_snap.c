@@ -6,6 +6,7 @@
  * through kstate.h.  Nothing here judges: a defect is recorded as found.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +22,13 @@ int snap_setup(struct check_ctx *ctx)
 	uint64_t cr4;
 	int ret;
 
+	char *err = ctx->rep->err;
+	size_t errlen = sizeof(ctx->rep->err);
+
 	ret = inspect_walk_ctx(ctx->vm, &ctx->vwc);
-	if (!ret)
-		ret = inspect_cr4(ctx->vm, &cr4);
+	if (ret)
+		return vmm_errf(err, errlen, ret, "KVM_GET_SREGS (vCPU 0): %s", strerror(-ret));
+	ret = inspect_cr4(ctx->vm, &cr4, err, errlen);
 	if (ret)
 		return ret;
 	ctx->kwc = ctx->vwc;
@@ -31,10 +36,21 @@ int snap_setup(struct check_ctx *ctx)
 	ctx->same_cr3 = (ctx->vwc.cr3 & ~(uint64_t)(PAGE_SIZE - 1)) ==
 			(ctx->gk.swapper_pg_dir & ~(uint64_t)(PAGE_SIZE - 1));
 	ctx->pte_kernel = __PAGE_KERNEL | ((cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
-	if (inspect_vmalloc_start(&ctx->gk, &ctx->vstart) ||
-	    inspect_lowmem_end(&ctx->gk, &ctx->lowmem_end))
-		return -EFAULT;
-	ctx->max_mapnr = inspect_max_mapnr(&ctx->gk);
+	if (inspect_vmalloc_start(&ctx->gk, &ctx->vstart_guest))
+		return vmm_errf(err, errlen, -EFAULT,
+				"vmalloc_start (at guest-physical 0x%" PRIx64
+				"): outside guest RAM",
+				ctx->gk.vmalloc_start);
+	ret = inspect_lowmem_end(&ctx->gk, &ctx->lowmem_end, err, errlen);
+	if (ret)
+		return ret;
+	/* lowmem_end <= MAXMEM, so the computed start lies below VMALLOC_END. */
+	ctx->vstart = ctx->vstart_guest;
+	ctx->vstart_bad = ctx->vstart < PAGE_OFFSET + ctx->lowmem_end ||
+			  ctx->vstart >= VMALLOC_END || (ctx->vstart & (PAGE_SIZE - 1));
+	if (ctx->vstart_bad)
+		ctx->vstart = VMALLOC_START_FOR(PAGE_OFFSET + (uint32_t)ctx->lowmem_end);
+	inspect_max_mapnr(&ctx->gk, &ctx->max_mapnr, NULL, 0); /* 0: no frame is in mem_map */
 	ctx->nr_pages = ctx->nr_m7 = ctx->nr_tables = ctx->nr_odd = 0;
 	return 0;
 }
@@ -65,7 +81,7 @@ int snap_areas(struct check_ctx *ctx, struct snapshot *s)
 			s->sorted = false;
 		end = (uint64_t)s->areas[i].addr + s->areas[i].size;
 	}
-	return 0;
+	return snap_index(s);
 }
 
 static int odd_add(struct check_ctx *ctx, enum odd_kind kind, uint64_t va, int level,
@@ -149,9 +165,9 @@ int snap_tables(struct check_ctx *ctx, struct snapshot *s, bool strays)
 		pmd = walk_entry_at(&r, WALK_PMD);
 		if (!pgd)
 			return -EFAULT; /* the PDPT itself is not in RAM */
-		if (!pmd) {
-			return odd_add(ctx, ODD_PDPT_BAD, top, WALK_PGD, pgd->addr, pgd->value, 0);
-		}
+		if (!pmd) /* not present, reserved bits set (pa: which) or outside RAM */
+			return odd_add(ctx, ODD_PDPT_BAD, top, WALK_PGD, pgd->addr, pgd->value,
+				       r.status == WALK_RESERVED ? r.bad_bits : 0);
 		ret = table_add(ctx, top, WALK_PGD, pgd, pmd->addr & ~(uint64_t)(PAGE_SIZE - 1),
 				true);
 		if (ret)
@@ -187,7 +203,8 @@ int snap_tables(struct check_ctx *ctx, struct snapshot *s, bool strays)
 				uint64_t lo = va < ctx->vstart ? ctx->vstart : va;
 				uint64_t hi = va + span > VMALLOC_END ? VMALLOC_END : va + span;
 
-				ret = walk_range(&ctx->kwc, lo, hi, 0, stray_fn, &sc);
+				ret = walk_range(&ctx->kwc, lo, hi, 0, stray_fn, &sc, ctx->rep->err,
+						 sizeof(ctx->rep->err));
 				if (!ret)
 					ret = check_stopped(ctx);
 			}
@@ -224,7 +241,7 @@ static int translate_keep_ad(struct check_ctx *ctx, uint64_t va, const struct wa
 
 	if (res->status == WALK_OK && (res->leaf & ad) != ad)
 		e = &res->entries[res->nr_entries - 1];
-	ret = inspect_translate(ctx->vm, va, valid, pa);
+	ret = inspect_translate(ctx->vm, va, valid, pa, ctx->rep->err, sizeof(ctx->rep->err));
 	if (ret || !e)
 		return ret;
 	if (!gmem_read(gm, e->addr, &now, esz) && now != e->value && !((now ^ e->value) & ~ad))
@@ -273,7 +290,7 @@ int snap_pages(struct check_ctx *ctx, struct snapshot *s, bool m7)
 	for (i = 0; i < s->nr_areas; i++) {
 		const struct vm_area *a = &s->areas[i];
 
-		if (area_sane(ctx, a))
+		if (area_walked(ctx, s, i))
 			total += area_must_map(ctx, a) || (a->flags & VM_MAP) ? a->size / PAGE_SIZE
 									      : 1;
 	}
@@ -283,7 +300,7 @@ int snap_pages(struct check_ctx *ctx, struct snapshot *s, bool m7)
 		bool must_map = area_must_map(ctx, a);
 
 		/* Areas that A1 refused are not walked: their pages are not known. */
-		if (!area_sane(ctx, a))
+		if (!area_walked(ctx, s, i))
 			continue;
 		for (off = 0; off < a->size; off += PAGE_SIZE) {
 			uint64_t va = a->addr + off;
@@ -343,7 +360,7 @@ int snap_freed(struct check_ctx *ctx, const struct snapshot *prev, const struct 
 		const struct vm_area *a = &prev->areas[i];
 		const struct vm_area *now = snap_area_at(s, a->addr, NULL);
 
-		if (!(now && now->size == a->size) && area_sane(ctx, a))
+		if (!(now && now->size == a->size) && area_walked(ctx, prev, i))
 			total += a->size / PAGE_SIZE;
 	}
 	m7_sampler_init(&sm, total);
@@ -351,7 +368,7 @@ int snap_freed(struct check_ctx *ctx, const struct snapshot *prev, const struct 
 		const struct vm_area *a = &prev->areas[i];
 		const struct vm_area *now = snap_area_at(s, a->addr, NULL);
 
-		if ((now && now->size == a->size) || !area_sane(ctx, a))
+		if ((now && now->size == a->size) || !area_walked(ctx, prev, i))
 			continue;
 		for (off = 0; off < a->size; off += PAGE_SIZE) {
 			struct walk_result res;

@@ -2,6 +2,7 @@
 #include "vmm/inspect/inspect.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,7 +62,7 @@ static int snap_cmp(const void *a, const void *b)
 }
 
 int pt_snapshot_take(struct pt_snapshot *s, const struct walk_ctx *ctx, uint64_t pte_start,
-		     uint64_t pte_end)
+		     uint64_t pte_end, char *err, size_t errlen)
 {
 	uint64_t pgd_span, pmd_span, va, top = 1ull << 32;
 	unsigned int i, j, nr_pgd, nr_pmd;
@@ -71,7 +72,10 @@ int pt_snapshot_take(struct pt_snapshot *s, const struct walk_ctx *ctx, uint64_t
 	pt_snapshot_free(s);
 	if ((ctx->mode != WALK_2LEVEL && ctx->mode != WALK_PAE) || pte_start > pte_end ||
 	    pte_end > top)
-		return -EINVAL;
+		return vmm_errf(err, errlen, -EINVAL,
+				"page-table snapshot: bad paging mode %d or PTE range [0x%" PRIx64
+				", 0x%" PRIx64 ")",
+				(int)ctx->mode, pte_start, pte_end);
 	s->mode = ctx->mode;
 	s->cr3 = ctx->cr3;
 	pgd_span = walk_level_span(ctx->mode, WALK_PGD);
@@ -109,10 +113,21 @@ int pt_snapshot_take(struct pt_snapshot *s, const struct walk_ctx *ctx, uint64_t
 			ret = snap_ptes(s, ctx, lo & ~(uint64_t)(PAGE_SIZE - 1), hi);
 	}
 	if (ret) {
+		size_t nr = s->nr;
+
 		pt_snapshot_free(s);
-		return ret;
+		if (ret == -E2BIG)
+			return vmm_errf(err, errlen, ret,
+					"page-table snapshot at CR3 0x%" PRIx64
+					": more than %u entries (hostile tables)",
+					ctx->cr3, PT_SNAPSHOT_MAX);
+		return vmm_errf(err, errlen, ret,
+				"page-table snapshot at CR3 0x%" PRIx64
+				": out of memory after %zu entries",
+				ctx->cr3, nr);
 	}
-	qsort(s->e, s->nr, sizeof(*s->e), snap_cmp);
+	if (s->nr) /* s->e is NULL when nothing was read (CR3 outside RAM) */
+		qsort(s->e, s->nr, sizeof(*s->e), snap_cmp);
 	return 0;
 }
 
@@ -139,7 +154,7 @@ static int change_add(struct pt_change **out, size_t *nr, size_t *cap, const str
 }
 
 int pt_diff(const struct pt_snapshot *before, const struct pt_snapshot *after,
-	    struct pt_change **out, size_t *nr)
+	    struct pt_change **out, size_t *nr, char *err, size_t errlen)
 {
 	size_t i = 0, j = 0, cap = 0;
 	int ret = 0;
@@ -167,6 +182,7 @@ int pt_diff(const struct pt_snapshot *before, const struct pt_snapshot *after,
 			ret = change_add(out, nr, &cap, &c);
 	}
 	if (ret) {
+		vmm_errf(err, errlen, ret, "page-table diff: out of memory after %zu changes", *nr);
 		free(*out);
 		*out = NULL;
 		*nr = 0;

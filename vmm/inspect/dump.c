@@ -57,11 +57,11 @@ static int tlb_leaf(void *arg, const struct walk_result *res)
 	return 0;
 }
 
-int dump_tlb(FILE *f, const struct walk_ctx *ctx)
+int dump_tlb(FILE *f, const struct walk_ctx *ctx, char *err, size_t errlen)
 {
 	if (!f || !ctx)
-		return -EINVAL;
-	return walk_range(ctx, 0, VA_END, 0, tlb_leaf, f);
+		return vmm_errf(err, errlen, -EINVAL, "dump tlb: no output file or walker context");
+	return walk_range(ctx, 0, VA_END, 0, tlb_leaf, f, err, errlen);
 }
 
 /*
@@ -110,14 +110,14 @@ static int mem_leaf(void *arg, const struct walk_result *res)
 	return 0;
 }
 
-int dump_mem(FILE *f, const struct walk_ctx *ctx)
+int dump_mem(FILE *f, const struct walk_ctx *ctx, char *err, size_t errlen)
 {
 	struct mem_state st = { .f = f };
 	int ret;
 
 	if (!f || !ctx)
-		return -EINVAL;
-	ret = walk_range(ctx, 0, VA_END, 0, mem_leaf, &st);
+		return vmm_errf(err, errlen, -EINVAL, "dump mem: no output file or walker context");
+	ret = walk_range(ctx, 0, VA_END, 0, mem_leaf, &st, err, errlen);
 	if (ret)
 		return ret;
 	if (st.covered < VA_END)

@@ -139,15 +139,16 @@ void walk_fprint(FILE *f, const struct walk_result *res);
  * va = max(start, its base)) and once per error (reserved bits, outside RAM,
  * read error), skipping whole non-present PGD/PMD entries.  With
  * WALK_RANGE_ALL_PAGES: once per 4 KiB page, present or not.  fn returns 0 to
- * go on; anything else stops the walk and is returned.  Returns 0 when the
- * range was covered, -EINVAL on bad arguments.
+ * go on; anything else stops the walk and is returned (err untouched: fn
+ * reports its own errors).  Returns 0 when the range was covered, -EINVAL
+ * on bad arguments (err says which).
  */
 #define WALK_RANGE_ALL_PAGES 0x1u
 
 typedef int (*walk_range_fn)(void *arg, const struct walk_result *res);
 
 int walk_range(const struct walk_ctx *ctx, uint64_t start, uint64_t end, unsigned flags,
-	       walk_range_fn fn, void *arg);
+	       walk_range_fn fn, void *arg, char *err, size_t errlen);
 
 /* ---- kstate ---- */
 
@@ -238,16 +239,17 @@ struct guest_page {
 
 /* 0, or -ERANGE for pfn >= max_mapnr, -EFAULT when mem_map is unreadable. */
 int inspect_read_page(const struct guest_kernel *gk, uint64_t pfn, struct guest_page *page);
-/* max_mapnr: frames covered by mem_map; 0 when unreadable. */
-uint64_t inspect_max_mapnr(const struct guest_kernel *gk);
+/* *nr = max_mapnr, the frames mem_map covers: 0, or -EFAULT (and *nr 0) when unreadable. */
+int inspect_max_mapnr(const struct guest_kernel *gk, uint64_t *nr, char *err, size_t errlen);
 
 struct guest_zone {
 	uint32_t start_pfn, size, present, managed, free;
 	uint32_t nr_free[MAX_ORDER];
 };
 
-/* Every zone of the guest's zone_table: 0, or -errno when it cannot be read. */
-int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MAX_NR_ZONES]);
+/* Every zone of the guest's zone_table: 0, or -EFAULT naming the zone not in RAM. */
+int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MAX_NR_ZONES],
+		       char *err, size_t errlen);
 
 /* Every counter the checker compares between operations. */
 struct guest_counters {
@@ -259,12 +261,15 @@ struct guest_counters {
 	uint32_t free_pages;	 /* all zones */
 };
 
-/* Every counter above, read now: 0, or -errno when one cannot be read. */
-int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *c);
+/* Every counter above, read now: 0, or -EFAULT naming the variable not in RAM. */
+int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *c, char *err,
+			  size_t errlen);
 
-/* VMALLOC_START (the guest's vmalloc_start) and the end of lowmem (__pa(high_memory)). */
+/* VMALLOC_START (the guest's vmalloc_start): 0 or -EFAULT. */
 int inspect_vmalloc_start(const struct guest_kernel *gk, uint32_t *start);
-int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end);
+/* The end of lowmem (__pa(high_memory)): 0, -EFAULT (unreadable) or -EINVAL (not in the
+ * direct map), with err naming the value. */
+int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end, char *err, size_t errlen);
 
 /* Read a 32-bit word at a kernel (direct-map) virtual address. */
 int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *val);
@@ -274,14 +279,15 @@ int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *va
  * CR4.PSE, EFER.NXE; RAM size).  0 or -errno.  Needs no symbols.
  */
 int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx);
-/* CR4 of vCPU 0 (for CR4.PGE), or -errno. */
-int inspect_cr4(struct vm *vm, uint64_t *cr4);
+/* CR4 of vCPU 0 (for CR4.PGE): 0, or -errno with err naming the ioctl. */
+int inspect_cr4(struct vm *vm, uint64_t *cr4, char *err, size_t errlen);
 
 /*
  * KVM's own translation of va on vCPU 0 (KVM_TRANSLATE): 0 with *valid and
- * *pa filled, or -errno when the ioctl failed.
+ * *pa filled, or -errno when the ioctl failed (err names va and the error).
  */
-int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa);
+int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa, char *err,
+		      size_t errlen);
 
 /* A defect of the list in words ("a node visited twice"), for messages. */
 const char *vmlist_defect_str(enum vmlist_defect d);
@@ -325,20 +331,21 @@ struct pt_change {
  * Fill *s (freeing what it held) with the entries of the tables at
  * ctx->cr3: every PGD entry, every PMD entry (PAE; folded in 2-level), and
  * every PTE of each present PTE page that maps part of [pte_start, pte_end).
- * 0, -EINVAL (bad range or mode), -ENOMEM, or -E2BIG past PT_SNAPSHOT_MAX.
+ * 0, -EINVAL (bad range or mode), -ENOMEM, or -E2BIG past PT_SNAPSHOT_MAX,
+ * with err saying which (CR3, range, count).
  */
 int pt_snapshot_take(struct pt_snapshot *s, const struct walk_ctx *ctx, uint64_t pte_start,
-		     uint64_t pte_end);
+		     uint64_t pte_end, char *err, size_t errlen);
 /* Release s's entries; safe on a zeroed or freed snapshot. */
 void pt_snapshot_free(struct pt_snapshot *s);
 
 /*
  * The entries whose value differs between before and after (an entry that
  * exists on one side only compares against 0), in (level, va) order, into a
- * new array *out (free() it) of *nr; 0 or -ENOMEM.
+ * new array *out (free() it) of *nr; 0 or -ENOMEM (err: how many changes).
  */
 int pt_diff(const struct pt_snapshot *before, const struct pt_snapshot *after,
-	    struct pt_change **out, size_t *nr);
+	    struct pt_change **out, size_t *nr, char *err, size_t errlen);
 
 /* "P RW A D G" for an entry at level (PS at PGD/PMD, PAT at PTE); "none" for 0. */
 void pt_flags_str(uint64_t value, enum walk_level level, char *buf, size_t len);
@@ -368,11 +375,12 @@ void pt_change_format(const struct pt_change *c, enum walk_mode mode, char *buf,
  * The exact format strings and the source they come from are in dump.c.
  */
 
-/* Every present leaf of [0, 4 GiB) as QEMU's "info tlb"; 0 or -errno. */
-int dump_tlb(FILE *f, const struct walk_ctx *ctx);
+/* Every present leaf of [0, 4 GiB) as QEMU's "info tlb"; 0 or -errno with err. */
+int dump_tlb(FILE *f, const struct walk_ctx *ctx, char *err, size_t errlen);
 
-/* Merged ranges of equal protection over [0, 4 GiB) as QEMU's "info mem"; 0 or -errno. */
-int dump_mem(FILE *f, const struct walk_ctx *ctx);
+/* Merged ranges of equal protection over [0, 4 GiB) as QEMU's "info mem"; 0 or -errno
+ * with err. */
+int dump_mem(FILE *f, const struct walk_ctx *ctx, char *err, size_t errlen);
 
 /* One walk (from walk()) as crash's "vtop" of a kernel address. */
 void dump_vtop(FILE *f, const struct walk_result *res);

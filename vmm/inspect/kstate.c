@@ -182,7 +182,7 @@ int inspect_read_vmlist(const struct guest_kernel *gk, struct vm_area *areas, un
 			 (unsigned long long)gk->vmlist);
 		return -EBADMSG;
 	}
-	if (inspect_lowmem_end(gk, &lowmem_end))
+	if (inspect_lowmem_end(gk, &lowmem_end, NULL, 0))
 		lowmem_end = MAXMEM;
 	for (; node; prev = node, node = word[VM_STRUCT_OFF_NEXT / 4]) {
 		if (info->nr >= INSPECT_VMLIST_MAX) {
@@ -229,19 +229,25 @@ out:
 
 /* ---- mem_map, zones, counters ---- */
 
-uint64_t inspect_max_mapnr(const struct guest_kernel *gk)
+int inspect_max_mapnr(const struct guest_kernel *gk, uint64_t *nr, char *err, size_t errlen)
 {
 	uint32_t v;
 
-	return gmem_read32(&gk->vm->mem, gk->max_mapnr, &v) ? 0 : v;
+	*nr = 0;
+	if (gmem_read32(&gk->vm->mem, gk->max_mapnr, &v))
+		return vmm_errf(err, errlen, -EFAULT,
+				"max_mapnr (at guest-physical 0x%" PRIx64 "): outside guest RAM",
+				gk->max_mapnr);
+	*nr = v;
+	return 0;
 }
 
 int inspect_read_page(const struct guest_kernel *gk, uint64_t pfn, struct guest_page *page)
 {
 	uint32_t mem_map, w[4];
-	uint64_t pa;
+	uint64_t pa, nr;
 
-	if (pfn >= inspect_max_mapnr(gk))
+	if (inspect_max_mapnr(gk, &nr, NULL, 0) || pfn >= nr)
 		return -ERANGE;
 	if (gmem_read32(&gk->vm->mem, gk->mem_map, &mem_map) ||
 	    sym_virt_to_phys(mem_map + pfn * PAGE_STRUCT_SIZE, &pa) ||
@@ -254,14 +260,20 @@ int inspect_read_page(const struct guest_kernel *gk, uint64_t pfn, struct guest_
 	return 0;
 }
 
-int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MAX_NR_ZONES])
+int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MAX_NR_ZONES],
+		       char *err, size_t errlen)
 {
 	uint32_t w[ZONE_STRUCT_SIZE / 4];
 	unsigned int z, k;
 
 	for (z = 0; z < MAX_NR_ZONES; z++) {
-		if (gmem_read(&gk->vm->mem, gk->zone_table + z * ZONE_STRUCT_SIZE, w, sizeof(w)))
-			return -EFAULT;
+		uint64_t at = gk->zone_table + z * ZONE_STRUCT_SIZE;
+
+		if (gmem_read(&gk->vm->mem, at, w, sizeof(w)))
+			return vmm_errf(err, errlen, -EFAULT,
+					"zone_table[%u] (%u bytes at guest-physical 0x%" PRIx64
+					"): not inside guest RAM",
+					z, ZONE_STRUCT_SIZE, at);
 		zones[z].start_pfn = w[ZONE_OFF_START_PFN / 4];
 		zones[z].size = w[ZONE_OFF_SIZE / 4];
 		zones[z].present = w[ZONE_OFF_PRESENT / 4];
@@ -275,24 +287,44 @@ int inspect_read_zones(const struct guest_kernel *gk, struct guest_zone zones[MA
 	return 0;
 }
 
-int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *c)
+/* The counter var of len bytes at gpa is not in RAM. */
+static int counter_err(char *err, size_t errlen, const char *var, uint64_t gpa, size_t len)
+{
+	return vmm_errf(err, errlen, -EFAULT,
+			"%s (%zu bytes at guest-physical 0x%" PRIx64 "): not inside guest RAM", var,
+			len, gpa);
+}
+
+int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *c, char *err,
+			  size_t errlen)
 {
 	struct guest_zone zones[MAX_NR_ZONES];
 	const struct guest_mem *gm = &gk->vm->mem;
 	uint32_t w[KMALLOC_STAT_SIZE / 4];
 	unsigned int i;
+	int ret;
 
 	memset(c, 0, sizeof(*c));
-	if (gmem_read(gm, gk->tlb_counters, c->tlb, sizeof(c->tlb)) ||
-	    gmem_read(gm, gk->vmalloc_counters, c->vmalloc, sizeof(c->vmalloc)) ||
-	    gmem_read32(gm, gk->vmalloc_faults, &c->vmalloc_faults) ||
-	    inspect_read_zones(gk, zones))
-		return -EFAULT;
+	if (gmem_read(gm, gk->tlb_counters, c->tlb, sizeof(c->tlb)))
+		return counter_err(err, errlen, "tlb_counters", gk->tlb_counters, sizeof(c->tlb));
+	if (gmem_read(gm, gk->vmalloc_counters, c->vmalloc, sizeof(c->vmalloc)))
+		return counter_err(err, errlen, "vmalloc_counters", gk->vmalloc_counters,
+				   sizeof(c->vmalloc));
+	if (gmem_read32(gm, gk->vmalloc_faults, &c->vmalloc_faults))
+		return counter_err(err, errlen, "vmalloc_faults", gk->vmalloc_faults, 4);
+	ret = inspect_read_zones(gk, zones, err, errlen);
+	if (ret)
+		return ret;
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		c->free_pages += zones[i].free;
 	for (i = 0; i < gk->kmalloc_nr_classes; i++) {
-		if (gmem_read(gm, gk->kmalloc_stats + i * KMALLOC_STAT_SIZE, w, sizeof(w)))
-			return -EFAULT;
+		uint64_t at = gk->kmalloc_stats + i * KMALLOC_STAT_SIZE;
+
+		if (gmem_read(gm, at, w, sizeof(w)))
+			return vmm_errf(err, errlen, -EFAULT,
+					"kmalloc_stats[%u] (%u bytes at guest-physical 0x%" PRIx64
+					"): not inside guest RAM",
+					i, KMALLOC_STAT_SIZE, at);
 		c->kmalloc_in_use += w[KMALLOC_STAT_OFF_IN_USE / 4];
 		c->kmalloc_pages += w[KMALLOC_STAT_OFF_PAGES / 4];
 	}
@@ -304,28 +336,33 @@ int inspect_vmalloc_start(const struct guest_kernel *gk, uint32_t *start)
 	return gmem_read32(&gk->vm->mem, gk->vmalloc_start, start);
 }
 
-int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end)
+int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end, char *err, size_t errlen)
 {
 	uint32_t hm;
 
 	if (gmem_read32(&gk->vm->mem, gk->high_memory, &hm))
-		return -EFAULT;
+		return vmm_errf(err, errlen, -EFAULT,
+				"high_memory (at guest-physical 0x%" PRIx64 "): outside guest RAM",
+				gk->high_memory);
 	if (hm < PAGE_OFFSET || hm - PAGE_OFFSET > MAXMEM)
-		return -EINVAL;
+		return vmm_errf(err, errlen, -EINVAL,
+				"high_memory holds 0x%08x: not in the direct map [0x%08x, 0x%08x]",
+				hm, PAGE_OFFSET, PAGE_OFFSET + MAXMEM);
 	*end = hm - PAGE_OFFSET;
 	return 0;
 }
 
 /* ---- vCPU state ---- */
 
-int inspect_cr4(struct vm *vm, uint64_t *cr4)
+int inspect_cr4(struct vm *vm, uint64_t *cr4, char *err, size_t errlen)
 {
 	struct kvm_sregs sregs;
 
 	int ret = vcpu_get_sregs(&vm->vcpus[0], &sregs);
 
 	if (ret)
-		return ret;
+		return vmm_errf(err, errlen, ret, "KVM_GET_SREGS (vCPU 0, for CR4): %s",
+				strerror(-ret));
 	*cr4 = sregs.cr4;
 	return 0;
 }
@@ -345,11 +382,18 @@ int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx)
 	ctx->cr3 = sregs.cr3;
 	ctx->pse = (sregs.cr4 & X86_CR4_PSE) != 0;
 	ctx->nxe = (sregs.efer & EFER_NXE) != 0;
+	ctx->maxphyaddr = vm->maxphyaddr;
 	ctx->ram_size = vm->mem.size;
 	return 0;
 }
 
-int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa)
+int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa, char *err,
+		      size_t errlen)
 {
-	return vcpu_translate(&vm->vcpus[0], va, valid, pa);
+	int ret = vcpu_translate(&vm->vcpus[0], va, valid, pa);
+
+	if (ret)
+		return vmm_errf(err, errlen, ret, "KVM_TRANSLATE of 0x%08" PRIx64 " (vCPU 0): %s",
+				va, strerror(-ret));
+	return 0;
 }

@@ -13,10 +13,10 @@
 #define SZ_4M	 0x400000u
 #define VA_LIMIT (1ull << 32)
 
-/* Bits lo..hi inclusive. */
+/* Bits lo..hi inclusive; empty when hi < lo or hi > 63 (no shift by 64). */
 static uint64_t bits(unsigned lo, unsigned hi)
 {
-	if (hi < lo)
+	if (hi < lo || hi > 63)
 		return 0;
 	return (~0ull >> (63 - hi)) & ~((1ull << lo) - 1);
 }
@@ -177,7 +177,9 @@ static enum walk_status walk_2level(const struct walk_ctx *ctx, struct walk_resu
 
 		if (pde & rsvd)
 			return fail(res, WALK_RESERVED, WALK_PGD, pde & rsvd, 0);
-		base = (pde & LARGE_FRAME_MASK_2L) | (((pde >> 13) & bits(0, hi_bits - 1)) << 32);
+		base = pde & LARGE_FRAME_MASK_2L;
+		if (hi_bits) /* MAXPHYADDR 32: no PSE-36 address bits */
+			base |= ((pde >> 13) & bits(0, hi_bits - 1)) << 32;
 		res->writable = pde & _PAGE_RW;
 		res->user = pde & _PAGE_USER;
 		res->nx = false;
@@ -330,20 +332,27 @@ void walk_fprint(FILE *f, const struct walk_result *res)
 }
 
 int walk_range(const struct walk_ctx *ctx, uint64_t start, uint64_t end, unsigned flags,
-	       walk_range_fn fn, void *arg)
+	       walk_range_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct walk_result res;
 	uint64_t va = start;
 	int ret;
 
 	if (!ctx || !fn || start > end || end > VA_LIMIT || (flags & ~WALK_RANGE_ALL_PAGES))
-		return -EINVAL;
+		return vmm_errf(err, errlen, -EINVAL,
+				"walk_range [0x%" PRIx64 ", 0x%" PRIx64 ") flags 0x%x: %s", start,
+				end, flags,
+				!ctx || !fn	 ? "no context or callback"
+				: start > end	 ? "start above end"
+				: end > VA_LIMIT ? "end above 4 GiB"
+						 : "unknown flags");
 
 	while (va < end) {
 		uint64_t span, next;
 
 		if (walk(ctx, va, &res) == WALK_BAD_INPUT)
-			return -EINVAL;
+			return vmm_errf(err, errlen, -EINVAL, "walk_range: bad paging mode %d",
+					(int)ctx->mode);
 
 		if (flags & WALK_RANGE_ALL_PAGES) {
 			ret = fn(arg, &res);
