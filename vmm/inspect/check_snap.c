@@ -17,6 +17,15 @@
 
 #define POLL_EVERY 4096u /* pages between two looks at --timeout */
 
+/* The walker's read callback for the check's walks: guest memory, counted. */
+static int snap_read(void *arg, uint64_t gpa, void *buf, size_t len)
+{
+	struct check_ctx *ctx = arg;
+
+	ctx->rep->guest_reads++;
+	return walk_read_gmem(&ctx->vm->mem, gpa, buf, len);
+}
+
 int snap_setup(struct check_ctx *ctx)
 {
 	uint64_t cr4;
@@ -28,6 +37,8 @@ int snap_setup(struct check_ctx *ctx)
 	ret = inspect_walk_ctx(ctx->vm, &ctx->vwc);
 	if (ret)
 		return vmm_errf(err, errlen, ret, "KVM_GET_SREGS (vCPU 0): %s", strerror(-ret));
+	ctx->vwc.read = snap_read;
+	ctx->vwc.read_ctx = ctx;
 	ret = inspect_cr4(ctx->vm, &cr4, err, errlen);
 	if (ret)
 		return ret;
@@ -241,6 +252,7 @@ static int translate_keep_ad(struct check_ctx *ctx, uint64_t va, const struct wa
 
 	if (res->status == WALK_OK && (res->leaf & ad) != ad)
 		e = &res->entries[res->nr_entries - 1];
+	ctx->rep->translations++;
 	ret = inspect_translate(ctx->vm, va, valid, pa, ctx->rep->err, sizeof(ctx->rep->err));
 	if (ret || !e)
 		return ret;

@@ -453,6 +453,10 @@ struct check_report {
 	unsigned int nr_observations;
 	char observations[CHECK_MAX_OBSERVATIONS][200]; /* reported, not asserted */
 	char err[200]; /* check_guest() < 0: what could not be read, or that time ran out */
+	/* The check's cost, in counts that hold on any machine: guest-memory
+	 * reads of its page-table walks, and KVM_TRANSLATE calls (M7). */
+	uint64_t guest_reads;
+	uint64_t translations;
 };
 
 enum check_flags {
