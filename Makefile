@@ -58,13 +58,24 @@ $(O)/bin/vmm: $(O)/vmm/cli/main.o $(VMM_LIBS)
 
 $(O)/libvmm-core.a: $(call layer_objs,core)
 $(O)/libvmm-inspect.a: $(call layer_objs,inspect)
-$(O)/libvmm-cli.a: $(call layer_objs,cli)
+$(O)/libvmm-cli.a: $(call layer_objs,cli) $(O)/gen/html_assets.o
 $(VMM_LIBS):
 	@rm -f $@
 	ar rcs $@ $^
 
 $(O)/vmm/%.o: vmm/%.c
 	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+# The --html page's template, kept as files in vmm/cli/html/ and compiled in
+# as byte arrays html_view_{html,css,js} (vmm/cli/html.c).
+HTML_ASSETS := vmm/cli/html/view.html vmm/cli/html/view.css vmm/cli/html/view.js
+$(O)/gen/html_assets.c: $(HTML_ASSETS)
+	@mkdir -p $(@D)
+	for f in $^; do xxd -i -n html_$$(basename $$f | tr . _) $$f; done \
+		| sed 's/^unsigned/const unsigned/' >$@.tmp && mv $@.tmp $@
+
+$(O)/gen/html_assets.o: $(O)/gen/html_assets.c
 	$(CC) $(HOST_CFLAGS) -c -o $@ $<
 
 $(O)/tests/%.o: tests/%.c
