@@ -36,6 +36,8 @@ KVM_TESTS := $(patsubst tests/kvm/%.c,$(O)/tests/kvm/%,$(wildcard tests/kvm/test
 TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard tests/guests/*.S))
 # The nested runner's own test (it boots the runner under both MMUs).
 RUNNER_TESTS := tests/runner/test-kvm-run.sh tests/runner/test-install.sh tests/runner/test-clean.sh
+# The --html page in headless chromium (one nested boot, both pages).
+BROWSER_TESTS := tests/browser/test-html.sh
 # Checks of the sources themselves (the layering of vmm/).
 BUILD_TESTS := tests/build/test-check-layers.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
@@ -119,12 +121,13 @@ deps:
 demo:
 	@tools/deps
 	@$(MAKE) --no-print-directory all
-	tools/kvm-run $(VMM_BIN) guest.elf
+	@status=0; tools/kvm-run $(VMM_BIN) --html $(O)/demo.html guest.elf || status=$$?; \
+	echo "demo: the page of this run: $(abspath $(O)/demo.html)"; exit $$status
 
 test:
 	@tools/deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS) $(RUNNER_BINS)
-	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
+	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) $(BROWSER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
 
 check-unit: all $(UNIT_TESTS)
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) -- --
