@@ -21,8 +21,15 @@ let failures = 0, checks = 0;
 function expectEq(what, expected, actual) {
   checks++;
   const e = JSON.stringify(expected), a = JSON.stringify(actual);
-  if (e !== a) {
-    failures++;
+  if (e === a) return;
+  failures++;
+  if (Array.isArray(expected) && Array.isArray(actual) && e.length > 400) {
+    // Long lists: the lengths and the first entry that differs.
+    let i = 0;
+    while (i < expected.length && JSON.stringify(expected[i]) === JSON.stringify(actual[i])) i++;
+    console.log(`FAIL  ${what}\n      expected: ${expected.length} entries; actual: ${actual.length}` +
+      `\n      first difference at [${i}]: expected ${JSON.stringify(expected[i])}, actual ${JSON.stringify(actual[i])}`);
+  } else {
     console.log(`FAIL  ${what}\n      expected: ${e}\n      actual:   ${a}`);
   }
 }
