@@ -89,7 +89,7 @@ try {
     await page.waitForSelector('#pages .pg');
     await page.click(`#pages .pg[data-va="0x${pte.va.slice(2).padStart(8, '0')}"]`);
     const walk = await page.$eval('#walk', (w) => w.textContent);
-    const entry = `PTE @${pte.entry}: ${BigInt(pte.new).toString(16).padStart(8, '0')}`;
+    const entry = `PTE @${pte.entry}: ${BigInt(pte.new).toString(16).padStart(first.paging === 'PAE' ? 16 : 8, '0')}`;
     checks++;
     if (!walk.includes(entry)) {
       failures++;

@@ -247,8 +247,7 @@ struct html_view;
 
 struct demo_session {
 	struct vm *vm;
-	const struct script *script; /* the one demo_run_script() runs (names of areas) */
-	struct guest_kernel gk;	     /* resolved by demo_run_script() */
+	struct guest_kernel gk; /* resolved by demo_run_script() */
 	bool have_gk;
 	struct html_view *html; /* NULL: no page (set after demo_session_init) */
 	const struct sym_table *syms;
@@ -266,6 +265,13 @@ struct demo_session {
 	unsigned int nr_seen; /* observations printed so far: each is printed once */
 	char seen[DEMO_SEEN_MAX][200];
 	uint32_t results[SCRIPT_OPS_MAX + 1]; /* the value of operation N ($N) */
+	/* The latest operation whose result was each address (open addressing; op NULL: empty). */
+#define DEMO_NAME_SLOTS (2 * SCRIPT_OPS_MAX)
+	struct {
+		uint32_t value;
+		const struct script_op *op;
+	} by_value[DEMO_NAME_SLOTS];
+	unsigned int nr_named; /* slots in use */
 };
 
 /* Pages of a vmalloc/vmap result whose frames are listed one by one. */

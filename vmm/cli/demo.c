@@ -302,30 +302,45 @@ static int read_counters(struct vm *vm, struct counters *c, struct vm_event *ev)
 	return 0;
 }
 
-/* The name the script gave the area at addr: its latest result there ("a" or "$N"), or "". */
-static void area_name(const struct demo_session *s, unsigned int upto, uint32_t addr, char *buf,
-		      size_t len)
+/* The slot of value in s->by_value: its own, or the empty one where it goes. */
+static size_t name_slot(const struct demo_session *s, uint32_t value)
 {
-	const struct script_op *op;
-	unsigned int n;
+	size_t i = (value >> 12) * 2654435761u % DEMO_NAME_SLOTS;
+
+	while (s->by_value[i].op && s->by_value[i].value != value)
+		i = (i + 1) % DEMO_NAME_SLOTS;
+	return i;
+}
+
+/* op (with a result) gave value: the latest name of that address. */
+static void name_result(struct demo_session *s, const struct script_op *op, uint32_t value)
+{
 	size_t i;
 
-	buf[0] = '\0';
-	for (n = upto; n >= 1; n--)
-		if (s->results[n] == addr)
-			break;
-	if (!n || !addr || !s->script)
+	if (!value)
 		return;
-	for (i = 0; i < s->script->nr; i++) {
-		op = &s->script->ops[i];
-		if (op->number != n || !script_kind_has_result(op->kind))
-			continue;
-		if (op->def[0])
-			snprintf(buf, len, "%s", op->def);
-		else
-			snprintf(buf, len, "$%u", n);
-		return;
+	i = name_slot(s, value);
+	if (!s->by_value[i].op) {
+		if (s->nr_named == DEMO_NAME_SLOTS - 1)
+			return; /* one slot stays empty: name_slot() always ends */
+		s->nr_named++;
 	}
+	s->by_value[i].value = value;
+	s->by_value[i].op = op;
+}
+
+/* The name the script gave the area at addr: "a", "$N" (its latest result there), or "". */
+static void area_name(const struct demo_session *s, uint32_t addr, char *buf, size_t len)
+{
+	const struct script_op *op = s->by_value[name_slot(s, addr)].op;
+
+	buf[0] = '\0';
+	if (!op)
+		return;
+	if (op->def[0])
+		snprintf(buf, len, "%s", op->def);
+	else
+		snprintf(buf, len, "$%u", op->number);
 }
 
 /* Copy the non-zero PGD/PMD entries of snap over [lo, hi), or (ptes) its present PTEs there. */
@@ -407,8 +422,7 @@ static int read_state(struct demo_session *s, const struct pt_snapshot *before,
 		o->nr_areas = info.nr;
 		for (i = 0; i < info.nr; i++) {
 			o->areas[i].a = va[i];
-			area_name(s, o->op->number, va[i].addr, o->areas[i].name,
-				  sizeof(o->areas[i].name));
+			area_name(s, va[i].addr, o->areas[i].name, sizeof(o->areas[i].name));
 		}
 	}
 	free(va);
@@ -476,6 +490,8 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 	if (o->has_value)
 		o->value = s->results[op->number] =
 			o->reply.status == ST_OK ? o->reply.results[0] : 0;
+	if (o->has_value)
+		name_result(s, op, o->value);
 	ret = read_counters(s->vm, &cb, ev);
 	if (ret)
 		goto out;
@@ -563,7 +579,6 @@ int demo_run_script(struct demo_session *s, const struct script *script, struct 
 
 	ev->kind = VM_EV_READY;
 	ev->msg[0] = '\0';
-	s->script = script;
 	if (!s->have_gk && !inspect_init(&s->gk, s->vm, s->syms, ierr, sizeof(ierr)))
 		s->have_gk = true;
 	if (!s->vmalloc_start && (!s->have_gk || inspect_vmalloc_start(&s->gk, &s->vmalloc_start)))

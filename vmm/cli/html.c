@@ -37,7 +37,8 @@ struct html_view {
 /* Where mark starts in the template, at or after from (the template is ours: it is there). */
 static size_t mark_at(size_t from, const char *mark)
 {
-	const char *p = memmem(html_view_html + from, html_view_html_len - from, mark, strlen(mark));
+	const char *p =
+		memmem(html_view_html + from, html_view_html_len - from, mark, strlen(mark));
 
 	return p ? (size_t)(p - (const char *)html_view_html) : html_view_html_len;
 }
@@ -147,12 +148,12 @@ static json_t *by_checks(const struct op_outcome *o)
 		const struct pt_change *ch = &o->by_checks[k];
 
 		pt_flags_str(ch->new_value, ch->level, flags, sizeof(flags));
-		if (json_array_append_new(
-			    arr, json_pack("{s:s,s:o,s:o,s:o,s:o,s:s}", "level",
-					   walk_level_name(ch->level), "va", json_hex(ch->va),
-					   "entry", json_hex(ch->addr), "old",
-					   json_hex(ch->old_value), "new", json_hex(ch->new_value),
-					   "flags", flags))) {
+		if (json_array_append_new(arr,
+					  json_pack("{s:s,s:o,s:o,s:o,s:o,s:s}", "level",
+						    walk_level_name(ch->level), "va",
+						    json_hex(ch->va), "entry", json_hex(ch->addr),
+						    "old", json_hex(ch->old_value), "new",
+						    json_hex(ch->new_value), "flags", flags))) {
 			json_decref(arr);
 			return NULL;
 		}
