@@ -40,6 +40,8 @@ KVM_TESTS := $(patsubst tests/kvm/%.c,$(O)/tests/kvm/%,$(wildcard tests/kvm/test
 TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard tests/guests/*.S))
 # The nested runner's own test (it boots the runner under both MMUs).
 RUNNER_TESTS := tests/runner/test-kvm-run.sh tests/runner/test-install.sh tests/runner/test-clean.sh
+# The --html page in headless chromium (one nested boot, both pages).
+BROWSER_TESTS := tests/browser/test-html.sh
 # Checks of the sources themselves (the layering of vmm/).
 BUILD_TESTS := tests/build/test-check-layers.sh
 # Formats other tools read: --dump vmallocinfo through jc (one nested run, npt).
@@ -67,13 +69,24 @@ $(O)/bin/vmm: $(O)/vmm/cli/main.o $(VMM_LIBS)
 
 $(O)/libvmm-core.a: $(call layer_objs,core)
 $(O)/libvmm-inspect.a: $(call layer_objs,inspect)
-$(O)/libvmm-cli.a: $(call layer_objs,cli)
+$(O)/libvmm-cli.a: $(call layer_objs,cli) $(O)/gen/html_assets.o
 $(VMM_LIBS):
 	@rm -f $@
 	ar rcs $@ $^
 
 $(O)/vmm/%.o: vmm/%.c
 	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+# The --html page's template, kept as files in vmm/cli/html/ and compiled in
+# as byte arrays html_view_{html,css,js} (vmm/cli/html.c).
+HTML_ASSETS := vmm/cli/html/view.html vmm/cli/html/view.css vmm/cli/html/view.js
+$(O)/gen/html_assets.c: $(HTML_ASSETS)
+	@mkdir -p $(@D)
+	for f in $^; do xxd -i -n html_$$(basename $$f | tr . _) $$f; done \
+		| sed 's/^unsigned/const unsigned/' >$@.tmp && mv $@.tmp $@
+
+$(O)/gen/html_assets.o: $(O)/gen/html_assets.c
 	$(CC) $(HOST_CFLAGS) -c -o $@ $<
 
 $(O)/tests/%.o: tests/%.c
@@ -124,7 +137,8 @@ deps:
 demo:
 	@tools/deps
 	@$(MAKE) --no-print-directory all
-	tools/kvm-run $(VMM_BIN) guest.elf
+	@status=0; tools/kvm-run $(VMM_BIN) --html $(O)/demo.html guest.elf || status=$$?; \
+	echo "demo: the page of this run: $(abspath $(O)/demo.html)"; exit $$status
 
 # The example host test, built and run on KVM (README, "Writing your own host tests").
 example: all $(EXAMPLES)
@@ -134,8 +148,8 @@ test:
 	@tools/deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(EXAMPLES) $(TEST_GUESTS) \
 		$(RUNNER_BINS)
-	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) $(FORMAT_TESTS) -- $(KVM_MODES) -- \
-		$(KVM_TESTS) $(EXAMPLES)
+	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) $(FORMAT_TESTS) $(BROWSER_TESTS) \
+		-- $(KVM_MODES) -- $(KVM_TESTS) $(EXAMPLES)
 
 check-unit: all $(UNIT_TESTS)
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) -- --

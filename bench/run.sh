@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make bench: the walker's cost per translation (reads, and instructions
 # under callgrind), then the guest's counts per operation and a full check
-# of 10,000 areas under KVM (through tools/kvm-run), and the check's cost
+# of 10,000 areas under KVM (through tools/kvm-run), the check's cost
 # per mapped page at 1k, 10k and 100k pages (CPU and peak RSS, with the
-# ratio to 1k).  Prints tables; asserts nothing.
+# ratio to 1k), then the load time of the --html page of the demo and of
+# 10,000 operations in headless chromium.  Prints tables; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build/bench
@@ -27,3 +28,15 @@ done
 echo
 echo "== guest operations under KVM"
 tools/kvm-run "$B/bench_guest"
+
+echo
+echo "== the --html page in headless chromium: the demo's against 10,000 operations"
+for k in $(seq 1 5000); do
+	echo "vmalloc 4096"
+	echo "vfree \$$((2 * k - 1))"
+done >"$B/ops10k.vmm"
+tools/kvm-run bench/html-pages.sh "$B"
+if [ ! -f tests/browser/node_modules/puppeteer-core/package.json ]; then
+	(cd tests/browser && npm ci --no-audit --no-fund)
+fi
+node tests/browser/load-time.mjs "$B/demo.html" "$B/ops10k.html"

@@ -106,6 +106,7 @@ static void test_vmalloc_vfree(void **state)
 	struct walk_ctx ctx;
 	struct vm_event ev;
 	uint64_t cr4, prot;
+	char err[256];
 
 	if (guest_vmalloc(g->vm, CMD_VMALLOC, size, &addr, &reply, &ev))
 		fail_msg("vmalloc(%u): %s", size, ev.msg);
@@ -114,7 +115,8 @@ static void test_vmalloc_vfree(void **state)
 
 	/* The walker reads the tables vCPU 0 runs on now (CR3, CR4.PAE, RAM size). */
 	assert_int_equal(inspect_walk_ctx(g->vm, &ctx), 0);
-	assert_int_equal(inspect_cr4(g->vm, &cr4), 0);
+	if (inspect_cr4(g->vm, &cr4, err, sizeof(err)))
+		fail_msg("%s", err);
 	/* PAGE_KERNEL: present, RW, accessed, dirty; global where the CPU has PGE. */
 	prot = __PAGE_KERNEL | ((cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
 	for (i = 0; i < AREA_PAGES; i++) {

@@ -45,6 +45,7 @@ struct vmm_options {
 	unsigned int nr_vtop;
 	const char *vtop[OPT_VTOP_MAX]; /* --vtop ADDR: a number or a guest symbol[+off] */
 	const char *json_path;		/* --json FILE, "-" for stdout */
+	const char *html_path;		/* --html FILE */
 };
 
 /* vCPUs of the demo when --cpus is not given. */
@@ -96,8 +97,8 @@ void print_usage(FILE *out, const char *prog);
  */
 
 #define SCRIPT_NAME_MAX 32
-#define SCRIPT_LINE_MAX 512  /* longer lines are an error */
-#define SCRIPT_OPS_MAX	4096 /* operations (comments included) in one script */
+#define SCRIPT_LINE_MAX 512   /* longer lines are an error */
+#define SCRIPT_OPS_MAX	16384 /* operations (comments included) in one script */
 
 enum script_kind {
 	SOP_COMMENT, /* text: the comment without '#' */
@@ -242,8 +243,13 @@ size_t utf8_sanitize(const char *s, char *out, size_t outlen);
 /* The built-in demo, in script syntax. */
 extern const char demo_script[];
 
+struct html_view;
+
 struct demo_session {
 	struct vm *vm;
+	struct guest_kernel gk; /* resolved by demo_run_script() */
+	bool have_gk;
+	struct html_view *html; /* NULL: no page (set after demo_session_init) */
 	const struct sym_table *syms;
 	struct check_ctx *checker; /* NULL: checks off */
 	FILE *out;
@@ -259,10 +265,23 @@ struct demo_session {
 	unsigned int nr_seen; /* observations printed so far: each is printed once */
 	char seen[DEMO_SEEN_MAX][200];
 	uint32_t results[SCRIPT_OPS_MAX + 1]; /* the value of operation N ($N) */
+	/* The latest operation whose result was each address (open addressing; op NULL: empty). */
+#define DEMO_NAME_SLOTS (2 * SCRIPT_OPS_MAX)
+	struct {
+		uint32_t value;
+		const struct script_op *op;
+	} by_value[DEMO_NAME_SLOTS];
+	unsigned int nr_named; /* slots in use */
 };
 
 /* Pages of a vmalloc/vmap result whose frames are listed one by one. */
 #define OUTCOME_FRAMES_LISTED 4
+
+/* One area of vmlist after an operation, with the name the script gave its address. */
+struct outcome_area {
+	struct vm_area a;
+	char name[SCRIPT_NAME_MAX + 8]; /* "a", "$3", or "" (not made by the script) */
+};
 
 /* Everything one operation did, as the runner measured it, once. */
 struct op_outcome {
@@ -290,6 +309,19 @@ struct op_outcome {
 	uint32_t tlb[MBOX_RESULTS]; /* counter deltas (CMD_COUNTERS 1, 0) */
 	uint32_t vmalloc[MBOX_RESULTS];
 	uint64_t vm_exits;
+	uint64_t ipis; /* PORT_IPI writes during the command (wake-ups of other vCPUs) */
+
+	/* The state after the operation (the JSON trace and the HTML view). */
+	struct outcome_area *areas; /* owned; vmlist in its order */
+	unsigned int nr_areas;
+	bool areas_read; /* vmlist was sound and read */
+	struct guest_zone zone_use[MAX_NR_ZONES];
+	bool zones_read;
+	struct pt_snap_entry *tables; /* owned; the PGD/PMD entries over the vmalloc range */
+	size_t nr_tables;
+	struct pt_snap_entry *initial_ptes; /* owned; session's first operation only: */
+	size_t nr_initial_ptes;		    /* the present PTEs of the range before it */
+	bool has_initial;
 
 	bool measured; /* everything up to the checks is valid */
 	bool checked;  /* the checker ran: report, side effects */
@@ -337,6 +369,35 @@ void demo_print_outcome(struct demo_session *s, const struct op_outcome *o);
 
 /* o as one JSON object (demo_json.c); NULL only when out of memory. */
 json_t *demo_outcome_json(const struct op_outcome *o);
+
+/* The areas, zone use and IPIs of o as JSON members of obj (also in the trace); false: no memory. */
+bool demo_outcome_json_state(json_t *obj, const struct op_outcome *o);
+
+/* ---- html ---- */
+
+/*
+ * --html FILE: one self-contained page of a run (html.c), from the template
+ * in vmm/cli/html/ (view.html, view.css, view.js, compiled in at build
+ * time), with every operation's outcome embedded as JSON: what
+ * demo_outcome_json() gives plus the page-table entries over the vmalloc
+ * range, so the page draws the range and walks any page (vtop) itself.
+ * The page fetches nothing.
+ */
+
+/* Create the page at path and write its head; 0 or -errno with err naming the file. */
+int html_view_open(struct html_view **hv, const char *path, const char *title, char *err,
+		   size_t errlen);
+/* A comment of the script: narration shown with the next step; 0 or -ENOMEM. */
+int html_view_comment(struct html_view *hv, const char *text);
+/* Append o as one step; 0, -ENOMEM or -EIO. */
+int html_view_add(struct html_view *hv, const struct op_outcome *o);
+/*
+ * Write the totals of s and the rest of the page, close the file and free hv
+ * (NULL: nothing to do); 0 or -EIO with err naming the file.
+ */
+int html_view_close(struct html_view *hv, const struct demo_session *s, char *err, size_t errlen);
+/* Close and free hv without finishing the page (after an error). */
+void html_view_abort(struct html_view *hv);
 
 /* /proc/vmallocinfo from the guest's vmlist (bounded, cycle-safe); 0 or -errno with err. */
 int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms, char *err,

@@ -227,6 +227,13 @@ void op_outcome_free(struct op_outcome *o)
 {
 	free(o->changes);
 	free(o->by_checks);
+	free(o->areas);
+	free(o->tables);
+	free(o->initial_ptes);
+	o->areas = NULL;
+	o->tables = o->initial_ptes = NULL;
+	o->nr_areas = 0;
+	o->nr_tables = o->nr_initial_ptes = 0;
 	o->changes = o->by_checks = NULL;
 	o->nr_changes = o->nr_by_checks = 0;
 }
@@ -295,6 +302,133 @@ static int read_counters(struct vm *vm, struct counters *c, struct vm_event *ev)
 	return 0;
 }
 
+/* The slot of value in s->by_value: its own, or the empty one where it goes. */
+static size_t name_slot(const struct demo_session *s, uint32_t value)
+{
+	size_t i = (value >> 12) * 2654435761u % DEMO_NAME_SLOTS;
+
+	while (s->by_value[i].op && s->by_value[i].value != value)
+		i = (i + 1) % DEMO_NAME_SLOTS;
+	return i;
+}
+
+/* op (with a result) gave value: the latest name of that address. */
+static void name_result(struct demo_session *s, const struct script_op *op, uint32_t value)
+{
+	size_t i;
+
+	if (!value)
+		return;
+	i = name_slot(s, value);
+	if (!s->by_value[i].op) {
+		if (s->nr_named == DEMO_NAME_SLOTS - 1)
+			return; /* one slot stays empty: name_slot() always ends */
+		s->nr_named++;
+	}
+	s->by_value[i].value = value;
+	s->by_value[i].op = op;
+}
+
+/* The name the script gave the area at addr: "a", "$N" (its latest result there), or "". */
+static void area_name(const struct demo_session *s, uint32_t addr, char *buf, size_t len)
+{
+	const struct script_op *op = s->by_value[name_slot(s, addr)].op;
+
+	buf[0] = '\0';
+	if (!op)
+		return;
+	if (op->def[0])
+		snprintf(buf, len, "%s", op->def);
+	else
+		snprintf(buf, len, "$%u", op->number);
+}
+
+/* Copy the non-zero PGD/PMD entries of snap over [lo, hi), or (ptes) its present PTEs there. */
+static int snap_select(const struct pt_snapshot *snap, bool ptes, uint64_t lo, uint64_t hi,
+		       struct pt_snap_entry **out, size_t *nr)
+{
+	size_t i, k = 0;
+
+	*out = NULL;
+	*nr = 0;
+	for (i = 0; i < snap->nr; i++) {
+		const struct pt_snap_entry *e = &snap->e[i];
+		uint64_t span = walk_level_span(snap->mode, e->level);
+
+		if (ptes ? e->level != WALK_PTE || !(e->value & 1)
+			 : e->level == WALK_PTE || !e->value || e->va + span <= lo || e->va >= hi)
+			continue;
+		if (ptes && (e->va < lo || e->va >= hi))
+			continue;
+		k++;
+	}
+	if (!k)
+		return 0;
+	*out = malloc(k * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < snap->nr; i++) {
+		const struct pt_snap_entry *e = &snap->e[i];
+		uint64_t span = walk_level_span(snap->mode, e->level);
+
+		if (ptes ? e->level != WALK_PTE || !(e->value & 1)
+			 : e->level == WALK_PTE || !e->value || e->va + span <= lo || e->va >= hi)
+			continue;
+		if (ptes && (e->va < lo || e->va >= hi))
+			continue;
+		(*out)[(*nr)++] = *e;
+	}
+	return 0;
+}
+
+/*
+ * The state after an operation: vmlist with the script's names, the zones,
+ * the page-table entries over the vmalloc range (and, for the session's
+ * first operation, the PTEs before it).  What cannot be read is left
+ * unmarked (areas_read, zones_read false); -ENOMEM only.
+ */
+static int read_state(struct demo_session *s, const struct pt_snapshot *before,
+		      const struct pt_snapshot *after, struct op_outcome *o)
+{
+	struct vmlist_info info;
+	struct vm_area *va;
+	unsigned int i;
+
+	if (snap_select(after, false, s->vmalloc_start, VMALLOC_END, &o->tables, &o->nr_tables))
+		return -ENOMEM;
+	if (!s->nr_ops) {
+		o->has_initial = true;
+		if (snap_select(before, true, s->vmalloc_start, VMALLOC_END, &o->initial_ptes,
+				&o->nr_initial_ptes))
+			return -ENOMEM;
+	}
+	if (!s->have_gk)
+		return 0;
+	o->zones_read = !inspect_read_zones(&s->gk, o->zone_use, NULL, 0);
+	if (inspect_read_vmlist(&s->gk, NULL, 0, &info) && info.defect != VMLIST_OK)
+		return 0;
+	if (!info.nr) {
+		o->areas_read = true;
+		return 0;
+	}
+	va = calloc(info.nr, sizeof(*va));
+	o->areas = calloc(info.nr, sizeof(*o->areas));
+	if (!va || !o->areas) {
+		free(va);
+		return -ENOMEM;
+	}
+	if (!inspect_read_vmlist(&s->gk, va, info.nr, &info) && info.defect == VMLIST_OK) {
+		o->areas_read = true;
+		o->nr_areas = info.nr;
+		for (i = 0; i < info.nr; i++) {
+			o->areas[i].a = va[i];
+			area_name(s, va[i].addr, o->areas[i].name, sizeof(o->areas[i].name));
+		}
+	}
+	free(va);
+	return 0;
+}
+
 /*
  * What the checks themselves changed: their probes and KVM_TRANSLATE walk
  * the pages as the CPU does, so they may set accessed and dirty bits.
@@ -344,8 +478,10 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 	}
 	mark = vm_console_mute(s->vm, &console); /* what the guest says now is in the report */
 	o->vm_exits = s->vm->nr_exits;
+	o->ipis = s->vm->nr_ipis;
 	ret = guest_call(s->vm, o->cmd, o->args, o->nargs, &o->reply, ev);
 	o->vm_exits = s->vm->nr_exits - o->vm_exits;
+	o->ipis = s->vm->nr_ipis - o->ipis;
 	vm_console_echo(s->vm, console);
 	vm_console_since(s->vm, mark, o->guest_text, sizeof(o->guest_text));
 	if (ret) {
@@ -356,6 +492,8 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 	if (o->has_value)
 		o->value = s->results[op->number] =
 			o->reply.status == ST_OK ? o->reply.results[0] : 0;
+	if (o->has_value)
+		name_result(s, op, o->value);
 	ret = read_counters(s->vm, &cb, ev);
 	if (ret)
 		goto out;
@@ -375,6 +513,10 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 	o->cr3_before = wb.cr3;
 	o->cr3_after = wa.cr3;
 	read_frames(o, &wa, o->reply.results[0], result_pages(op, &o->reply));
+	if (read_state(s, &before, &after, o)) {
+		ret = vmm_errf(err, errlen, -ENOMEM, "out of memory after '%s'", op->text);
+		goto out;
+	}
 	o->measured = true;
 	if (s->checker) {
 		struct check_op cop = { .cmd = o->cmd, .status = o->reply.status };
@@ -421,6 +563,9 @@ static int do_op(struct demo_session *s, const struct script_op *op, struct vm_e
 		if (s->json && json_write_line(s->json, demo_outcome_json(o)))
 			ret = vmm_errf(err, errlen, -EIO, "cannot write the JSON trace after '%s'",
 				       op->text);
+		if (!ret && s->html && html_view_add(s->html, o))
+			ret = vmm_errf(err, errlen, -EIO, "cannot write the HTML page after '%s'",
+				       op->text);
 	}
 	fflush(s->out);
 	op_outcome_free(o);
@@ -431,15 +576,15 @@ static int do_op(struct demo_session *s, const struct script_op *op, struct vm_e
 int demo_run_script(struct demo_session *s, const struct script *script, struct vm_event *ev,
 		    char *err, size_t errlen)
 {
-	struct guest_kernel gk;
 	char ierr[256];
 	size_t i;
 	int ret;
 
 	ev->kind = VM_EV_READY;
 	ev->msg[0] = '\0';
-	if (!s->vmalloc_start && (inspect_init(&gk, s->vm, s->syms, ierr, sizeof(ierr)) ||
-				  inspect_vmalloc_start(&gk, &s->vmalloc_start)))
+	if (!s->have_gk && !inspect_init(&s->gk, s->vm, s->syms, ierr, sizeof(ierr)))
+		s->have_gk = true;
+	if (!s->vmalloc_start && (!s->have_gk || inspect_vmalloc_start(&s->gk, &s->vmalloc_start)))
 		return vmm_errf(err, errlen, -EIO,
 				"cannot read the guest's vmalloc_start (symbol missing?)");
 	for (i = 0; i < script->nr; i++) {
@@ -447,6 +592,9 @@ int demo_run_script(struct demo_session *s, const struct script *script, struct 
 
 		if (op->kind == SOP_COMMENT) {
 			fprintf(s->out, "# %s\n", op->text);
+			if (s->html && html_view_comment(s->html, op->text))
+				return vmm_errf(err, errlen, -ENOMEM, "out of memory at %s:%u",
+						script->file, op->line);
 			continue;
 		}
 		ret = do_op(s, op, ev, err, errlen);

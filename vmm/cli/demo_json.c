@@ -94,6 +94,38 @@ static json_t *checks(const struct check_report *rep, bool *ok)
 	return obj;
 }
 
+bool demo_outcome_json_state(json_t *j, const struct op_outcome *o)
+{
+	static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "HighMem" };
+	json_t *areas = o->areas_read ? json_array() : json_null();
+	json_t *zones = o->zones_read ? json_array() : json_null();
+	bool ok = areas && zones;
+	unsigned int i;
+
+	for (i = 0; o->areas_read && areas && i < o->nr_areas; i++) {
+		const struct outcome_area *a = &o->areas[i];
+
+		append(areas,
+		       json_pack("{s:o, s:I, s:I, s:o}", "addr", json_hex(a->a.addr), "size",
+				 (json_int_t)a->a.size, "flags", (json_int_t)a->a.flags, "name",
+				 json_text(a->name)),
+		       &ok);
+	}
+	for (i = 0; o->zones_read && zones && i < MAX_NR_ZONES; i++) {
+		const struct guest_zone *z = &o->zone_use[i];
+
+		append(zones,
+		       json_pack("{s:s, s:I, s:I, s:I, s:I}", "name", zone_names[i], "size",
+				 (json_int_t)z->size, "present", (json_int_t)z->present, "managed",
+				 (json_int_t)z->managed, "free", (json_int_t)z->free),
+		       &ok);
+	}
+	put(j, "areas", areas, &ok);
+	put(j, "zones", zones, &ok);
+	put(j, "ipis", json_integer((json_int_t)o->ipis), &ok);
+	return ok;
+}
+
 json_t *demo_outcome_json(const struct op_outcome *o)
 {
 	const struct script_op *op = o->op;
@@ -132,6 +164,8 @@ json_t *demo_outcome_json(const struct op_outcome *o)
 	put(j, "vm_exits", json_integer((json_int_t)o->vm_exits), &ok);
 	if (o->checked)
 		put(j, "checks", checks(&o->report, &ok), &ok);
+	if (o->measured && !demo_outcome_json_state(j, o))
+		ok = false;
 	if (!ok) {
 		json_decref(j);
 		return NULL;

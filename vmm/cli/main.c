@@ -47,6 +47,7 @@ struct run {
 	struct script script; /* the demo's or --script's */
 	struct sym_table syms;
 	FILE *json_file;
+	struct html_view *html;	     /* --html: open until run_operations() finishes it */
 	struct demo_session session; /* valid once the operations ran (ran_ops) */
 	bool ran_ops;
 };
@@ -108,8 +109,22 @@ static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
 		}
 	}
 	demo_session_init(s, vm, &run->syms, checker, stdout, run->json_file);
+	s->html = run->html;
 	ret = demo_run_script(s, &run->script, ev, err, sizeof(err));
 	run->ran_ops = true;
+	/* A VM that stopped still leaves a page of what ran. */
+	if (!ret || ret == -ECANCELED) {
+		char herr[VM_ERR_LEN];
+
+		run->html = NULL;
+		if (html_view_close(s->html, s, herr, sizeof(herr))) {
+			if (ret)
+				fprintf(stderr, "vmm: %s\n", herr);
+			else
+				ret = -EIO;
+			snprintf(err, sizeof(err), "%s", herr);
+		}
+	}
 	check_ctx_free(checker);
 	if (ret == -ECANCELED)
 		return ret;
@@ -227,6 +242,12 @@ static int prepare(struct run *run, const struct elf_image *img)
 			return VMM_EXIT_NO_INPUT;
 		}
 	}
+	if (opts->html_path && (run->mode == MODE_DEMO || run->mode == MODE_SCRIPT) &&
+	    html_view_open(&run->html, opts->html_path,
+			   run->mode == MODE_DEMO ? "demo" : opts->script_path, err, sizeof(err))) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return VMM_EXIT_NO_INPUT;
+	}
 	return 0;
 }
 
@@ -234,6 +255,7 @@ static void release(struct run *run)
 {
 	script_free(&run->script);
 	sym_free(&run->syms);
+	html_view_abort(run->html);
 	if (run->json_file && run->json_file != stdout)
 		fclose(run->json_file);
 }

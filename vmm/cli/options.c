@@ -119,6 +119,8 @@ void print_usage(FILE *out, const char *prog)
 		"      --vtop ADDR      after the same, translate ADDR (number or symbol[+off])\n"
 		"                       as crash's vtop; repeatable\n"
 		"      --json FILE      a JSON-lines trace of every operation ('-': stdout)\n"
+		"      --html FILE      one self-contained HTML page of the run (the same "
+		"outcomes)\n"
 		"  -q, --quiet          do not echo the guest console\n"
 		"  -h, --help           this text\n"
 		"      --version        print the host/guest ABI version\n"
@@ -146,6 +148,7 @@ enum {
 	OPT_DUMP,
 	OPT_VTOP,
 	OPT_JSON,
+	OPT_HTML,
 };
 
 enum vmm_mode vmm_options_mode(const struct vmm_options *opts)
@@ -235,6 +238,7 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		{ "dump", required_argument, NULL, OPT_DUMP },
 		{ "vtop", required_argument, NULL, OPT_VTOP },
 		{ "json", required_argument, NULL, OPT_JSON },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ NULL, 0, NULL, 0 },
 	};
 	char sizeerr[256];
@@ -334,6 +338,11 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 				return bad(err, errlen,
 					   "--json: empty file name (use - for stdout)");
 			opts->json_path = optarg;
+			break;
+		case OPT_HTML:
+			if (!*optarg)
+				return bad(err, errlen, "--html: empty file name");
+			opts->html_path = optarg;
 			break;
 		case 'h':
 			opts->help = true;
