@@ -27,6 +27,7 @@
 #include <spinlock.h>
 #include <tlbflush.h>
 #include <vmalloc.h>
+#include <vmap_area.h>
 
 rwlock_t vmlist_lock = RW_LOCK_UNLOCKED;
 struct vm_struct *vmlist;
@@ -104,7 +105,7 @@ static void free_area_pmd(pgd_t *dir, unsigned long address, unsigned long size)
 	} while (address && address < end);
 }
 
-void vmfree_area_pages(unsigned long address, unsigned long size)
+void vunmap_area_pages_noflush(unsigned long address, unsigned long size)
 {
 	unsigned long end = address + size;
 
@@ -113,6 +114,11 @@ void vmfree_area_pages(unsigned long address, unsigned long size)
 		free_area_pmd(pgd_offset_k(address), address, end - address);
 		address = (address + PGDIR_SIZE) & PGDIR_MASK;
 	} while (address && address < end);
+}
+
+void vmfree_area_pages(unsigned long address, unsigned long size)
+{
+	vunmap_area_pages_noflush(address, size);
 	/* One flush for the whole range, on every CPU: a stale entry would keep a freed page reachable. */
 	flush_tlb_all();
 }
@@ -211,7 +217,10 @@ struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
 {
 	unsigned long addr, next;
 	struct vm_struct **p, *tmp, *area;
+	uint32_t links = 0;
 
+	if (vmalloc_mode == VMALLOC_MODE_MODERN)
+		return modern_get_vm_area(size, flags);
 	area = kmalloc(sizeof(*area), GFP_KERNEL);
 	if (!area)
 		goto out_fail;
@@ -224,7 +233,7 @@ struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
 
 	addr = VMALLOC_START;
 	write_lock(&vmlist_lock);
-	for (p = &vmlist; (tmp = *p); p = &tmp->next) {
+	for (p = &vmlist; links++, (tmp = *p); p = &tmp->next) {
 		vmalloc_counters.vmlist_visited++;
 		if (addr + size < addr)
 			goto out_unlock;
@@ -254,11 +263,13 @@ struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
 	area->next = *p;
 	*p = area;
 	write_unlock(&vmlist_lock);
+	vmap_count_lookup(links);
 	vmalloc_counters.areas_allocated++;
 	return area;
 
 out_unlock:
 	write_unlock(&vmlist_lock);
+	vmap_count_lookup(links);
 out_free:
 	kfree(area);
 out_fail:
@@ -270,6 +281,8 @@ struct vm_struct *find_vm_area_locked(unsigned long addr)
 {
 	struct vm_struct *tmp;
 
+	if (vmalloc_mode == VMALLOC_MODE_MODERN)
+		return modern_find_vm_area(addr);
 	for (tmp = vmlist; tmp; tmp = tmp->next)
 		if (addr - (unsigned long)tmp->addr < tmp->size)
 			return tmp;
@@ -284,6 +297,10 @@ void vfree(void *addr)
 		return;
 	if ((unsigned long)addr & (PAGE_SIZE - 1)) {
 		printk(KERN_ERR "Trying to vfree() bad address (%p)\n", addr);
+		return;
+	}
+	if (vmalloc_mode == VMALLOC_MODE_MODERN) {
+		modern_vfree(addr);
 		return;
 	}
 	write_lock(&vmlist_lock);
