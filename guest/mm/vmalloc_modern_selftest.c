@@ -231,3 +231,66 @@ static int selftest_vmap_purge_no_room(void)
 	return modern_end(&s);
 }
 DEFINE_SELFTEST(vmap_purge_no_room, selftest_vmap_purge_no_room);
+
+#define LOOKUP_AREAS 1000
+
+static struct vm_struct *lookup_areas[LOOKUP_AREAS];
+
+static unsigned long ceil_log2(unsigned long n)
+{
+	unsigned long l = 0;
+
+	while ((1ul << l) < n)
+		l++;
+	return l;
+}
+
+/*
+ * vmap_stats' nodes visited per get_vm_area, exactly in 2.4 mode (the
+ * links followed: one more than the areas before the new one on vmlist)
+ * and within the red-black bound in modern mode (2 ceil(log2(N + 1)) + 4
+ * with N busy areas; here the free tree is one block, so the bound is the
+ * busy tree's height).
+ */
+static int selftest_vmap_lookup_nodes(void)
+{
+	struct modern_snapshot s;
+	struct vm_struct *tmp;
+	unsigned long i, before, busy;
+	const struct rb_node *n;
+	uint32_t lookups;
+
+	modern_begin(&s);
+	for (i = 0; i < LOOKUP_AREAS; i++) {
+		lookups = vmap_stats[VMAP_STAT_LOOKUPS];
+		busy = 0;
+		for (n = rb_first(&vmap_area_root); n; n = rb_next(n))
+			busy++;
+		lookup_areas[i] = get_vm_area(PAGE_SIZE, VM_IOREMAP);
+		CHECK(lookup_areas[i], "get_vm_area %lu failed", i);
+		CHECK(vmap_stats[VMAP_STAT_LOOKUPS] == lookups + 1, "lookup %lu not counted", i);
+		if (!is_modern()) {
+			before = 0;
+			for (tmp = vmlist; tmp && tmp != lookup_areas[i]; tmp = tmp->next)
+				before++;
+			CHECK(vmap_stats[VMAP_STAT_LAST_NODES] == before + 1,
+			      "2.4: %u nodes visited with %lu areas before the new one",
+			      vmap_stats[VMAP_STAT_LAST_NODES], before);
+		} else {
+			CHECK(vmap_stats[VMAP_STAT_LAST_NODES] <= 2 * ceil_log2(busy + 1) + 4,
+			      "modern: %u nodes visited with %lu busy areas",
+			      vmap_stats[VMAP_STAT_LAST_NODES], busy);
+		}
+	}
+	if (is_modern())
+		printk(KERN_INFO "vmap_lookup_nodes: %u nodes at N=%u (bound %lu)\n",
+		       vmap_stats[VMAP_STAT_LAST_NODES], LOOKUP_AREAS - 1,
+		       2 * ceil_log2(LOOKUP_AREAS) + 4);
+	else
+		printk(KERN_INFO "vmap_lookup_nodes: %u nodes at N=%u\n",
+		       vmap_stats[VMAP_STAT_LAST_NODES], LOOKUP_AREAS - 1);
+	for (i = 0; i < LOOKUP_AREAS; i++)
+		vfree(lookup_areas[i]->addr);
+	return modern_end(&s);
+}
+DEFINE_SELFTEST(vmap_lookup_nodes, selftest_vmap_lookup_nodes);
