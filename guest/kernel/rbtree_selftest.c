@@ -11,6 +11,7 @@
 #include <mailbox.h>
 #include <rbtree.h>
 #include <selftest.h>
+#include <vmalloc.h>
 
 #define RBT_NODES 3000
 
@@ -19,8 +20,9 @@ struct rbt_node {
 	unsigned long key, size, max;
 };
 
-static struct rbt_node rbt_nodes[RBT_NODES];
-static unsigned short rbt_order[RBT_NODES];
+/* vmalloc'd by the test: in .bss they would move swapper_pg_dir, whose address tests pin. */
+static struct rbt_node *rbt_nodes;
+static unsigned short *rbt_order;
 
 #define rbt_of(n) rb_entry(n, struct rbt_node, rb)
 
@@ -124,7 +126,7 @@ static void insert(struct rb_root *root, struct rbt_node *x)
 	rb_insert_augmented(&x->rb, root, &rbt_augment);
 }
 
-static int selftest_rbtree(void)
+static int rbtree_passes(void)
 {
 	struct rb_root root = RB_ROOT;
 	unsigned long i;
@@ -162,5 +164,19 @@ static int selftest_rbtree(void)
 		CHECK(!root.node, "tree not empty after erasing every node");
 	}
 	return 0;
+}
+
+static int selftest_rbtree(void)
+{
+	int ret;
+
+	rbt_nodes = vmalloc(RBT_NODES * sizeof(*rbt_nodes));
+	rbt_order = vmalloc(RBT_NODES * sizeof(*rbt_order));
+	ret = rbt_nodes && rbt_order ? rbtree_passes() : -1;
+	if (!rbt_nodes || !rbt_order)
+		printk(KERN_ERR "rbtree: vmalloc of the test's nodes failed\n");
+	vfree(rbt_nodes);
+	vfree(rbt_order);
+	return ret;
 }
 DEFINE_SELFTEST(rbtree, selftest_rbtree);

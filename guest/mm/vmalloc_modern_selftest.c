@@ -157,9 +157,10 @@ DEFINE_SELFTEST(vmap_lazy, selftest_vmap_lazy);
 
 #define LAZY_AREAS_MAX (4 * 8192 / 2 + 1) /* fls(MAX_CPUS) = 4 */
 
-static void *lazy_areas[LAZY_AREAS_MAX];
+/* kmalloc'd before the snapshot, freed after the comparison: not in .bss (see rbtree_selftest.c). */
+static void **lazy_areas;
 
-static int selftest_vmap_lazy_max(void)
+static int vmap_lazy_max(void)
 {
 	/* One-page areas span 2 pages with their guard: the purge comes at the n-th vfree. */
 	const unsigned long n = lazy_max_pages() / 2 + 1;
@@ -188,6 +189,19 @@ static int selftest_vmap_lazy_max(void)
 	      "passing lazy_max_pages: %u flushes, %u pages still pending",
 	      tlb_counters.flush_all - flushes, vmap_lazy_nr);
 	return modern_end(&s);
+}
+
+static int selftest_vmap_lazy_max(void)
+{
+	int ret;
+
+	if (!is_modern())
+		return modern_untouched();
+	lazy_areas = kmalloc(LAZY_AREAS_MAX * sizeof(*lazy_areas), GFP_KERNEL);
+	CHECK(lazy_areas, "kmalloc of the area table failed");
+	ret = vmap_lazy_max();
+	kfree(lazy_areas);
+	return ret;
 }
 DEFINE_SELFTEST(vmap_lazy_max, selftest_vmap_lazy_max);
 
@@ -234,7 +248,7 @@ DEFINE_SELFTEST(vmap_purge_no_room, selftest_vmap_purge_no_room);
 
 #define LOOKUP_AREAS 1000
 
-static struct vm_struct *lookup_areas[LOOKUP_AREAS];
+static struct vm_struct **lookup_areas; /* kmalloc'd around the test, as lazy_areas */
 
 static unsigned long ceil_log2(unsigned long n)
 {
@@ -252,7 +266,7 @@ static unsigned long ceil_log2(unsigned long n)
  * with N busy areas; here the free tree is one block, so the bound is the
  * busy tree's height).
  */
-static int selftest_vmap_lookup_nodes(void)
+static int vmap_lookup_nodes(void)
 {
 	struct modern_snapshot s;
 	struct vm_struct *tmp;
@@ -292,5 +306,16 @@ static int selftest_vmap_lookup_nodes(void)
 	for (i = 0; i < LOOKUP_AREAS; i++)
 		vfree(lookup_areas[i]->addr);
 	return modern_end(&s);
+}
+
+static int selftest_vmap_lookup_nodes(void)
+{
+	int ret;
+
+	lookup_areas = kmalloc(LOOKUP_AREAS * sizeof(*lookup_areas), GFP_KERNEL);
+	CHECK(lookup_areas, "kmalloc of the area table failed");
+	ret = vmap_lookup_nodes();
+	kfree(lookup_areas);
+	return ret;
 }
 DEFINE_SELFTEST(vmap_lookup_nodes, selftest_vmap_lookup_nodes);
