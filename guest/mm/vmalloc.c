@@ -12,6 +12,10 @@
  * One difference from 2.4, marked FIX below: get_vm_area() checks the end
  * of the range after its search loop too.
  *
+ * With vmalloc=modern, get_vm_area, vfree (after its alignment check) and
+ * find_vm_area_locked hand over to vmalloc_modern.c; the page-table
+ * layer here serves both modes.
+ *
  * Entry pointers are never stepped (pgtable.h): each level's next entry is
  * looked up again from the address, so the walkers below carry the upper
  * level's entry where 2.4 would increment a pointer.
