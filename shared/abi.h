@@ -90,6 +90,10 @@ enum mbox_cmd {
 				7: pages held by kmalloc */
 	CMD_VMAP_PUT = 19,    /* arg0: address CMD_VMAP returned: drop the command's own reference
 			      on each page (after CMD_VFREE: frees them) -> result0: pages freed */
+	CMD_PURGE = 20,	      /* vmalloc=modern: purge the lazily freed areas (one flush if any)
+				-> result0: areas purged, result1: pages; 2.4 mode: nothing to do */
+	CMD_VM_UNMAP_ALIASES = 21, /* vm_unmap_aliases(): purge, and flush even if nothing was
+				      pending -> result0: areas purged, result1: flushes */
 	CMD_MAX
 };
 

@@ -113,6 +113,75 @@
 #define VMALLOC_CNT_GET_VM_AREA_FAILED 7
 #define VMALLOC_CNT_NR		       8
 
+/*
+ * vmalloc=modern (guest/mm/vmalloc_modern.c, Linux 5.2's arrangement).
+ * The symbol `vmalloc_mode` (u32) is VMALLOC_MODE_24 or VMALLOC_MODE_MODERN.
+ * In modern mode vmlist stays NULL (see vmalloc_modern.c): the areas are
+ * found through these symbols instead.
+ *
+ *  struct rb_node                  struct vmap_area
+ *   0  parent  NULL: root           0  va_start
+ *   4  left                         4  va_end     [va_start, va_end), guard included
+ *   8  right                        8  rb_node    (16 bytes, in one tree or none)
+ *  12  color   RB_NODE_RED/BLACK   24  subtree_max_size  free tree: largest
+ *  16  sizeof                           va_end - va_start in this node's subtree
+ *                                  28  purge_next  next on vmap_purge_list
+ *  struct rb_root: one pointer     32  flags      VA_*
+ *   to the root's rb_node          36  vm         busy: its struct vm_struct
+ *   (NULL: empty); the vmap_area   40  sizeof
+ *   is at node - 8.
+ *
+ *  vmap_area_root       struct rb_root: busy areas, by va_start
+ *  free_vmap_area_root  struct rb_root: free space of [VMALLOC_START,
+ *                       VMALLOC_END), by va_start, never adjacent
+ *                       (neighbouring free blocks are merged)
+ *  vmap_purge_list      struct vmap_area *: lazily freed areas (VA_LAZY),
+ *                       unmapped but not yet flushed, so not reusable;
+ *                       linked by purge_next, newest first
+ *  vmap_lazy_nr         u32: pages on vmap_purge_list
+ *  vmap_stats           VMAP_STAT_NR x u32, below
+ */
+#define VMALLOC_MODE_24	    0
+#define VMALLOC_MODE_MODERN 1
+
+#define RB_NODE_OFF_PARENT 0
+#define RB_NODE_OFF_LEFT   4
+#define RB_NODE_OFF_RIGHT  8
+#define RB_NODE_OFF_COLOR  12
+#define RB_NODE_SIZE	   16
+#define RB_NODE_RED	   0
+#define RB_NODE_BLACK	   1
+
+#define VMAP_AREA_OFF_START	  0
+#define VMAP_AREA_OFF_END	  4
+#define VMAP_AREA_OFF_RB_NODE	  8
+#define VMAP_AREA_OFF_SUBTREE_MAX 24
+#define VMAP_AREA_OFF_PURGE_NEXT  28
+#define VMAP_AREA_OFF_FLAGS	  32
+#define VMAP_AREA_OFF_VM	  36
+#define VMAP_AREA_SIZE		  40
+
+/* vmap_area.flags: which of the three places the area is in. */
+#define VA_BUSY	  0x1u /* in vmap_area_root; vm valid */
+#define VA_FREE	  0x2u /* in free_vmap_area_root */
+#define VA_LAZY	  0x4u /* on vmap_purge_list */
+#define VA_STATIC 0x8u /* the boot-time free block: not from kmalloc */
+
+/*
+ * vmap_stats (both modes): the cost of finding room.  "Nodes visited" by
+ * one get_vm_area: 2.4 counts each vmlist link it follows (the head
+ * included: N + 1 with N areas and no hole); modern counts the free-tree
+ * nodes its first-fit descent looks at plus the busy-tree nodes the
+ * insertion descends through.
+ */
+#define VMAP_STAT_LOOKUPS      0 /* get_vm_area calls that searched */
+#define VMAP_STAT_NODES	       1 /* nodes visited by all of them */
+#define VMAP_STAT_LAST_NODES   2 /* nodes visited by the last one */
+#define VMAP_STAT_MAX_NODES    3 /* the most one of them visited */
+#define VMAP_STAT_PURGES       4 /* modern: purges that flushed (one flush_tlb_all each) */
+#define VMAP_STAT_PURGED_AREAS 5 /* modern: areas those purges made reusable */
+#define VMAP_STAT_NR	       6
+
 /* Kernel log levels as the guest's printk output keeps them ("<2>..."). */
 #define KERN_CRIT_PREFIX    "<2>"
 #define KERN_ERR_PREFIX	    "<3>"

@@ -7,6 +7,7 @@
  *           nopse nopge nonx    do not use that CPU feature
  *           fail_page_alloc=N   fail the Nth page allocation (mm.h)
  *           failslab=N          fail the Nth kmalloc (slab.h)
+ *           vmalloc=2.4|modern  the area allocator (default 2.4; vmap_area.h)
  *           loglevel=N debug quiet   console_loglevel
  *           crash=KIND          end boot with a deliberate oops or panic
  *                               (KIND: null, page_fault, bug, gp, divide, panic)
@@ -20,6 +21,7 @@
 #include <slab.h>
 #include <smp.h>
 #include <string.h>
+#include <vmap_area.h>
 
 #include "shared/layout.h"
 #include "shared/multiboot.h"
@@ -154,6 +156,10 @@ static void parse_option(char *word, int first)
 	} else if (!strcmp(word, "failslab") && val && !parse_ulong(val, &n)) {
 		failslab_nth = n;
 		return;
+	} else if (!strcmp(word, "vmalloc") && val &&
+		   (!strcmp(val, "2.4") || !strcmp(val, "modern"))) {
+		vmalloc_mode = strcmp(val, "modern") ? VMALLOC_MODE_24 : VMALLOC_MODE_MODERN;
+		return;
 	} else if (!strcmp(word, "crash") && val) {
 		strlcpy(crash_test, val, sizeof(crash_test));
 		return;
@@ -236,6 +242,8 @@ void setup_arch(unsigned long mbi_phys)
 		printk(KERN_INFO "fail_page_alloc=%lu\n", fail_page_alloc_nth);
 	if (failslab_nth)
 		printk(KERN_INFO "failslab=%lu\n", failslab_nth);
+	if (vmalloc_mode == VMALLOC_MODE_MODERN)
+		printk(KERN_INFO "vmalloc=modern: vmap_area trees, lazy purge\n");
 
 	setup_bootmem();
 }

@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <string.h>
 #include <tlbflush.h>
+#include <vmap_area.h>
 
 #include "shared/layout.h"
 #include "shared/mmu.h"
@@ -119,6 +120,7 @@ void paging_init(void)
 	direct_map_end = PFN_PHYS(max_low_pfn);
 
 	vmalloc_start = VMALLOC_START_FOR(PAGE_OFFSET + PFN_PHYS(max_low_pfn));
+	vmalloc_init();
 	printk(KERN_INFO "Paging: %s, lowmem mapped with %s pages%s%s\n",
 	       pae_enabled ? "PAE (3-level)" : "2-level", cpu_has_pse ? "large" : "4 KiB",
 	       cpu_has_pge ? ", global" : "", nx_enabled ? ", NX enabled" : "");

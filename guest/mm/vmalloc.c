@@ -12,6 +12,10 @@
  * One difference from 2.4, marked FIX below: get_vm_area() checks the end
  * of the range after its search loop too.
  *
+ * With vmalloc=modern, get_vm_area, vfree (after its alignment check) and
+ * find_vm_area_locked hand over to vmalloc_modern.c; the page-table
+ * layer here serves both modes.
+ *
  * Entry pointers are never stepped (pgtable.h): each level's next entry is
  * looked up again from the address, so the walkers below carry the upper
  * level's entry where 2.4 would increment a pointer.
@@ -27,6 +31,7 @@
 #include <spinlock.h>
 #include <tlbflush.h>
 #include <vmalloc.h>
+#include <vmap_area.h>
 
 rwlock_t vmlist_lock = RW_LOCK_UNLOCKED;
 struct vm_struct *vmlist;
@@ -104,7 +109,7 @@ static void free_area_pmd(pgd_t *dir, unsigned long address, unsigned long size)
 	} while (address && address < end);
 }
 
-void vmfree_area_pages(unsigned long address, unsigned long size)
+void vunmap_area_pages_noflush(unsigned long address, unsigned long size)
 {
 	unsigned long end = address + size;
 
@@ -113,6 +118,11 @@ void vmfree_area_pages(unsigned long address, unsigned long size)
 		free_area_pmd(pgd_offset_k(address), address, end - address);
 		address = (address + PGDIR_SIZE) & PGDIR_MASK;
 	} while (address && address < end);
+}
+
+void vmfree_area_pages(unsigned long address, unsigned long size)
+{
+	vunmap_area_pages_noflush(address, size);
 	/* One flush for the whole range, on every CPU: a stale entry would keep a freed page reachable. */
 	flush_tlb_all();
 }
@@ -211,7 +221,14 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 {
 	unsigned long addr, next;
 	struct vm_struct **p, *tmp, *area;
+	uint32_t links = 0;
 
+	if (vmalloc_mode == VMALLOC_MODE_MODERN) {
+		area = modern_get_vm_area(size, flags);
+		if (area)
+			area->caller = caller;
+		return area;
+	}
 	area = kmalloc(sizeof(*area), GFP_KERNEL);
 	if (!area)
 		goto out_fail;
@@ -224,7 +241,7 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 
 	addr = VMALLOC_START;
 	write_lock(&vmlist_lock);
-	for (p = &vmlist; (tmp = *p); p = &tmp->next) {
+	for (p = &vmlist; links++, (tmp = *p); p = &tmp->next) {
 		vmalloc_counters.vmlist_visited++;
 		if (addr + size < addr)
 			goto out_unlock;
@@ -255,11 +272,13 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 	area->caller = caller;
 	*p = area;
 	write_unlock(&vmlist_lock);
+	vmap_count_lookup(links);
 	vmalloc_counters.areas_allocated++;
 	return area;
 
 out_unlock:
 	write_unlock(&vmlist_lock);
+	vmap_count_lookup(links);
 out_free:
 	kfree(area);
 out_fail:
@@ -276,6 +295,8 @@ struct vm_struct *find_vm_area_locked(unsigned long addr)
 {
 	struct vm_struct *tmp;
 
+	if (vmalloc_mode == VMALLOC_MODE_MODERN)
+		return modern_find_vm_area(addr);
 	for (tmp = vmlist; tmp; tmp = tmp->next)
 		if (addr - (unsigned long)tmp->addr < tmp->size)
 			return tmp;
@@ -290,6 +311,10 @@ void vfree(void *addr)
 		return;
 	if ((unsigned long)addr & (PAGE_SIZE - 1)) {
 		printk(KERN_ERR "Trying to vfree() bad address (%p)\n", addr);
+		return;
+	}
+	if (vmalloc_mode == VMALLOC_MODE_MODERN) {
+		modern_vfree(addr);
 		return;
 	}
 	write_lock(&vmlist_lock);

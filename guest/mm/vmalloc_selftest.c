@@ -22,6 +22,7 @@
 #include <string.h>
 #include <tlbflush.h>
 #include <vmalloc.h>
+#include <vmap_area.h>
 #include <selftest.h>
 
 /* Free pages and kmalloc objects: what a test must give back. */
@@ -32,6 +33,8 @@ struct vm_snapshot {
 
 static void snap(struct vm_snapshot *s)
 {
+	/* vmalloc=modern: areas vfree left pending hold their object until a purge. */
+	purge_vmap_area_lazy();
 	s->free_pages = nr_free_pages();
 	s->kmalloc_in_use = kmalloc_objects_in_use();
 	s->first = vmlist;
@@ -61,6 +64,12 @@ static int test_end(const struct vm_snapshot *before, unsigned long pt_pages)
 	CHECK(now.first == before->first, "vmlist starts at %p, was %p", (void *)now.first,
 	      (void *)before->first);
 	return 0;
+}
+
+/* vmalloc=modern: make the ranges vfree left pending reusable now (2.4: nothing is pending). */
+static void settle(void)
+{
+	purge_vmap_area_lazy();
 }
 
 static void expect_errors(const char *what)
@@ -163,6 +172,15 @@ static int selftest_vmalloc_map_unmap(void)
 
 	t0 = tlb_counters;
 	vfree((void *)addr);
+	if (vmalloc_mode == VMALLOC_MODE_MODERN) {
+		/* Lazy: unmapped at once, flushed by the purge, which is the only flush. */
+		CHECK(tlb_counters.flush_all == t0.flush_all,
+		      "lazy vfree made %u full flushes, expected 0",
+		      tlb_counters.flush_all - t0.flush_all);
+		CHECK(vmap_purge_list && vmap_purge_list->va_start == addr,
+		      "%#lx is not pending purge", addr);
+		CHECK(purge_vmap_area_lazy() == 1, "the purge did not take the one pending area");
+	}
 	CHECK(tlb_counters.flush_all == t0.flush_all + 1, "vfree made %u full flushes, expected 1",
 	      tlb_counters.flush_all - t0.flush_all);
 	for (i = 0; i <= pages; i++) {
@@ -203,6 +221,7 @@ static int selftest_vmalloc_first_fit(void)
 	c = (unsigned long)vmalloc(PAGE_SIZE);
 	CHECK(a && b && c, "vmalloc failed: %#lx %#lx %#lx", a, b, c);
 	vfree((void *)b);
+	settle();
 	/* b's hole is 2 pages (1 + guard): 2 pages + guard do not fit, 1 page does. */
 	e = (unsigned long)vmalloc(2 * PAGE_SIZE);
 	d = (unsigned long)vmalloc(PAGE_SIZE);
@@ -234,6 +253,7 @@ static int selftest_vmalloc_new_page_table(void)
 	CHECK(probe, "get_vm_area failed");
 	x = (unsigned long)probe->addr;
 	vfree(probe->addr);
+	settle();
 	for (bound = ALIGN(x + 2 * PAGE_SIZE, PMD_SIZE); bound && bound < VMALLOC_END - PMD_SIZE;
 	     bound += PMD_SIZE)
 		if (pmd_none(pmdp_get(kpmd(bound))))
@@ -292,7 +312,7 @@ static int selftest_vmalloc_end_of_range(void)
 		kfree(area);
 		return -1;
 	}
-	if (!saved) {
+	if (!saved && !vmap_area_root.node) {
 		area = get_vm_area(range - PAGE_SIZE, VM_IOREMAP);
 		CHECK(area && (unsigned long)area->addr == VMALLOC_START &&
 			      (unsigned long)area->addr + area->size == VMALLOC_END,
@@ -414,6 +434,7 @@ static int selftest_vmalloc_failures(void)
 		fail_page_alloc_nth = 0;
 		CHECK(!p && fail_page_alloc_injected == injected + 1,
 		      "allocation %u of 8 failed, vmalloc returned %p", n, p);
+		settle();
 		CHECK(nr_free_pages() == s.free_pages, "failing page %u: %lu pages lost", n,
 		      s.free_pages - nr_free_pages());
 		CHECK(kmalloc_objects_in_use() == s.kmalloc_in_use,
@@ -468,10 +489,19 @@ static int selftest_vmlist_sorted(void)
 		}
 	}
 	read_unlock(&vmlist_lock);
+	if (vmalloc_mode == VMALLOC_MODE_MODERN) {
+		int bad;
+
+		write_lock(&vmlist_lock);
+		bad = vmap_area_check();
+		write_unlock(&vmlist_lock);
+		CHECK(!bad, "the vmap_area trees are wrong");
+	}
 	for (i = 0; i < 6; i++) {
 		CHECK(p[i], "vmalloc %d failed", i);
 		vfree(p[i]);
 	}
+	settle();
 	/* p[4] may have needed a new page table past the warmed ones. */
 	return test_end(&s, s.free_pages - nr_free_pages());
 }

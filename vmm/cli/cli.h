@@ -89,6 +89,7 @@ void print_usage(FILE *out, const char *prog);
  *   fill a 4096 [seed=N]           check a 4096 [seed=N]
  *   m = new_mm                     switch_mm m      switch_mm 0 (init_mm)
  *   touch a                        fault_inject page N | fault_inject slab N (0 = off)
+ *   purge                          vm_unmap_aliases   (vmalloc=modern's lazy areas)
  *
  * Numbers are decimal or 0x hex, sizes may end in K or M; every value is
  * 32 bits.  An address is a number, `$N`, or a name (a script name, else a
@@ -116,6 +117,8 @@ enum script_kind {
 	SOP_SWITCH_MM,
 	SOP_TOUCH,
 	SOP_FAULT_INJECT,
+	SOP_PURGE,
+	SOP_VM_UNMAP_ALIASES,
 	SOP_NR_KINDS
 };
 

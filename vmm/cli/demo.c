@@ -193,6 +193,11 @@ static void op_command(const struct demo_session *s, const struct script_op *op,
 		args[1] = op->n[1];
 		*nargs = 2;
 		break;
+	case SOP_PURGE:
+	case SOP_VM_UNMAP_ALIASES:
+		*cmd = op->kind == SOP_PURGE ? CMD_PURGE : CMD_VM_UNMAP_ALIASES;
+		*nargs = 0;
+		break;
 	default:
 		*cmd = CMD_NONE;
 		break;

@@ -14,6 +14,7 @@
 int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms, char *err,
 			  size_t errlen)
 {
+	struct vmap_tree_info tinfo;
 	struct vmlist_info info;
 	struct guest_kernel gk;
 	struct vm_area *areas;
@@ -26,7 +27,15 @@ int demo_dump_vmallocinfo(FILE *f, struct vm *vm, const struct sym_table *syms, 
 	areas = calloc(INSPECT_VMLIST_MAX, sizeof(*areas));
 	if (!areas)
 		return vmm_errf(err, errlen, -ENOMEM, "vmallocinfo: out of memory");
-	ret = inspect_read_vmlist(&gk, areas, INSPECT_VMLIST_MAX, &info);
+	/* vmalloc=modern keeps no vmlist: its areas are the busy tree's. */
+	ret = inspect_read_vmap_trees(&gk, syms, areas, INSPECT_VMLIST_MAX, &tinfo);
+	if (ret != -ENOENT && tinfo.mode == VMALLOC_MODE_MODERN) {
+		memset(&info, 0, sizeof(info));
+		info.nr = tinfo.nr_busy;
+		snprintf(info.msg, sizeof(info.msg), "corrupt vmap_area trees: %.170s", tinfo.msg);
+	} else {
+		ret = inspect_read_vmlist(&gk, areas, INSPECT_VMLIST_MAX, &info);
+	}
 	for (i = 0; (ret == 0 || ret == -EBADMSG) && i < info.nr && i < INSPECT_VMLIST_MAX; i++) {
 		const struct vm_area *a = &areas[i];
 		char caller[160];

@@ -117,6 +117,14 @@ static void print_answer(FILE *out, const struct op_outcome *o)
 		else
 			fprintf(out, "%s", demo_status_name(r->status));
 		break;
+	case SOP_PURGE:
+	case SOP_VM_UNMAP_ALIASES:
+		if (r->status == ST_OK)
+			fprintf(out, "%u lazily freed area%s purged", res[0],
+				res[0] == 1 ? "" : "s");
+		else
+			fprintf(out, "%s", demo_status_name(r->status));
+		break;
 	case SOP_NEW_MM:
 		if (r->status == ST_OK)
 			fprintf(out, "mm %u", res[0]);

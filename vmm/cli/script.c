@@ -27,6 +27,8 @@ static const char *const kind_names[SOP_NR_KINDS] = {
 	[SOP_SWITCH_MM] = "switch_mm",
 	[SOP_TOUCH] = "touch",
 	[SOP_FAULT_INJECT] = "fault_inject",
+	[SOP_PURGE] = "purge",
+	[SOP_VM_UNMAP_ALIASES] = "vm_unmap_aliases",
 };
 
 const char *script_kind_name(enum script_kind kind)
@@ -334,6 +336,8 @@ static int parse_tokens(const struct line_ctx *lc, char **tok, int ntok, struct 
 		}
 		return ret;
 	case SOP_NEW_MM:
+	case SOP_PURGE:
+	case SOP_VM_UNMAP_ALIASES:
 		return need_args(lc, w, nargs, 0, 0, "nothing", tok);
 	case SOP_FAULT_INJECT:
 		ret = need_args(lc, w, nargs, 2, 2, "page|slab N", tok);

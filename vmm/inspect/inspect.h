@@ -289,6 +289,29 @@ int inspect_cr4(struct vm *vm, uint64_t *cr4, char *err, size_t errlen);
 int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa, char *err,
 		      size_t errlen);
 
+/* ---- vmalloc=modern's trees (check_tree.c) ---- */
+
+/* Nodes followed in one tree (or on the purge list) before it is called corrupt. */
+#define VMAP_TREE_MAX 1000000u
+
+struct vmap_tree_info {
+	uint32_t mode; /* the guest's vmalloc_mode: VMALLOC_MODE_24 or VMALLOC_MODE_MODERN */
+	unsigned int nr_busy, nr_free, nr_lazy;	  /* nodes read (all, even beyond max) */
+	uint32_t lazy_pages;			  /* pages on the purge list */
+	uint32_t vmap_lazy_nr;			  /* the guest's own count of them */
+	int black_height_busy, black_height_free; /* NULL leaves count 1 */
+	char msg[240]; /* the first defect, or why there are no trees; "" otherwise */
+};
+
+/*
+ * Read vmalloc=modern's busy tree into areas[] in address order (first
+ * max; node = the vm_struct) and judge both trees and the purge list
+ * (shared/kstructs.h).  0: all sound; -EBADMSG: info->msg names the first
+ * defect; -ENOENT: the guest lacks the symbols (info->msg says which).
+ */
+int inspect_read_vmap_trees(const struct guest_kernel *gk, const struct sym_table *syms,
+			    struct vm_area *areas, unsigned int max, struct vmap_tree_info *info);
+
 /* A defect of the list in words ("a node visited twice"), for messages. */
 const char *vmlist_defect_str(enum vmlist_defect d);
 
