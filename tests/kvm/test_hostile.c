@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -348,6 +349,25 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 	return (int)syscall(SYS_clock_gettime, clk, ts);
 }
 
+struct guard {
+	struct vm *vm;
+	volatile int done;
+};
+
+/* Stops the VM after 20 s if the watchdog did not, so a broken watchdog
+ * fails the test instead of hanging it. */
+static void *guard_main(void *arg)
+{
+	struct guard *g = arg;
+	unsigned int i;
+
+	for (i = 0; i < 200 && !g->done; i++)
+		usleep(100000);
+	if (!g->done)
+		vm_interrupt(g->vm, SIGALRM);
+	return NULL;
+}
+
 /* --timeout on CLOCK_MONOTONIC (a wall-clock step must not move it), and the kick
  * still stops KVM_RUN with SIGUSR1 installed SA_RESTART. */
 static void test_watchdog_clock_and_kick(void **state)
@@ -355,6 +375,8 @@ static void test_watchdog_clock_and_kick(void **state)
 	struct vm_config cfg = testvm_config();
 	struct sigaction sa;
 	struct vm_event ev;
+	struct guard guard = { 0 };
+	pthread_t guard_thread;
 	struct testvm t;
 	double start;
 
@@ -363,10 +385,15 @@ static void test_watchdog_clock_and_kick(void **state)
 	memset(clock_calls, 0, sizeof(clock_calls));
 	testvm_boot(&t, TEST_GUEST("spin"), &cfg);
 	assert_int_equal(sigaction(SIGUSR1, NULL, &sa), 0);
+	guard.vm = t.vm;
+	assert_int_equal(pthread_create(&guard_thread, NULL, guard_main, &guard), 0);
 	start = now_sec();
 	assert_int_equal(vm_run(t.vm, &ev), 0);
+	guard.done = 1;
+	pthread_join(guard_thread, NULL);
 	testvm_destroy(&t);
-	assert_int_equal(ev.kind, VM_EV_TIMEOUT);
+	if (ev.kind != VM_EV_TIMEOUT)
+		fail_msg("--timeout 1 did not fire (%s: %s)", vm_event_name(ev.kind), ev.msg);
 	assert_true(now_sec() - start < 30);
 	assert_int_equal(__atomic_load_n(&clock_calls[CLOCK_REALTIME], __ATOMIC_RELAXED), 0);
 	assert_true(__atomic_load_n(&clock_calls[CLOCK_MONOTONIC], __ATOMIC_RELAXED) > 0);
