@@ -299,12 +299,54 @@ static void test_elf_open_errors(void **state)
 	unlink(path);
 }
 
+/*
+ * e_phoff need not be aligned: the program headers at an odd offset must
+ * be read as bytes, not through an Elf32_Phdr pointer (libelf on x86 hands
+ * out a pointer into the file as it is).  This binary is built with UBSan
+ * (tests/unit/elf.mk), which stops it on a misaligned load.
+ */
+static void test_elf_unaligned_phoff(void **state)
+{
+	struct image im;
+	struct elf_image img;
+	uint8_t *buf;
+	size_t off = offsetof(struct image, ph), size = sizeof(im) + 1;
+	char msg[512] = "";
+	int ret;
+
+	(void)state;
+	build(&im);
+	im.eh.e_phoff = off + 1;
+	buf = calloc(1, size);
+	assert_non_null(buf);
+	memcpy(buf, &im, off);
+	memcpy(buf + off + 1, (uint8_t *)&im + off, sizeof(im) - off);
+	/* The segment offsets moved by one byte with everything after e_phoff. */
+	{
+		Elf32_Phdr ph[2];
+
+		memcpy(ph, buf + off + 1, sizeof(ph));
+		ph[0].p_offset++;
+		ph[1].p_offset++;
+		memcpy(buf + off + 1, ph, sizeof(ph));
+	}
+	ret = elf_image_parse("guest.elf", buf, size, RAM, &img, msg, sizeof(msg));
+	assert_int_equal(ret, 0);
+	assert_int_equal(img.nr_segments, 2);
+	assert_int_equal(img.segments[0].paddr, 0x100000);
+	assert_int_equal(img.segments[0].offset, offsetof(struct image, text) + 1);
+	assert_int_equal(img.segments[1].memsz, 0x2000);
+	elf_image_close(&img);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_checks_table),
 		cmocka_unit_test(test_elf_load_places_segments),
 		cmocka_unit_test(test_elf_open_errors),
+		cmocka_unit_test(test_elf_unaligned_phoff),
 	};
 
 	return cmocka_run_group_tests_name("elf", tests, NULL, NULL);

@@ -145,8 +145,11 @@ static void print_guest_text(FILE *out, const char *text)
 	while (*p) {
 		size_t len = strcspn(p, "\n");
 
-		if (len)
-			fprintf(out, "    guest: %.*s\n", (int)len, p);
+		if (len) {
+			fputs("    guest: ", out);
+			vmm_fput_text(out, p, len); /* escaped: the guest's own bytes */
+			fputc('\n', out);
+		}
 		p += len;
 		if (*p)
 			p++;

@@ -97,8 +97,10 @@ int json_write_line(FILE *f, json_t *obj)
 
 	if (!obj)
 		return -ENOMEM;
-	if (json_dumpf(obj, f, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
-	    fflush(f))
+	/* ENSURE_ASCII: with `--json -` the trace goes to a terminal; no guest byte
+	 * may reach it as a control character (C1 included). */
+	if (json_dumpf(obj, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) ||
+	    fputc('\n', f) == EOF || fflush(f))
 		ret = -EIO;
 	json_decref(obj);
 	return ret;

@@ -3,6 +3,8 @@
  * ./vmm: boot a guest ELF on /dev/kvm.  The only place that exits.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +21,26 @@ static int run_selftests(struct vm *vm, struct vm_event *ev)
 	int failed = 0, ret;
 
 	for (i = 0; i < count; i++) {
-		const char *name, *nl;
+		char name[4 * MBOX_TEXT + 1];
+		const char *nl;
 
 		ret = guest_selftest(vm, i, &count, &reply, ev);
 		if (ret)
 			return ret;
 		if (reply.status == ST_EINVAL)
 			break;
-		name = reply.text;
-		nl = strchr(name, '\n');
-		printf("selftest %-28.*s %s\n", nl ? (int)(nl - name) : (int)strlen(name), name,
-		       reply.status == ST_OK ? "passed" : "FAILED");
+		/* The name and the reason are the guest's text: escaped. */
+		nl = memchr(reply.text, '\n', reply.text_len);
+		vmm_escape_text(name, sizeof(name), reply.text,
+				nl ? (size_t)(nl - reply.text) : reply.text_len);
+		printf("selftest %-28s %s\n", name, reply.status == ST_OK ? "passed" : "FAILED");
 		if (reply.status != ST_OK) {
 			failed++;
-			if (nl)
-				printf("%s\n", nl + 1);
+			if (nl) {
+				vmm_fput_text(stdout, nl + 1,
+					      reply.text_len - (size_t)(nl + 1 - reply.text));
+				putchar('\n');
+			}
 		}
 	}
 	printf("selftests: %u passed, %d failed\n", count - failed, failed);
@@ -186,9 +193,53 @@ stopped:
 		return status ? status : ev.status;
 	fflush(stdout);
 	fprintf(stderr, "vmm: %s: %s\n", opts->guest_path, ev.msg);
-	if (ev.kind != VM_EV_PROTOCOL)
+	if (ev.kind != VM_EV_PROTOCOL && ev.kind != VM_EV_INTERRUPTED)
 		vcpu_dump_state(&vm->vcpus[0], stderr);
 	return vm_event_exit_status(&ev);
+}
+
+/* The VM SIGINT and SIGTERM stop (vm_interrupt()), while there is one. */
+static struct vm *volatile signal_vm;
+
+static void on_stop_signal(int signo)
+{
+	struct vm *vm = signal_vm;
+
+	if (vm)
+		vm_interrupt(vm, signo);
+}
+
+/*
+ * SIGINT and SIGTERM stop the guest at vCPU 0's next exit and main() ends
+ * as usual (exit status 128 + the signal).  They are blocked on every
+ * thread the VM starts (which inherit the mask from here), so that they
+ * reach vCPU 0, which runs on this thread.  SA_RESTART: a write to stdout
+ * or the trace is not cut short.
+ */
+static int catch_stop_signals(char *err, size_t errlen)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return vmm_errf(err, errlen, -errno, "sigaction: %s", strerror(errno));
+	return 0;
+}
+
+static void block_stop_signals(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(how, &set, NULL);
 }
 
 /* Script, symbols (from img, read once) and trace file, before any VM exists; 0 or an exit
@@ -297,6 +348,9 @@ int main(int argc, char **argv)
 		elf_image_close(&img);
 		return status;
 	}
+	/* Blocked until the VM exists (a signal meanwhile waits, then stops it),
+	 * and on every thread it starts. */
+	block_stop_signals(SIG_BLOCK);
 	ret = vm_create(&vm, &opts.vm, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vmm: %s\n", err);
@@ -305,6 +359,11 @@ int main(int argc, char **argv)
 		return vm_create_error_is_kvm(ret) ? VMM_EXIT_NO_KVM : VMM_EXIT_INTERNAL;
 	}
 	ret = vm_boot(vm, &img, &run.syms, err, sizeof(err));
+	if (!ret) {
+		signal_vm = vm;
+		ret = catch_stop_signals(err, sizeof(err));
+		block_stop_signals(SIG_UNBLOCK);
+	}
 	if (ret) {
 		fprintf(stderr, "vmm: %s\n", err);
 		/* -ENOEXEC: a guest without SMP support asked to run on several vCPUs. */
@@ -312,6 +371,7 @@ int main(int argc, char **argv)
 	} else {
 		status = drive_guest(vm, &run);
 	}
+	signal_vm = NULL;
 	release(&run);
 	elf_image_close(&img);
 	vm_destroy(vm);

@@ -41,6 +41,7 @@ enum vmm_exit {
 	VMM_EXIT_CHECK_FAILED = 76,  /* a rule of the page-table checker failed */
 	VMM_EXIT_GUEST_HALTED = 77,  /* HLT with nothing left to wake the vCPU */
 	VMM_EXIT_TIMEOUT = 124,	     /* --timeout expired (as timeout(1)) */
+	VMM_EXIT_SIGNAL = 128,	     /* + the signal: SIGINT (130) or SIGTERM (143) stopped it */
 };
 
 /* ---- util ---- */
@@ -55,6 +56,18 @@ enum vmm_exit {
  * report a failure and return its negative errno in one statement. */
 int vmm_errf(char *err, size_t errlen, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Guest text on its way to a terminal: the one filter every path uses (the
+ * console echo, "guest: ..." lines, self-test names, oops and panic texts).
+ * Printable ASCII, '\n' and '\t' pass; every other byte is shown as \xNN,
+ * so a guest can send no escape sequence or control byte to the user.
+ */
+/* Escape len bytes of text into buf (always NUL-terminated when buflen > 0;
+ * an escape that does not fit whole is left out); returns the length. */
+size_t vmm_escape_text(char *buf, size_t buflen, const char *text, size_t len);
+/* Write len bytes of text to out, escaped; returns the bytes written. */
+size_t vmm_fput_text(FILE *out, const char *text, size_t len);
 
 /* ---- guestmem ---- */
 
@@ -234,6 +247,9 @@ int sym_virt_to_phys(uint64_t vaddr, uint64_t *paddr);
 #define VM_MAX_VCPUS	 MAX_CPUS
 #define VM_ERR_LEN	 1024
 #define CONSOLE_LOG_SIZE (64u << 10)
+/* The console echo (cfg.console) shows at most this many bytes a second;
+ * the rest is counted and reported in one line (the log keeps it all). */
+#define CONSOLE_ECHO_RATE (64u << 10)
 
 enum paging_mode {
 	PAGING_2LEVEL = 0,
@@ -244,9 +260,10 @@ struct vm_config {
 	uint64_t ram_size;
 	unsigned int nr_vcpus;
 	enum paging_mode paging;
-	const char *cmdline;	  /* extra guest command line, may be NULL */
-	unsigned int timeout_sec; /* 0: none */
-	FILE *console;		  /* where guest console bytes go; NULL: only the log */
+	const char *cmdline;	   /* extra guest command line, may be NULL */
+	unsigned int timeout_sec;  /* 0: none */
+	FILE *console;		   /* where guest console bytes go; NULL: only the log */
+	unsigned int console_rate; /* echo bytes a second; 0: CONSOLE_ECHO_RATE */
 };
 
 /* Why vm_run() stopped. */
@@ -261,7 +278,8 @@ enum vm_event_kind {
 	VM_EV_UNEXPECTED_IO, /* port or MMIO nobody handles */
 	VM_EV_PROTOCOL,	     /* malformed handshake / mailbox / exit value */
 	VM_EV_TIMEOUT,
-	VM_EV_HOST_ERROR, /* an ioctl failed */
+	VM_EV_HOST_ERROR,  /* an ioctl failed */
+	VM_EV_INTERRUPTED, /* vm_interrupt(): a signal to the VMM; ev.status is its number */
 };
 
 struct vm_event {
@@ -293,7 +311,9 @@ struct vm {
 	/* CPUID 0x80000008 EAX[7:0] as given to the vCPUs (0: leaf absent). */
 	unsigned int maxphyaddr;
 
-	/* Set by the guest's HELLO: where its mailbox lives. */
+	/* Set once, by vCPU 0's HELLO under lock: where the mailbox lives.
+	 * mailbox_valid is stored (release) after mailbox_gpa and read
+	 * (acquire) before it, so any thread may read both. */
 	bool mailbox_valid;
 	uint64_t mailbox_gpa;
 
@@ -301,6 +321,13 @@ struct vm {
 	 * console_lock). */
 	char console_log[CONSOLE_LOG_SIZE];
 	size_t console_len; /* total bytes ever written */
+	/* The echo's rate limit (under console_lock): the current one-second
+	 * window, what it echoed, and the guest bytes held back since the last
+	 * report line. */
+	uint64_t echo_window_ns;
+	uint64_t echo_window_bytes;
+	uint64_t echo_suppressed;
+	bool echo_mid_line; /* the last byte echoed was not '\n' */
 
 	/* Watchdog for --timeout. */
 	pthread_t watchdog;
@@ -311,6 +338,9 @@ struct vm {
 	 * any more, APs leave ap_park() and their run loop. */
 	bool stopping;
 	volatile int timed_out;
+	/* The signal vm_interrupt() was given, or 0: vCPU 0 stops at its
+	 * next loop head with VM_EV_INTERRUPTED. */
+	volatile int interrupted;
 
 	/* vCPUs 1..N-1 (APs): started at the guest's ap_startup_32 by vm_boot.
 	 * One that stops for any reason but the VM's own stop records why in
@@ -356,6 +386,9 @@ int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs);
 int vcpu_translate(struct vcpu *vcpu, uint64_t va, bool *valid, uint64_t *pa);
 /* Make vCPU i's KVM_RUN return: immediate_exit, and SIGUSR1 to its thread. */
 void vcpu_kick(struct vcpu *vcpu);
+/* Stop vm_run() with VM_EV_INTERRUPTED (status signo): async-signal-safe,
+ * for main()'s SIGINT and SIGTERM handlers. */
+void vm_interrupt(struct vm *vm, int signo);
 
 /* Run vCPU 0 until something needs the caller (see enum vm_event_kind);
  * always returns 0 with *ev describing why it stopped. */
@@ -379,6 +412,8 @@ size_t vm_console_since(struct vm *vm, size_t mark, char *buf, size_t len);
  * under console_lock, since the APs' threads may be printing. */
 size_t vm_console_mute(struct vm *vm, FILE **echo);
 void vm_console_echo(struct vm *vm, FILE *echo);
+/* Print the echo's pending "bytes not shown" line, if any (vm_destroy does). */
+void vm_console_flush_report(struct vm *vm);
 
 /* Mailbox access (after HELLO): snapshot and write back. */
 int vm_mailbox_read(struct vm *vm, struct mailbox *mb);

@@ -120,7 +120,6 @@ static enum elf_defect parse_headers(const char *name, Elf *elf, struct elf_imag
 	const unsigned char *ident;
 	size_t ident_len, phnum, i;
 	Elf32_Ehdr *eh;
-	Elf32_Phdr *ph;
 
 	if (elf_kind(elf) != ELF_K_ELF)
 		return fail(msg, msglen, ELF_ERR_NOT_ELF, name, "not an ELF file (bad magic)");
@@ -160,27 +159,30 @@ static enum elf_defect parse_headers(const char *name, Elf *elf, struct elf_imag
 	if (elf_getphdrnum(elf, &phnum) != 0)
 		return fail(msg, msglen, ELF_ERR_LIBELF, name, "cannot count program headers: %s",
 			    elf_errmsg(-1));
-	ph = elf32_getphdr(elf);
-	if (!ph)
-		return fail(msg, msglen, ELF_ERR_LIBELF, name, "unreadable program headers: %s",
-			    elf_errmsg(-1));
 
 	img->entry = eh->e_entry;
 	img->nr_segments = 0;
 	for (i = 0; i < phnum; i++) {
 		struct elf_segment *s;
+		GElf_Phdr ph;
 
-		if (ph[i].p_type != PT_LOAD)
+		/* A copy, not elf32_getphdr(): e_phoff may be unaligned, and
+		 * libelf then points into the file as it is. */
+		if (!gelf_getphdr(elf, (int)i, &ph))
+			return fail(msg, msglen, ELF_ERR_LIBELF, name,
+				    "unreadable program header %zu: %s", i, elf_errmsg(-1));
+		if (ph.p_type != PT_LOAD)
 			continue;
 		if (img->nr_segments == ELF_MAX_SEGMENTS)
 			return fail(msg, msglen, ELF_ERR_TOO_MANY_SEGMENTS, name,
 				    "more than %d PT_LOAD segments", ELF_MAX_SEGMENTS);
 		s = &img->segments[img->nr_segments++];
-		s->paddr = ph[i].p_paddr;
-		s->memsz = ph[i].p_memsz;
-		s->filesz = ph[i].p_filesz;
-		s->offset = ph[i].p_offset;
-		s->flags = ph[i].p_flags;
+		/* ELFCLASS32: every field fits in 32 bits. */
+		s->paddr = (uint32_t)ph.p_paddr;
+		s->memsz = (uint32_t)ph.p_memsz;
+		s->filesz = (uint32_t)ph.p_filesz;
+		s->offset = (uint32_t)ph.p_offset;
+		s->flags = ph.p_flags;
 	}
 	return check_segments(name, img, ram_size, msg, msglen);
 }

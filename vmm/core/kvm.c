@@ -150,6 +150,7 @@ bool vm_create_error_is_kvm(int err)
 int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t errlen)
 {
 	struct kvm_userspace_memory_region region;
+	pthread_condattr_t cattr;
 	struct vm *vm;
 	unsigned int i;
 	int ret;
@@ -172,7 +173,12 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 		vm->vcpus[i].fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_mutex_init(&vm->console_lock, NULL);
-	pthread_cond_init(&vm->cond, NULL);
+	/* The watchdog's deadline is on CLOCK_MONOTONIC: a step of the wall
+	 * clock must not fire or postpone --timeout. */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&vm->cond, &cattr);
+	pthread_condattr_destroy(&cattr);
 	pthread_cond_init(&vm->ap_wake, NULL);
 
 	vm->kvm_fd = open_kvm(err, errlen);
@@ -258,7 +264,7 @@ static void *watchdog_main(void *arg)
 	unsigned int i;
 	int rc = 0;
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
+	clock_gettime(CLOCK_MONOTONIC, &deadline); /* vm->cond's clock */
 	deadline.tv_sec += vm->cfg.timeout_sec;
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->stopping && rc != ETIMEDOUT)
@@ -286,7 +292,11 @@ static int install_kick_handler(char *err, size_t errlen)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = kick_handler; /* no SA_RESTART: KVM_RUN must return */
+	/* SA_RESTART, so that a kick cannot cut short a write to stdout or the
+	 * --json trace on the same thread.  KVM_RUN still returns -EINTR: it
+	 * is never restarted, and immediate_exit is set before the signal. */
+	sa.sa_handler = kick_handler;
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGUSR1, &sa, NULL) < 0)
 		return vmm_errf(err, errlen, -errno, "sigaction: %s", strerror(errno));
@@ -416,11 +426,10 @@ int vm_boot(struct vm *vm, const struct elf_image *img, const struct sym_table *
 		if (ret)
 			return ret;
 	}
-	if (vm->nr_vcpus > 1 || vm->cfg.timeout_sec) {
-		ret = install_kick_handler(err, errlen);
-		if (ret)
-			return ret;
-	}
+	/* Always: besides the watchdog and the APs, vm_interrupt() kicks. */
+	ret = install_kick_handler(err, errlen);
+	if (ret)
+		return ret;
 	ret = start_watchdog(vm, err, errlen);
 	if (!ret && vm->nr_vcpus > 1)
 		ret = vm_start_aps(vm, err, errlen);
@@ -443,6 +452,7 @@ void vm_destroy(struct vm *vm)
 	if (vm->watchdog_running)
 		pthread_join(vm->watchdog, NULL);
 	vm_stop_aps(vm);
+	vm_console_flush_report(vm);
 	for (i = 0; i < VM_MAX_VCPUS; i++) {
 		if (vm->vcpus[i].run)
 			munmap(vm->vcpus[i].run, vm->run_size);

@@ -8,9 +8,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include "vmm/core/core.h"
 
@@ -28,15 +30,57 @@ static int event(struct vm_event *ev, enum vm_event_kind kind, const char *fmt, 
 	return 1;
 }
 
-/* Called with vm->console_lock held (pio_console). */
-static void console_put(struct vm *vm, uint8_t c)
+static uint64_t monotonic_ns(void)
 {
-	vm->console_log[vm->console_len % CONSOLE_LOG_SIZE] = (char)c;
-	vm->console_len++;
-	if (vm->cfg.console) {
-		fputc(c, vm->cfg.console);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static unsigned int echo_rate(const struct vm *vm)
+{
+	return vm->cfg.console_rate ? vm->cfg.console_rate : CONSOLE_ECHO_RATE;
+}
+
+/* Under console_lock: one line saying what the rate limit held back. */
+static void console_report_suppressed(struct vm *vm, FILE *echo)
+{
+	if (!vm->echo_suppressed || !echo)
+		return;
+	fprintf(echo,
+		"%s[vmm: %" PRIu64 " bytes of guest console not shown: the echo is limited to "
+		"%u bytes a second]\n",
+		vm->echo_mid_line ? "\n" : "", vm->echo_suppressed, echo_rate(vm));
+	fflush(echo);
+	vm->echo_suppressed = 0;
+	vm->echo_mid_line = false;
+}
+
+/* Under console_lock: echo count bytes (every stride-th of data), escaped,
+ * within this second's budget; the rest is counted for the report. */
+static void console_echo(struct vm *vm, const uint8_t *data, size_t stride, uint32_t count)
+{
+	FILE *echo = vm->cfg.console;
+	uint64_t now = monotonic_ns();
+	uint32_t i;
+
+	if (now - vm->echo_window_ns >= 1000000000u) {
+		console_report_suppressed(vm, echo);
+		vm->echo_window_ns = now;
+		vm->echo_window_bytes = 0;
+	}
+	for (i = 0; i < count; i++) {
+		char c = (char)data[i * stride];
+
+		if (vm->echo_window_bytes >= echo_rate(vm)) {
+			vm->echo_suppressed += count - i;
+			break;
+		}
+		vm->echo_window_bytes += vmm_fput_text(echo, &c, 1);
+		vm->echo_mid_line = c != '\n';
 		if (c == '\n')
-			fflush(vm->cfg.console);
+			fflush(echo);
 	}
 }
 
@@ -67,6 +111,7 @@ size_t vm_console_mute(struct vm *vm, FILE **echo)
 
 	pthread_mutex_lock(&vm->console_lock);
 	*echo = vm->cfg.console;
+	console_report_suppressed(vm, *echo);
 	vm->cfg.console = NULL;
 	mark = vm->console_len;
 	pthread_mutex_unlock(&vm->console_lock);
@@ -80,6 +125,13 @@ void vm_console_echo(struct vm *vm, FILE *echo)
 	pthread_mutex_unlock(&vm->console_lock);
 }
 
+void vm_console_flush_report(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->console_lock);
+	console_report_suppressed(vm, vm->cfg.console);
+	pthread_mutex_unlock(&vm->console_lock);
+}
+
 size_t vm_console_tail(struct vm *vm, char *buf, size_t len)
 {
 	return vm_console_since(vm, 0, buf, len);
@@ -87,7 +139,7 @@ size_t vm_console_tail(struct vm *vm, char *buf, size_t len)
 
 int vm_mailbox_read(struct vm *vm, struct mailbox *mb)
 {
-	if (!vm->mailbox_valid)
+	if (!__atomic_load_n(&vm->mailbox_valid, __ATOMIC_ACQUIRE))
 		return -ENOENT;
 	if (gmem_read(&vm->mem, vm->mailbox_gpa, mb, sizeof(*mb)))
 		return -EFAULT;
@@ -101,7 +153,7 @@ int vm_mailbox_write_cmd(struct vm *vm, uint32_t cmd, const uint32_t *args, unsi
 {
 	struct mailbox *mb;
 
-	if (!vm->mailbox_valid)
+	if (!__atomic_load_n(&vm->mailbox_valid, __ATOMIC_ACQUIRE))
 		return -ENOENT;
 	if (nargs > MBOX_ARGS)
 		return -E2BIG;
@@ -119,17 +171,12 @@ int vm_mailbox_write_cmd(struct vm *vm, uint32_t cmd, const uint32_t *args, unsi
 	return 0;
 }
 
-/* Append the guest's text (not NUL-terminated, printable bytes only) to msg. */
+/* Append the guest's text (not NUL-terminated), escaped, to msg. */
 static void append_guest_text(char *msg, size_t len, const struct mailbox *mb)
 {
-	size_t used = strlen(msg), i;
+	size_t used = strlen(msg);
 
-	for (i = 0; i < mb->text_len && used + 1 < len; i++) {
-		char c = mb->text[i];
-
-		msg[used++] = (c == '\n' || (c >= 0x20 && c < 0x7f)) ? c : '?';
-	}
-	msg[used] = '\0';
+	vmm_escape_text(msg + used, len - used, mb->text, mb->text_len);
 }
 
 /* ---- port handlers ---------------------------------------------------- */
@@ -152,14 +199,19 @@ static uint32_t pio_value(const struct pio *io)
 
 static int pio_console(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
 {
+	struct vm *vm = vcpu->vm;
 	uint32_t i;
 
 	(void)ev;
 	/* rep outsb arrives as one exit with count bytes */
-	pthread_mutex_lock(&vcpu->vm->console_lock);
-	for (i = 0; i < io->count; i++)
-		console_put(vcpu->vm, io->data[i * io->size]);
-	pthread_mutex_unlock(&vcpu->vm->console_lock);
+	pthread_mutex_lock(&vm->console_lock);
+	for (i = 0; i < io->count; i++) {
+		vm->console_log[vm->console_len % CONSOLE_LOG_SIZE] = (char)io->data[i * io->size];
+		vm->console_len++;
+	}
+	if (vm->cfg.console)
+		console_echo(vm, io->data, io->size, io->count);
+	pthread_mutex_unlock(&vm->console_lock);
 	return 0;
 }
 
@@ -177,35 +229,68 @@ static int pio_exit(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev
 	return event(ev, VM_EV_EXIT, "guest exited with status %" PRIu32, status);
 }
 
+/*
+ * HELLO: the mailbox's address, accepted once, from the boot CPU, aligned
+ * as struct mailbox needs and wholly inside RAM.  Under vm->lock, since
+ * every vCPU thread may write the port and read mailbox_gpa.
+ */
 static int pio_hello(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
 {
 	struct vm *vm = vcpu->vm;
 	uint32_t gpa = pio_value(io);
 	struct mailbox *mb;
+	int ret = 0;
 
 	if (io->size != 4)
 		return event(ev, VM_EV_PROTOCOL, "HELLO (port 0x%x) must be a 32-bit write",
 			     PORT_HELLO);
+	if (vcpu->id != 0)
+		return event(ev, VM_EV_PROTOCOL,
+			     "HELLO from vCPU %u: only the boot CPU (vCPU 0) may announce the "
+			     "mailbox",
+			     vcpu->id);
+	pthread_mutex_lock(&vm->lock);
+	if (vm->mailbox_valid) {
+		ret = event(ev, VM_EV_PROTOCOL,
+			    "second HELLO (mailbox at 0x%" PRIx32 "): the mailbox at 0x%" PRIx64
+			    " is accepted once",
+			    gpa, vm->mailbox_gpa);
+		goto out;
+	}
 	mb = gmem_ptr(&vm->mem, gpa, sizeof(*mb));
-	if (!mb)
-		return event(ev, VM_EV_PROTOCOL,
-			     "HELLO: mailbox at guest-physical 0x%" PRIx32 " (%zu bytes) is not "
-			     "inside guest RAM",
-			     gpa, sizeof(*mb));
-	if (mb->magic != MAILBOX_MAGIC)
-		return event(ev, VM_EV_PROTOCOL,
-			     "HELLO: mailbox at 0x%" PRIx32 " has magic 0x%08" PRIx32
-			     ", expected 0x%08x",
-			     gpa, mb->magic, MAILBOX_MAGIC);
-	if (mb->version != VMM_ABI_VERSION)
-		return event(ev, VM_EV_PROTOCOL,
-			     "HELLO: guest speaks host/guest ABI version %" PRIu32
-			     ", this VMM speaks version %u: rebuild the guest and the VMM together",
-			     mb->version, VMM_ABI_VERSION);
+	if (!mb) {
+		ret = event(ev, VM_EV_PROTOCOL,
+			    "HELLO: mailbox at 0x%" PRIx32 " (%zu bytes) is not wholly inside "
+			    "guest RAM (0x%" PRIx64 " bytes)",
+			    gpa, sizeof(*mb), vm->mem.size);
+		goto out;
+	}
+	if (gpa % _Alignof(struct mailbox)) {
+		ret = event(ev, VM_EV_PROTOCOL,
+			    "HELLO: mailbox at 0x%" PRIx32 " is not aligned to %zu bytes", gpa,
+			    _Alignof(struct mailbox));
+		goto out;
+	}
+	if (mb->magic != MAILBOX_MAGIC) {
+		ret = event(ev, VM_EV_PROTOCOL,
+			    "HELLO: mailbox at 0x%" PRIx32 " has magic 0x%08" PRIx32
+			    ", expected 0x%08x",
+			    gpa, mb->magic, MAILBOX_MAGIC);
+		goto out;
+	}
+	if (mb->version != VMM_ABI_VERSION) {
+		ret = event(ev, VM_EV_PROTOCOL,
+			    "HELLO: guest speaks host/guest ABI version %" PRIu32
+			    ", this VMM speaks version %u: rebuild the guest and the VMM together",
+			    mb->version, VMM_ABI_VERSION);
+		goto out;
+	}
 	mb->host_version = VMM_ABI_VERSION;
 	vm->mailbox_gpa = gpa;
-	vm->mailbox_valid = true;
-	return 0;
+	__atomic_store_n(&vm->mailbox_valid, true, __ATOMIC_RELEASE);
+out:
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
 }
 
 static int pio_doorbell(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
@@ -214,7 +299,7 @@ static int pio_doorbell(struct vcpu *vcpu, const struct pio *io, struct vm_event
 	struct mailbox mb;
 	uint32_t bell = pio_value(io);
 
-	if (!vm->mailbox_valid)
+	if (!__atomic_load_n(&vm->mailbox_valid, __ATOMIC_ACQUIRE))
 		return event(ev, VM_EV_PROTOCOL, "doorbell %" PRIu32 " rung before HELLO", bell);
 	if (vm_mailbox_read(vm, &mb))
 		return event(ev, VM_EV_PROTOCOL, "mailbox at 0x%" PRIx64 " became unreadable",
@@ -425,6 +510,14 @@ static void run_vcpu(struct vcpu *vcpu, struct vm_event *ev,
 			      vm->cfg.timeout_sec);
 			return;
 		}
+		if (vcpu->id == 0 && __atomic_load_n(&vm->interrupted, __ATOMIC_SEQ_CST)) {
+			event(ev, VM_EV_INTERRUPTED, "stopped by %s",
+			      vm->interrupted == SIGINT	   ? "SIGINT"
+			      : vm->interrupted == SIGTERM ? "SIGTERM"
+							   : "a signal");
+			ev->status = vm->interrupted;
+			return;
+		}
 		if (stop(vm, ev))
 			return;
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
@@ -446,6 +539,13 @@ static void run_vcpu(struct vcpu *vcpu, struct vm_event *ev,
 		if (handled)
 			return;
 	}
+}
+
+void vm_interrupt(struct vm *vm, int signo)
+{
+	/* Only atomic stores and pthread_kill(): async-signal-safe. */
+	__atomic_store_n(&vm->interrupted, signo, __ATOMIC_SEQ_CST);
+	vcpu_kick(&vm->vcpus[0]);
 }
 
 int vm_run(struct vm *vm, struct vm_event *ev)
@@ -548,6 +648,7 @@ static const char *const event_names[] = {
 	[VM_EV_PROTOCOL] = "protocol-error",
 	[VM_EV_TIMEOUT] = "timeout",
 	[VM_EV_HOST_ERROR] = "host-error",
+	[VM_EV_INTERRUPTED] = "interrupted",
 };
 
 const char *vm_event_name(enum vm_event_kind kind)
@@ -581,6 +682,8 @@ int vm_event_exit_status(const struct vm_event *ev)
 		return VMM_EXIT_TIMEOUT;
 	case VM_EV_HOST_ERROR:
 		return VMM_EXIT_INTERNAL;
+	case VM_EV_INTERRUPTED:
+		return VMM_EXIT_SIGNAL + ev->status;
 	}
 	return VMM_EXIT_INTERNAL;
 }
