@@ -94,6 +94,11 @@ enum mbox_cmd {
 				-> result0: areas purged, result1: pages; 2.4 mode: nothing to do */
 	CMD_VM_UNMAP_ALIASES = 21, /* vm_unmap_aliases(): purge, and flush even if nothing was
 				      pending -> result0: areas purged, result1: flushes */
+	CMD_VFREE_HOT = 22, /* arg0: address, arg1: CPUs that join (bit n: CPU n; the boot CPU
+			      always does) -> result0..2: as CMD_VFREE, result3: kernel address of
+			      the struct hot_evidence, result4: pages probed per CPU, result5:
+			      the CPUs that probed (result3..5 0: not a mapped VM_ALLOC area,
+			      freed as CMD_VFREE would).  Sequence below. */
 	CMD_MAX
 };
 
@@ -128,6 +133,43 @@ enum probe_seq {
 	 * 1), 5: 1 if the PTE had _PAGE_GLOBAL.  Observations 1 and 2 are reported, not rules. */
 	SEQ_STALE_TLB = 1,
 	SEQ_MAX
+};
+
+/*
+ * CMD_VFREE_HOT, one stretch in guest mode per CPU (guest/kernel/smp.c):
+ * each joining AP is woken (its exit comes first), writes hot_evidence.tag[i]
+ * to va[i] and reads it back, so its TLB holds the translations, then spins
+ * polling memory (no HLT, no port write: it stays in guest mode); the boot
+ * CPU does the same touches and calls vfree(), whose flush_tlb_all() reaches
+ * the spinning APs through their work slots; then each CPU, APs first, reads
+ * every va[i] and records what the hardware did.  A read that does not fault
+ * used a stale translation: it returns the tag, which names the old frame.
+ * va[] is the area's first page, its last page before the guard, the guard
+ * (tag 0: never touched), and pages at a stride between, at most
+ * HOT_MAX_PAGES in all.
+ */
+#define HOT_MAX_PAGES	      12
+#define HOT_TAG_MAGIC	      0x7a000000u
+#define HOT_TAG(pfn)	      (HOT_TAG_MAGIC | ((uint32_t)(pfn)&0x00ffffffu))
+#define HOT_TAG_IS(v)	      (((v)&0xff000000u) == HOT_TAG_MAGIC)
+#define HOT_FAULTED	      0x80000000u /* hot_probe.outcome: the read faulted */
+#define HOT_OUTCOME(vec, err) (HOT_FAULTED | ((uint32_t)(err)&0xffffu) << 8 | ((vec)&0xffu))
+#define HOT_VECTOR(o)	      ((o)&0xffu)
+#define HOT_ERROR(o)	      (((o) >> 8) & 0xffffu)
+
+struct hot_probe {
+	uint32_t outcome; /* HOT_OUTCOME(vector, error code), or 0: the read did not fault */
+	uint32_t data;	  /* CR2 when faulted, else the value read */
+};
+
+struct hot_evidence {
+	uint32_t seq;	    /* bumped by every CMD_VFREE_HOT */
+	uint32_t nr_pages;  /* entries of va[]/tag[] in use */
+	uint32_t cpus;	    /* CPUs whose probe[] rows are filled */
+	uint32_t touch_bad; /* CPUs on which a touch faulted or read back another value */
+	uint32_t va[HOT_MAX_PAGES];
+	uint32_t tag[HOT_MAX_PAGES]; /* HOT_TAG(frame) written to va[i]; 0 for the guard */
+	struct hot_probe probe[MAX_CPUS][HOT_MAX_PAGES]; /* [cpu][i] */
 };
 
 #define MBOX_ARGS    6

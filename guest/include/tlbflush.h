@@ -55,8 +55,10 @@ static inline void set_in_cr4(unsigned long mask)
 }
 
 /* This CPU only. */
-void __flush_tlb(void);			  /* reload CR3: non-global entries */
-void __flush_tlb_global(void);		  /* toggle CR4.PGE: everything */
+void __flush_tlb(void);	       /* reload CR3: non-global entries */
+void __flush_tlb_global(void); /* toggle CR4.PGE: everything */
+/* nopgeflush: __flush_tlb_global counts without toggling CR4.PGE (a negative control). */
+extern int tlb_no_pge_flush;
 void __flush_tlb_all(void);		  /* everything, by whichever of the two applies */
 void __flush_tlb_one(unsigned long addr); /* invlpg */
 

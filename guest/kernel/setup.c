@@ -21,6 +21,7 @@
 #include <slab.h>
 #include <smp.h>
 #include <string.h>
+#include <tlbflush.h>
 #include <vmap_area.h>
 
 #include "shared/layout.h"
@@ -183,6 +184,15 @@ static void parse_option(char *word, int first)
 		return;
 	} else if (!strcmp(word, "noflushipi") && !val) {
 		smp_no_flush_ipi = 1;
+		return;
+	} else if (!strcmp(word, "noapflush") && !val) {
+		smp_no_ap_flush = 1;
+		return;
+	} else if (!strcmp(word, "novfreeflush") && !val) {
+		smp_no_local_flush = 1;
+		return;
+	} else if (!strcmp(word, "nopgeflush") && !val) {
+		tlb_no_pge_flush = 1;
 		return;
 	} else if (!strcmp(word, "nonx") && !val) {
 		boot_cpu_data.x86_ext_capability &= ~X86_FEATURE_NX;

@@ -25,6 +25,7 @@
 #include <sched.h>
 #include <processor.h>
 #include <smp.h>
+#include <string.h>
 #include <tlbflush.h>
 
 #include "shared/abi.h"
@@ -35,6 +36,9 @@ unsigned int smp_cpus_expected = 1;
 volatile uint32_t smp_cpus_online = 1;
 volatile uint32_t smp_ipi_flushes[NR_CPUS];
 int smp_no_flush_ipi;
+int smp_no_ap_flush;
+int smp_no_local_flush;
+struct hot_evidence hot_evidence;
 
 /* Read by ap_startup_32 with paging off (at their physical addresses). */
 volatile uint32_t ap_boot_go, ap_boot_cr3, ap_boot_cr4, ap_boot_nxe;
@@ -52,7 +56,8 @@ static uint64_t ap_boot_pdpt[PTRS_PER_PGD_PAE] __aligned(32);
 
 enum {
 	SMP_OP_FLUSH = 1,
-	SMP_OP_PROBE = 2
+	SMP_OP_PROBE = 2,
+	SMP_OP_HOT = 3 /* join CMD_VFREE_HOT's sequence (smp_hot_sequence) */
 };
 
 struct smp_slot {
@@ -61,6 +66,10 @@ struct smp_slot {
 	volatile uint32_t op;
 	volatile uint32_t args[3];
 	volatile uint32_t results[4];
+	/* smp_hot_sequence: while `hot` (set by the boot CPU) the owner spins
+	 * in SMP_OP_HOT; `joined` once it has touched the pages; a flush
+	 * request is flush_req != flush_ack; `probe_go` lets it probe. */
+	volatile uint32_t hot, joined, flush_req, flush_ack, probe_go;
 } __aligned(64);
 
 static struct smp_slot slots[NR_CPUS];
@@ -74,6 +83,82 @@ static int cpu_online(unsigned int cpu)
 	return cpu < NR_CPUS && cpu_up[cpu];
 }
 
+/* An AP's flush on request: counted even under noapflush, which is the point of that control. */
+static void ap_flush(unsigned int cpu)
+{
+	if (!smp_no_ap_flush)
+		__flush_tlb_all_uncounted();
+	smp_ipi_flushes[cpu]++;
+}
+
+/* Write each page's tag and read it back, so this CPU's TLB holds the
+ * translations; 1 if one of them faulted or read back something else. */
+static int hot_touch(void)
+{
+	struct hot_evidence *e = &hot_evidence;
+	uint32_t i, val;
+	int bad = 0;
+
+	for (i = 0; i < e->nr_pages; i++) {
+		if (!e->tag[i])
+			continue;
+		if (probe_write_u32(e->va[i], e->tag[i]) || probe_read_u32(e->va[i], &val) ||
+		    val != e->tag[i])
+			bad = 1;
+	}
+	return bad;
+}
+
+/* Read every page and record what the hardware did.  One CPU at a time:
+ * the fixup records a fault in the one global last_fault. */
+static void hot_probe_all(unsigned int cpu)
+{
+	struct hot_evidence *e = &hot_evidence;
+	uint32_t i, val;
+
+	for (i = 0; i < e->nr_pages; i++) {
+		struct hot_probe *p = &e->probe[cpu][i];
+
+		if (probe_read_u32(e->va[i], &val)) {
+			p->outcome = HOT_OUTCOME(last_fault.vector, last_fault.error_code);
+			p->data = last_fault.cr2;
+		} else {
+			p->outcome = 0;
+			p->data = val;
+		}
+	}
+	e->cpus |= 1u << cpu;
+}
+
+/*
+ * An AP's part of smp_hot_sequence: touch, then spin in guest mode until
+ * told to probe, carrying out flush requests as they come.  The spin reads
+ * memory only: no HLT, no port write, and no PAUSE either, which KVM may
+ * turn into an exit (pause-loop exiting) that empties a nested TLB.
+ */
+static void hot_ap(struct smp_slot *s, unsigned int cpu)
+{
+	if (hot_touch())
+		__atomic_or_fetch(&hot_evidence.touch_bad, 1u << cpu, __ATOMIC_SEQ_CST);
+	barrier();
+	s->joined = 1;
+	for (;;) {
+		uint32_t req = s->flush_req;
+
+		if (req != s->flush_ack) {
+			barrier();
+			ap_flush(cpu);
+			barrier();
+			s->flush_ack = req;
+		}
+		if (s->probe_go)
+			break;
+		barrier();
+	}
+	barrier();
+	hot_probe_all(cpu);
+}
+
 static void run_request(struct smp_slot *s, unsigned int cpu)
 {
 	uint32_t val = 0;
@@ -81,8 +166,10 @@ static void run_request(struct smp_slot *s, unsigned int cpu)
 
 	switch (s->op) {
 	case SMP_OP_FLUSH:
-		__flush_tlb_all_uncounted();
-		smp_ipi_flushes[cpu]++;
+		ap_flush(cpu);
+		break;
+	case SMP_OP_HOT:
+		hot_ap(s, cpu);
 		break;
 	case SMP_OP_PROBE:
 		if (s->args[1] == PROBE_WRITE)
@@ -154,19 +241,35 @@ static void wait_ack(unsigned int cpu)
 	barrier();
 }
 
-/* flush_tlb_all()'s remote half: every other online CPU flushes, and we wait. */
+/*
+ * flush_tlb_all()'s remote half: every other online CPU flushes, and we
+ * wait.  A CPU spinning hot (smp_hot_sequence) gets the request through
+ * memory only: a PORT_IPI wake-up would make it leave guest mode.
+ */
 static void flush_tlb_others(void)
 {
 	unsigned int cpu;
 
 	if (smp_no_flush_ipi)
 		return;
-	for (cpu = 1; cpu < NR_CPUS; cpu++)
-		if (cpu_online(cpu))
+	for (cpu = 1; cpu < NR_CPUS; cpu++) {
+		if (!cpu_online(cpu))
+			continue;
+		if (slots[cpu].hot)
+			slots[cpu].flush_req = slots[cpu].flush_req + 1;
+		else
 			post(cpu, SMP_OP_FLUSH, NULL);
-	for (cpu = 1; cpu < NR_CPUS; cpu++)
-		if (cpu_online(cpu))
+	}
+	for (cpu = 1; cpu < NR_CPUS; cpu++) {
+		if (!cpu_online(cpu))
+			continue;
+		if (slots[cpu].hot)
+			while (slots[cpu].flush_ack != slots[cpu].flush_req)
+				barrier();
+		else
 			wait_ack(cpu);
+	}
+	barrier();
 }
 
 /*
@@ -177,8 +280,58 @@ static void flush_tlb_others(void)
  */
 void flush_tlb_all(void)
 {
-	__flush_tlb_all();
+	if (smp_no_local_flush)
+		tlb_counters.flush_all++; /* novfreeflush: counted, not done */
+	else
+		__flush_tlb_all();
 	flush_tlb_others();
+}
+
+int smp_hot_sequence(uint32_t cpus, void (*op)(void *), void *arg)
+{
+	struct hot_evidence *e = &hot_evidence;
+	unsigned int cpu;
+
+	cpus &= ~1u;
+	if (cpus >> NR_CPUS)
+		return -1;
+	for (cpu = 1; cpu < NR_CPUS; cpu++)
+		if ((cpus >> cpu & 1) && !cpu_online(cpu))
+			return -1;
+	e->seq++;
+	e->cpus = 0;
+	e->touch_bad = 0;
+	memset(e->probe, 0, sizeof(e->probe));
+	barrier();
+	/* The wake-ups (exits) come before anyone touches a page. */
+	for (cpu = 1; cpu < NR_CPUS; cpu++) {
+		if (!(cpus >> cpu & 1))
+			continue;
+		slots[cpu].joined = 0;
+		slots[cpu].probe_go = 0;
+		slots[cpu].hot = 1;
+		post(cpu, SMP_OP_HOT, NULL);
+	}
+	for (cpu = 1; cpu < NR_CPUS; cpu++)
+		if (cpus >> cpu & 1)
+			while (!slots[cpu].joined)
+				barrier();
+	if (hot_touch())
+		e->touch_bad |= 1;
+	op(arg);
+	/* APs first, one at a time (hot_probe_all), then this CPU, which spun meanwhile. */
+	for (cpu = 1; cpu < NR_CPUS; cpu++) {
+		if (!(cpus >> cpu & 1))
+			continue;
+		slots[cpu].probe_go = 1;
+		while (slots[cpu].ack != slots[cpu].req)
+			barrier();
+	}
+	barrier();
+	hot_probe_all(0);
+	for (cpu = 1; cpu < NR_CPUS; cpu++)
+		slots[cpu].hot = 0;
+	return 0;
 }
 
 int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results)

@@ -17,6 +17,7 @@
 struct tlb_counters tlb_counters;
 unsigned long mmu_cr4_features;
 unsigned long pdpte_fixups;
+int tlb_no_pge_flush;
 
 /*
  * A CR3 load under PAE, and a CR4 write that changes PGE/PSE/PAE, make
@@ -101,6 +102,8 @@ void __flush_tlb(void)
 void __flush_tlb_global(void)
 {
 	tlb_counters.flush_all++;
+	if (tlb_no_pge_flush)
+		return; /* nopgeflush (a negative control): counted, CR4.PGE never toggled */
 	write_cr4(mmu_cr4_features & ~X86_CR4_PGE);
 	write_cr4(mmu_cr4_features);
 }

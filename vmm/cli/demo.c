@@ -156,8 +156,11 @@ static void op_command(const struct demo_session *s, const struct script_op *op,
 		args[0] = addr;
 		break;
 	case SOP_VFREE:
-		*cmd = CMD_VFREE;
+		/* Checked, a vfree runs hot on every vCPU: T2/T4 judge what their TLBs did. */
+		*cmd = s->checker ? CMD_VFREE_HOT : CMD_VFREE;
 		args[0] = addr;
+		args[1] = (1u << s->vm->nr_vcpus) - 1;
+		*nargs = 2;
 		break;
 	case SOP_PROBE_READ:
 	case SOP_PROBE_WRITE:

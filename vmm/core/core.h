@@ -466,6 +466,10 @@ int guest_exit(struct vm *vm, uint32_t status, struct vm_event *ev);
 int guest_vmalloc(struct vm *vm, uint32_t cmd, uint32_t size, uint32_t *addr,
 		  struct guest_reply *reply, struct vm_event *ev);
 int guest_vfree(struct vm *vm, uint32_t addr, struct guest_reply *reply, struct vm_event *ev);
+/* vfree with the guest CPUs in cpus (bit n: CPU n) holding the area's translations, then
+ * probing it, all in guest mode (CMD_VFREE_HOT): reply->results[3] locates the evidence. */
+int guest_vfree_hot(struct vm *vm, uint32_t addr, uint32_t cpus, struct guest_reply *reply,
+		    struct vm_event *ev);
 
 /* Probe one address in the guest: a read (or a write of value) that may
  * fault; the fault is caught in the guest and reported, not fatal. */

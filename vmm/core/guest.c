@@ -75,6 +75,14 @@ int guest_vfree(struct vm *vm, uint32_t addr, struct guest_reply *reply, struct 
 	return guest_call(vm, CMD_VFREE, &addr, 1, reply, ev);
 }
 
+int guest_vfree_hot(struct vm *vm, uint32_t addr, uint32_t cpus, struct guest_reply *reply,
+		    struct vm_event *ev)
+{
+	const uint32_t args[2] = { addr, cpus };
+
+	return guest_call(vm, CMD_VFREE_HOT, args, 2, reply, ev);
+}
+
 /* A command the guest must accept: -EREMOTEIO with ev explaining when it did not. */
 static int call_ok(struct vm *vm, uint32_t cmd, const uint32_t *args, unsigned int nargs,
 		   struct guest_reply *reply, struct vm_event *ev)

@@ -433,11 +433,19 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 {
 	struct snapshot *prev = &ctx->snap[ctx->cur], *s = &ctx->snap[ctx->cur ^ 1];
 	bool judging = flags & CHECK_STATIC;
+	const struct check_op *sop = op;
+	struct check_op vf;
 	int ret;
 
-	ret = take_snapshot(ctx, op, prev, s, judging);
+	/* A hot vfree is a vfree to every rule but T2/T4, which read its evidence. */
+	if (op && op->cmd == CMD_VFREE_HOT) {
+		vf = *op;
+		vf.cmd = CMD_VFREE;
+		sop = &vf;
+	}
+	ret = take_snapshot(ctx, sop, prev, s, judging);
 	if (!ret && judging)
-		ret = judge_static(ctx, op, prev, s);
+		ret = judge_static(ctx, sop, prev, s);
 	/* M8 compares with the entries read now from here on. */
 	free(ctx->m8);
 	ctx->m8 = ctx->m8_now;

@@ -4,6 +4,13 @@
  * guest's probes (shared/abi.h).  A probe acts in the guest, so each one is
  * judged as it comes back.  The pages probed in an area are chosen as M7's
  * sample (check.h): all of them up to CHECK_M7_ALL_PAGES.
+ *
+ * After CMD_VFREE_HOT, T2 and T4 are judged from the evidence the guest
+ * recorded in one stretch in guest mode per CPU (touch, vfree, probe: up to
+ * HOT_MAX_PAGES pages, first, last, guard and a stride between), so a
+ * missing flush shows as a read that did not fault.  After a plain
+ * CMD_VFREE they probe afterwards, which shows a PTE left mapped but not a
+ * missing flush (an idle AP has nothing cached), plus T4's flush count.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -142,6 +149,142 @@ static int check_t4(struct check_ctx *ctx, const struct vm_area *a)
 	return 0;
 }
 
+/* ---- CMD_VFREE_HOT: T2 and T4 from what each CPU's hardware did ---- */
+
+/* What the guest's page allocator fills a freed lowmem page with (guest/include/mm.h). */
+#define PAGE_POISON_WORD 0xaaaaaaaau
+
+/* The guest's evidence, read word by word from guest memory; -EIO if unreadable. */
+static int read_evidence(struct check_ctx *ctx, uint32_t kva, struct hot_evidence *e)
+{
+	uint32_t *w = (uint32_t *)e;
+	size_t i;
+
+	for (i = 0; i < sizeof(*e) / 4; i++)
+		if (inspect_read_kva32(&ctx->gk, (uint64_t)kva + 4 * i, &w[i]))
+			return -EIO;
+	return 0;
+}
+
+/*
+ * What the guest lists must be what T2/T4 ask for: the area's first page,
+ * its last page, its guard, in increasing page-aligned addresses inside it,
+ * probed by every CPU asked for.  NULL if so, else what is wrong.
+ */
+static const char *evidence_defect(const struct check_ctx *ctx, const struct check_op *op,
+				   const struct vm_area *a, const struct hot_evidence *e)
+{
+	uint32_t asked = (op->args[1] | 1u) & ((1u << ctx->vm->nr_vcpus) - 1);
+	uint32_t guard = a->addr + a->size - PAGE_SIZE, i;
+
+	if (e->nr_pages < 2 || e->nr_pages > HOT_MAX_PAGES || e->nr_pages != op->results[4])
+		return "its page count is out of range or differs from the reply's";
+	if (e->cpus != op->results[5] || (e->cpus & asked) != asked || e->cpus >> ctx->vm->nr_vcpus)
+		return "the CPUs that probed are not the CPUs asked for";
+	if (e->va[0] != a->addr || e->va[e->nr_pages - 1] != guard ||
+	    e->va[e->nr_pages - 2] != guard - PAGE_SIZE)
+		return "it does not list the first page, the last page and the guard";
+	for (i = 0; i < e->nr_pages; i++)
+		if ((e->va[i] & (PAGE_SIZE - 1)) || (i && e->va[i] <= e->va[i - 1]))
+			return "its addresses are not page aligned and increasing";
+	return NULL;
+}
+
+/* The frame the host's own walk saw behind va before the operation (0: none). */
+static uint64_t frame_before(const struct snapshot *prev, uint32_t va)
+{
+	size_t i;
+
+	for (i = 0; i < prev->nr_frames; i++)
+		if (prev->frames[i].va == va)
+			return prev->frames[i].pfn;
+	return 0;
+}
+
+/*
+ * A read that did not fault went through a stale translation to the page's
+ * old frame, which vfree has since poisoned (PAGE_POISON, lowmem) or left
+ * holding its tag (highmem): the message names the frame, from the host's
+ * walk before vfree, and what was read there.
+ */
+static void judge_hot_probe(struct check_ctx *ctx, const struct snapshot *prev, unsigned int cpu,
+			    const struct hot_evidence *e, uint32_t i)
+{
+	const struct hot_probe *p = &e->probe[cpu][i];
+	uint32_t va = e->va[i];
+	struct check_violation *v;
+	uint64_t pfn;
+
+	if ((p->outcome & HOT_FAULTED) && HOT_VECTOR(p->outcome) == X86_TRAP_PF &&
+	    !(HOT_ERROR(p->outcome) & PF_PROT) && p->data == va)
+		return;
+	v = viol(ctx, cpu ? R_T4 : R_T2, va, -1, 0, 0);
+	EXPECT(v,
+	       "read on vCPU %u after vfree (the translation cached before it, no HLT or port "
+	       "write since): "
+	       "not-present #PF with CR2 0x%08x",
+	       cpu, va);
+	if (p->outcome & HOT_FAULTED)
+		ACTUAL(v, "vector %u error 0x%x CR2 0x%08x", HOT_VECTOR(p->outcome),
+		       HOT_ERROR(p->outcome), p->data);
+	else if ((pfn = frame_before(prev, va)))
+		ACTUAL(v,
+		       "no fault on vCPU %u: read 0x%08x%s through a stale translation to frame "
+		       "0x%llx",
+		       cpu, p->data,
+		       p->data == PAGE_POISON_WORD ? " (the freed page's poison)"
+		       : p->data == e->tag[i]	   ? " (the page's tag)"
+						   : "",
+		       (unsigned long long)pfn);
+	else
+		ACTUAL(v, "no fault on vCPU %u: read 0x%08x", cpu, p->data);
+}
+
+/*
+ * T2 (vCPU 0) and T4 (every other vCPU) judged from CMD_VFREE_HOT's
+ * evidence: each probe must have faulted not-present with CR2 = the page.
+ * A touch that failed before vfree is T1's (the area was not usable).
+ */
+static int check_hot(struct check_ctx *ctx, const struct check_op *op, const struct snapshot *prev,
+		     const struct vm_area *a)
+{
+	struct hot_evidence e;
+	struct check_violation *v;
+	const char *defect;
+	unsigned int cpu;
+	uint32_t i;
+
+	ran(ctx, R_T2);
+	if (ctx->vm->nr_vcpus > 1)
+		ran(ctx, R_T4);
+	if (read_evidence(ctx, op->results[3], &e)) {
+		observe(ctx->rep, "hot vfree of 0x%08x: its evidence at 0x%08x is unreadable",
+			a->addr, op->results[3]);
+		return -EIO;
+	}
+	defect = evidence_defect(ctx, op, a, &e);
+	if (defect) {
+		v = viol(ctx, R_T2, a->addr, -1, 0, 0);
+		EXPECT(v, "hot vfree: evidence of every asked vCPU for the area at 0x%08x",
+		       a->addr);
+		ACTUAL(v, "%s", defect);
+		return 0;
+	}
+	for (cpu = 0; cpu < ctx->vm->nr_vcpus; cpu++) {
+		if (e.touch_bad >> cpu & 1) {
+			ran(ctx, R_T1);
+			v = viol(ctx, R_T1, a->addr, -1, 0, 0);
+			EXPECT(v,
+			       "every page of the area reads back its tag on vCPU %u before vfree",
+			       cpu);
+			ACTUAL(v, "a touch faulted or read another value");
+		}
+		for (i = 0; i < e.nr_pages; i++)
+			judge_hot_probe(ctx, prev, cpu, &e, i);
+	}
+	return 0;
+}
+
 static void check_t3(struct check_ctx *ctx, const struct check_op *op, const struct snapshot *prev,
 		     const struct snapshot *s)
 {
@@ -154,11 +297,13 @@ static void check_t3(struct check_ctx *ctx, const struct check_op *op, const str
 	if (!prev->cnt_ok || !s->cnt_ok)
 		return;
 	ran(ctx, R_T3);
-	if (op->cmd == CMD_VFREE && (all != 1 || tlb || one)) {
+	bool vfree = op->cmd == CMD_VFREE || op->cmd == CMD_VFREE_HOT;
+
+	if (vfree && (all != 1 || tlb || one)) {
 		v = viol(ctx, R_T3, op->args[0], -1, 0, 0);
 		EXPECT(v, "vfree: exactly one full flush (flush_tlb_all), no other flush");
 		ACTUAL(v, "flush_all +%u, flush_tlb +%u, flush_one +%u", all, tlb, one);
-	} else if (op->cmd != CMD_VFREE && (all || tlb || one)) {
+	} else if (!vfree && (all || tlb || one)) {
 		v = viol(ctx, R_T3, op->results[0], -1, 0, 0);
 		EXPECT(v, "vmalloc: no TLB flush");
 		ACTUAL(v, "flush_all +%u, flush_tlb +%u, flush_one +%u", all, tlb, one);
@@ -204,10 +349,14 @@ int run_probes(struct check_ctx *ctx, const struct check_op *op, const struct sn
 			check_t3(ctx, op, prev, s);
 			break;
 		case CMD_VFREE:
+		case CMD_VFREE_HOT:
 			a = op->results[0] == 1 && prev->valid
 				    ? snap_area_at(prev, op->args[0], NULL)
 				    : NULL;
-			if (a) {
+			if (a && op->cmd == CMD_VFREE_HOT && op->results[3]) {
+				ret = check_hot(ctx, op, prev, a);
+				check_t3(ctx, op, prev, s);
+			} else if (a) {
 				ran(ctx, R_T2);
 				ret = check_freed_reads(ctx, R_T2, 0, a);
 				check_t3(ctx, op, prev, s);
