@@ -37,7 +37,8 @@
 #include "vmm/core/core.h"
 #include "vmm/inspect/inspect.h"
 
-#define OP_PAGES  4u  /* two pages in each of the two blocks */
+#define OP_PAGES  4u /* two pages in each of the two blocks */
+#define OP_BYTES  (OP_PAGES * PAGE_SIZE)
 #define MAX_AREAS 16u /* vmlist here: at most a spacer and the attempt's area */
 #define MAX_N	  64u /* no command here makes this many allocations */
 
@@ -60,13 +61,13 @@ struct path {
 
 /* __vmalloc with a custom prot has no command; vmap with one reaches the same mapping code. */
 static const struct path paths[] = {
-	{ "vmalloc", CMD_VMALLOC, OP_PAGES *PAGE_SIZE, 0, 0, true, false, 0 },
-	{ "vmalloc_dma", CMD_VMALLOC_DMA, OP_PAGES *PAGE_SIZE, 0, 0, true, false, 0 },
-	{ "vmalloc_32", CMD_VMALLOC_32, OP_PAGES *PAGE_SIZE, 0, 0, true, false, 0 },
+	{ "vmalloc", CMD_VMALLOC, OP_BYTES, 0, 0, true, false, 0 },
+	{ "vmalloc_dma", CMD_VMALLOC_DMA, OP_BYTES, 0, 0, true, false, 0 },
+	{ "vmalloc_32", CMD_VMALLOC_32, OP_BYTES, 0, 0, true, false, 0 },
 	{ "vmap", CMD_VMAP, OP_PAGES, ZONE_NORMAL, 0, true, true, 0 },
 	{ "vmap prot=P|RW", CMD_VMAP, OP_PAGES, ZONE_NORMAL, _PAGE_PRESENT | _PAGE_RW, true, true,
 	  _PAGE_PRESENT | _PAGE_RW },
-	{ "get_vm_area", CMD_GET_VM_AREA, OP_PAGES *PAGE_SIZE, VM_IOREMAP, 0, false, false, 0 },
+	{ "get_vm_area", CMD_GET_VM_AREA, OP_BYTES, VM_IOREMAP, 0, false, false, 0 },
 };
 
 /* What one attempt is judged by. */
@@ -261,8 +262,7 @@ static void expect_state(const char *when, const struct state *want, const struc
 		if (w->node != g->node || w->addr != g->addr || w->size != g->size ||
 		    w->flags != g->flags)
 			DIFF("; vmlist[%u]: expected [0x%08x, +0x%x) flags 0x%x node 0x%08x, "
-			     "actual "
-			     "[0x%08x, +0x%x) flags 0x%x node 0x%08x",
+			     "actual [0x%08x, +0x%x) flags 0x%x node 0x%08x",
 			     i, w->addr, w->size, w->flags, w->node, g->addr, g->size, g->flags,
 			     g->node);
 	}
@@ -481,8 +481,7 @@ static void test_failnth(void **state)
 		pages = sweep(p, FI_ALLOC_PAGE, pt_at, &nr_pt, &nt, pfns, zones);
 		if (p->maps && nr_pt != 2)
 			FAIL("the page-allocation sweep failed %u page-table allocation(s), "
-			     "expected "
-			     "2 (one per block)",
+			     "expected 2 (one per block)",
 			     nr_pt);
 		/* The whole path: as at its start, less every page table it kept. */
 		at.kind = "all";
