@@ -266,6 +266,12 @@ static void expect_state(const char *when, const struct state *want, const struc
 			     i, w->addr, w->size, w->flags, w->node, g->addr, g->size, g->flags,
 			     g->node);
 	}
+	for (i = want->nr_areas; i < got->nr_areas && i < MAX_AREAS; i++)
+		DIFF("; vmlist[%u]: not expected, actual [0x%08x, +0x%x) flags 0x%x", i,
+		     got->areas[i].addr, got->areas[i].size, got->areas[i].flags);
+	for (i = got->nr_areas; i < want->nr_areas && i < MAX_AREAS; i++)
+		DIFF("; vmlist[%u]: expected [0x%08x, +0x%x) flags 0x%x, actual none", i,
+		     want->areas[i].addr, want->areas[i].size, want->areas[i].flags);
 #undef DIFF
 	if (len)
 		FAIL("%s: not as it was (walks above)%s", when, diff);
@@ -328,6 +334,10 @@ static bool attempt(const struct path *p, uint32_t kind, uint32_t n, unsigned in
 	if (s0.nr_areas)
 		FAIL("vmlist not empty before the attempt");
 	spacer = place();
+	/* What makes the count of tables made below mean "made by this command". */
+	if (has_table(at.addr) || has_table(at.blk[1]))
+		FAIL("a block of 0x%08x already has a page table: pte_alloc would not run",
+		     at.addr);
 	read_state(&before);
 	call_ok(CMD_FAULT_INJECT, kind, n, ST_OK);
 	calls0 = reply.results[0];
