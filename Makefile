@@ -162,6 +162,50 @@ clean:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
+# Fuzzing (tests/fuzz, README "Fuzzing"): libFuzzer harnesses over the
+# VMM's sources built again with clang, ASan and UBSan into $(O)/fuzz/
+# (the gcc build above is untouched).  `make fuzz FUZZ_SECONDS=N` runs each
+# harness for N seconds on a scratch copy of its corpus; `make test`
+# replays every corpus input once (tests/fuzz/test-fuzz-replay.sh).
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARNINGS) -I. -MD -MP \
+	-D_GNU_SOURCE $(FUZZ_SAN)
+FUZZ_HARNESSES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(addprefix $(O)/fuzz/bin/,$(FUZZ_HARNESSES))
+FUZZ_LIBS := $(O)/fuzz/libvmm-cli.a $(O)/fuzz/libvmm-inspect.a $(O)/fuzz/libvmm-core.a
+# The checker's harness answers KVM's two vCPU questions itself (no KVM here).
+FUZZ_LDFLAGS_fuzz_check := -Wl,--wrap=vcpu_get_sregs -Wl,--wrap=vcpu_translate
+
+.PHONY: fuzz fuzz-build fuzz-replay
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+fuzz-replay: $(FUZZ_BINS)
+	tests/fuzz/test-fuzz-replay.sh
+
+$(O)/fuzz/libvmm-core.a: $(patsubst $(O)/%,$(O)/fuzz/%,$(call layer_objs,core))
+$(O)/fuzz/libvmm-inspect.a: $(patsubst $(O)/%,$(O)/fuzz/%,$(call layer_objs,inspect))
+$(O)/fuzz/libvmm-cli.a: $(patsubst $(O)/%,$(O)/fuzz/%,$(call layer_objs,cli))
+$(FUZZ_LIBS):
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/fuzz/vmm/%.o: vmm/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(O)/fuzz/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(O)/fuzz/bin/%: $(O)/fuzz/tests/fuzz/%.o $(O)/fuzz/tests/fuzz/common.o $(FUZZ_LIBS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_LDFLAGS_$*) -o $@ $^ $(HOST_LDLIBS)
+
 # `make bench` (not a test): tables of counts from bench/ (bench/run.sh).
 BENCH_BINS := $(O)/bench/bench_walk $(O)/bench/bench_guest
 
