@@ -202,7 +202,8 @@ $(O)/fuzz/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(O)/fuzz/bin/%: $(O)/fuzz/tests/fuzz/%.o $(O)/fuzz/tests/fuzz/common.o $(FUZZ_LIBS)
+FUZZ_SUPPORT := $(O)/fuzz/tests/fuzz/common.o $(O)/fuzz/tests/fuzz/fakeguest.o
+$(O)/fuzz/bin/%: $(O)/fuzz/tests/fuzz/%.o $(FUZZ_SUPPORT) $(FUZZ_LIBS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_LDFLAGS_$*) -o $@ $^ $(HOST_LDLIBS)
 
