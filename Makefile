@@ -36,8 +36,9 @@ KVM_TESTS := $(patsubst tests/kvm/%.c,$(O)/tests/kvm/%,$(wildcard tests/kvm/test
 TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard tests/guests/*.S))
 # The nested runner's own test (it boots the runner under both MMUs).
 RUNNER_TESTS := tests/runner/test-kvm-run.sh tests/runner/test-install.sh tests/runner/test-clean.sh
-# Checks of the sources themselves (the layering of vmm/).
-BUILD_TESTS := tests/build/test-check-layers.sh
+# Checks of the sources themselves (the layering of vmm/), and the replay
+# of every fuzzing corpus input through its harness (tests/fuzz).
+BUILD_TESTS := tests/build/test-check-layers.sh tests/fuzz/test-fuzz-replay.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
 
 # Where KVM tests run: directly on this host's /dev/kvm when it has a
@@ -112,10 +113,11 @@ demo:
 
 test:
 	@tools/deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS) $(RUNNER_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(TEST_GUESTS) $(RUNNER_BINS) \
+		$(FUZZ_BINS)
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) -- $(KVM_MODES) -- $(KVM_TESTS)
 
-check-unit: all $(UNIT_TESTS)
+check-unit: all $(UNIT_TESTS) $(FUZZ_BINS)
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) -- --
 
 check-kvm: all $(KVM_TESTS) $(TEST_GUESTS)

@@ -14,7 +14,7 @@
 /* Sorted by name, as sym_lookup() needs. */
 static struct sym fake_syms[] = {
 	{ "high_memory", VA(FAKE_OFF_HIGH_MEMORY), 4, STT_OBJECT, STB_GLOBAL },
-	{ "kmalloc_stats", VA(FAKE_OFF_KMALLOC_STATS), FAKE_KMALLOC_CLASSES * KMALLOC_STAT_SIZE,
+	{ "kmalloc_stats", VA(FAKE_OFF_KMALLOC_STATS), FAKE_KMALLOC_CLASSES *KMALLOC_STAT_SIZE,
 	  STT_OBJECT, STB_GLOBAL },
 	{ "max_mapnr", VA(FAKE_OFF_MAX_MAPNR), 4, STT_OBJECT, STB_GLOBAL },
 	{ "mem_map", VA(FAKE_OFF_MEM_MAP), 4, STT_OBJECT, STB_GLOBAL },
@@ -25,7 +25,7 @@ static struct sym fake_syms[] = {
 	{ "vmalloc_faults", VA(FAKE_OFF_VMALLOC_FAULTS), 4, STT_OBJECT, STB_GLOBAL },
 	{ "vmalloc_start", VA(FAKE_OFF_VMALLOC_START), 4, STT_OBJECT, STB_GLOBAL },
 	{ "vmlist", VA(FAKE_OFF_VMLIST), 4, STT_OBJECT, STB_GLOBAL },
-	{ "zone_table", VA(FAKE_OFF_ZONE_TABLE), MAX_NR_ZONES * ZONE_STRUCT_SIZE, STT_OBJECT,
+	{ "zone_table", VA(FAKE_OFF_ZONE_TABLE), MAX_NR_ZONES *ZONE_STRUCT_SIZE, STT_OBJECT,
 	  STB_GLOBAL },
 };
 

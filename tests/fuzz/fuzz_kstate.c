@@ -60,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = inspect_read_vmlist(&gk, areas, AREAS, &info);
 	if (ret == 0 && info.defect != VMLIST_OK)
 		fuzz_abort("inspect_read_vmlist", "0 with a defect");
-	if (ret == -EBADMSG && (info.defect == VMLIST_OK || strncmp(info.msg, "corrupt vmlist", 14)))
+	if (ret == -EBADMSG &&
+	    (info.defect == VMLIST_OK || strncmp(info.msg, "corrupt vmlist", 14)))
 		fuzz_abort("inspect_read_vmlist: -EBADMSG without a defect or message", info.msg);
 	if (ret != 0 && ret != -EBADMSG && ret != -ENOMEM)
 		fuzz_abort("inspect_read_vmlist", "an error outside its contract");
