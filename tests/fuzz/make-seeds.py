@@ -61,6 +61,13 @@ put64(r, 0x2000 + 0x46 * 8, (1 << 40) | P | RW)  # reserved bits at MAXPHYADDR 3
 write('fuzz_walk', 'pae-nxe', walk_hdr(0x05, 0x1000, 0xc8800000, 0xc8800000, 0xc00000, 0x1020) + trim(r))
 write('fuzz_walk', 'pae-maxphy36', walk_hdr(0x25, 0x1000, 0xc8c00000, 0xc0000000, 0x10000000, 0x1020) + trim(r))
 
+# The walker told no RAM size (flag 8): only gmem_ptr() stands between a
+# PDE pointing just past RAM (0x20000, RAM is 128 KiB) and a read past it.
+r = ram(0x20000)
+put32(r, 0x1f000 + 1023 * 4, 0x20000 | P | RW)
+put32(r, 0x1f000 + 1022 * 4, 0x1f000 | P | RW)
+write('fuzz_walk', 'ram-unknown-edge', walk_hdr(0x08, 0x1f000, 0xffc00000, 0xff800000, 0x800000, 0x1f000) + bytes(r))
+
 # --- fuzz_kstate and fuzz_check: the fake guest of tests/fuzz/fakeguest.h ---
 PAGE_OFFSET = 0xc0000000
 RAMSZ = 1 << 20
