@@ -45,9 +45,8 @@ for h in "$@"; do
 	cp -n tests/fuzz/corpus/"$h"/* "$work/corpus/" 2>/dev/null
 	opts=(-max_total_time="$seconds" -artifact_prefix="$work/" -print_final_stats=1)
 	[ -f tests/fuzz/"$h".dict ] && opts+=(-dict=tests/fuzz/"$h".dict)
-	[ -f tests/fuzz/"$h".options ] && read -r -a extra <tests/fuzz/"$h".options && opts+=("${extra[@]}")
-	# shellcheck disable=SC2086 # FUZZ_FLAGS is a list of options
 	echo "=== $h: ${seconds}s on $work/corpus" >&2
+	# shellcheck disable=SC2086 # FUZZ_FLAGS is a list of options
 	"$bin" "${opts[@]}" ${FUZZ_FLAGS:-} "$work/corpus" 2>&1 | tee "$work/log" |
 		grep -E '^(#[0-9]+.*(INITED|DONE|NEW)|==[0-9]+==|SUMMARY|stat::|.*(runtime error|Test unit written))' | tail -n 40
 	rc=${PIPESTATUS[0]}
