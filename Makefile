@@ -42,8 +42,9 @@ TEST_GUESTS := $(patsubst tests/guests/%.S,$(O)/tests/guests/%.elf,$(wildcard te
 RUNNER_TESTS := tests/runner/test-kvm-run.sh tests/runner/test-install.sh tests/runner/test-clean.sh
 # The --html page in headless chromium (one nested boot, both pages).
 BROWSER_TESTS := tests/browser/test-html.sh
-# Checks of the sources themselves (the layering of vmm/).
-BUILD_TESTS := tests/build/test-check-layers.sh
+# Checks of the sources themselves (the layering of vmm/), and the replay
+# of every fuzzing corpus input through its harness (tests/fuzz).
+BUILD_TESTS := tests/build/test-check-layers.sh tests/fuzz/test-fuzz-replay.sh
 # Formats other tools read: --dump vmallocinfo through jc (one nested run, npt).
 FORMAT_TESTS := tests/formats/test-vmallocinfo.sh
 TEST_SUPPORT := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
@@ -147,11 +148,11 @@ example: all $(EXAMPLES)
 test:
 	@tools/deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(KVM_TESTS) $(EXAMPLES) $(TEST_GUESTS) \
-		$(RUNNER_BINS)
+		$(RUNNER_BINS) $(FUZZ_BINS)
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) $(FORMAT_TESTS) $(BROWSER_TESTS) \
 		-- $(KVM_MODES) -- $(KVM_TESTS) $(EXAMPLES)
 
-check-unit: all $(UNIT_TESTS)
+check-unit: all $(UNIT_TESTS) $(FUZZ_BINS)
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) -- --
 
 check-kvm: all $(KVM_TESTS) $(EXAMPLES) $(TEST_GUESTS)
@@ -197,6 +198,51 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Fuzzing (tests/fuzz, README "Fuzzing"): libFuzzer harnesses over the
+# VMM's sources built again with clang, ASan and UBSan into $(O)/fuzz/
+# (the gcc build above is untouched).  `make fuzz FUZZ_SECONDS=N` runs each
+# harness for N seconds on a scratch copy of its corpus; `make test`
+# replays every corpus input once (tests/fuzz/test-fuzz-replay.sh).
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARNINGS) -I. -MD -MP \
+	-D_GNU_SOURCE $(FUZZ_SAN)
+FUZZ_HARNESSES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(addprefix $(O)/fuzz/bin/,$(FUZZ_HARNESSES))
+FUZZ_LIBS := $(O)/fuzz/libvmm-cli.a $(O)/fuzz/libvmm-inspect.a $(O)/fuzz/libvmm-core.a
+# The checker's harness answers KVM's two vCPU questions itself (no KVM here).
+FUZZ_LDFLAGS_fuzz_check := -Wl,--wrap=vcpu_get_sregs -Wl,--wrap=vcpu_translate
+
+.PHONY: fuzz fuzz-build fuzz-replay
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+fuzz-replay: $(FUZZ_BINS)
+	tests/fuzz/test-fuzz-replay.sh
+
+$(O)/fuzz/libvmm-core.a: $(patsubst $(O)/%,$(O)/fuzz/%,$(call layer_objs,core))
+$(O)/fuzz/libvmm-inspect.a: $(patsubst $(O)/%,$(O)/fuzz/%,$(call layer_objs,inspect))
+$(O)/fuzz/libvmm-cli.a: $(patsubst $(O)/%,$(O)/fuzz/%,$(call layer_objs,cli))
+$(FUZZ_LIBS):
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/fuzz/vmm/%.o: vmm/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(O)/fuzz/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+FUZZ_SUPPORT := $(O)/fuzz/tests/fuzz/common.o $(O)/fuzz/tests/fuzz/fakeguest.o
+$(O)/fuzz/bin/%: $(O)/fuzz/tests/fuzz/%.o $(FUZZ_SUPPORT) $(FUZZ_LIBS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_LDFLAGS_$*) -o $@ $^ $(HOST_LDLIBS)
 
 # `make bench` (not a test): tables of counts from bench/ (bench/run.sh).
 BENCH_BINS := $(O)/bench/bench_walk $(O)/bench/bench_guest
