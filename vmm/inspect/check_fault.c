@@ -109,7 +109,8 @@ void judge_v1(struct check_ctx *ctx, const struct check_op *op, const struct sna
 
 	if (op->results[0]) {
 		v = viol(ctx, R_V1, va, -1, 0, 0);
-		EXPECT(v, "the touch of a mapped vmalloc page succeeds (through the vmalloc fault)");
+		EXPECT(v,
+		       "the touch of a mapped vmalloc page succeeds (through the vmalloc fault)");
 		ACTUAL(v, "it faulted out: vector %u error 0x%x CR2 0x%08x; vmalloc faults +%u",
 		       op->results[1], op->results[2], op->results[3], faults);
 	}
@@ -118,8 +119,9 @@ void judge_v1(struct check_ctx *ctx, const struct check_op *op, const struct sna
 	ce = upper_entry(&cres, lvl, &creached);
 	if (!creached || !kreached || ce != ke) {
 		v = viol_walk(ctx, R_V1, &cres, (int)lvl);
-		EXPECT(v, "after the touch, the %s entry of the address space (CR3 0x%" PRIx64
-			  ") equals swapper_pg_dir's: 0x%" PRIx64,
+		EXPECT(v,
+		       "after the touch, the %s entry of the address space (CR3 0x%" PRIx64
+		       ") equals swapper_pg_dir's: 0x%" PRIx64,
 		       lname, ctx->vwc.cr3, ke);
 		if (creached)
 			ACTUAL(v, "0x%" PRIx64 "%s", ce,
@@ -134,7 +136,8 @@ void judge_v1(struct check_ctx *ctx, const struct check_op *op, const struct sna
 
 		v = viol(ctx, R_V1, va, (int)lvl, e ? e->addr : 0, before);
 		if (expect >= 0)
-			EXPECT(v, "%d vmalloc fault(s) counted: the %s entry was 0x%" PRIx64 " before",
+			EXPECT(v,
+			       "%d vmalloc fault(s) counted: the %s entry was 0x%" PRIx64 " before",
 			       expect, lname, before);
 		else
 			EXPECT(v, "at most one vmalloc fault counted for one touch");
