@@ -552,6 +552,139 @@ static void test_operation_rules(void **state)
 	}
 }
 
+/* ---- V1: the vmalloc fault, the demo's touch sequence ---- */
+
+static int setup_novmallocfault(void **state)
+{
+	return vmfx_setup_cmdline(state, "novmallocfault");
+}
+
+/* The report's rule_run[] for rule (by name). */
+static bool rule_ran(const struct check_report *rep, const char *rule)
+{
+	unsigned int r;
+
+	for (r = 0; r < CHECK_NR_RULES; r++)
+		if (!strcmp(check_rule_name(r), rule))
+			return rep->rule_run[r];
+	fail_msg("no rule named %s", rule);
+	return false;
+}
+
+/*
+ * new_mm, vmalloc 4M (a page table the new mm lacks, in 2-level), switch_mm,
+ * touch the area's last page: the check after the touch is left in fx.rep,
+ * V1 having run.  Returns the touched address; *faulted and *vfaults: the
+ * touch's own results.
+ */
+static uint32_t touch_sequence(uint32_t *f, uint32_t *faulted, uint32_t *vfaults)
+{
+	const unsigned flags = CHECK_STATIC | CHECK_PROBES;
+	uint32_t mm, va;
+
+	mm = op2(CMD_NEW_MM, 0, 0, flags);
+	assert_int_equal(fx.reply.status, ST_OK);
+	expect_silent("new_mm");
+	*f = op2(CMD_VMALLOC, 4u << 20, 0, flags);
+	assert_int_equal(fx.reply.status, ST_OK);
+	expect_silent("vmalloc 4M");
+	op2(CMD_SWITCH_MM, mm, 0, flags);
+	assert_int_equal(fx.reply.status, ST_OK);
+	expect_silent("switch_mm");
+	va = *f + (4u << 20) - PAGE_SIZE;
+	op2(CMD_TOUCH, va, 0, flags);
+	assert_int_equal(fx.reply.status, ST_OK);
+	*faulted = fx.reply.results[0];
+	*vfaults = fx.reply.results[4];
+	if (!rule_ran(&fx.rep, "V1"))
+		fail_msg("%s: V1 did not run after a touch of 0x%08x", vf->c->name, va);
+	return va;
+}
+
+/*
+ * A working handler: V1 runs and passes; in 2-level the touch took the one
+ * vmalloc fault that copied the PGD entry (PAE: none, the PMD page is
+ * shared).  Then (2-level) the host makes the new mm's PGD entry differ
+ * from the kernel's (PCD set): the next touch still reads, and V1 names
+ * the entry.
+ */
+static void test_vmalloc_fault(void **state)
+{
+	const struct vm_case *c = boot(state);
+	const unsigned flags = CHECK_STATIC | CHECK_PROBES;
+	uint32_t f, va, faulted, vfaults;
+	uint64_t ea, e;
+	const struct check_violation *v;
+
+	va = touch_sequence(&f, &faulted, &vfaults);
+	expect_silent("a touch through the vmalloc fault");
+	if (faulted || vfaults != (c->paging == PAGING_PAE ? 0u : 1u))
+		fail_msg("%s: touch of 0x%08x: faulted %u, vmalloc faults +%u; expected 0 and %u",
+			 c->name, va, faulted, vfaults, c->paging == PAGING_PAE ? 0u : 1u);
+	op2(CMD_TOUCH, va, 0, flags);
+	expect_silent("the second touch (the entry is there: no fault)");
+	assert_int_equal(fx.reply.results[4], 0);
+
+	/*
+	 * The address space's own entry (vCPU 0 runs on the new mm).  PAE has
+	 * none of its own to break: the PMD page is the kernel's.
+	 */
+	if (c->paging == PAGING_PAE) {
+		op2(CMD_SWITCH_MM, 0, 0, flags);
+		op2(CMD_VFREE, f, 0, flags);
+		expect_silent("vfree after the touches");
+		return;
+	}
+	ea = pmd_addr(va);
+	e = read_entry(ea);
+	write_entry(ea, e | _PAGE_PCD);
+	op2(CMD_TOUCH, va, 0, flags);
+	v = expect_rule("V1", va, "the new mm's entry differs from swapper_pg_dir's");
+	if (v->entry_addr != ea || v->entry_value != (e | _PAGE_PCD))
+		fail_msg("%s: V1 should name entry 0x%" PRIx64 " = 0x%" PRIx64
+			 "; it names 0x%" PRIx64 " = 0x%" PRIx64,
+			 c->name, ea, e | _PAGE_PCD, v->entry_addr, v->entry_value);
+	write_entry(ea, e);
+	op2(CMD_SWITCH_MM, 0, 0, flags);
+	op2(CMD_VFREE, f, 0, flags);
+	expect_silent("vfree after the touches");
+}
+
+/*
+ * novmallocfault (the handler does nothing): in 2-level the touch faults
+ * out and V1 fires, from the hardware's evidence (the fault, the entry still
+ * not present), not only from the count.  PAE: there is nothing to copy, so
+ * V1 runs and passes even so.
+ */
+static void test_novmallocfault(void **state)
+{
+	const struct vm_case *c = boot(state);
+	uint32_t f, va, faulted, vfaults;
+	unsigned int i;
+	bool fault_seen = false, entry_seen = false;
+
+	va = touch_sequence(&f, &faulted, &vfaults);
+	if (c->paging == PAGING_PAE) {
+		expect_silent("PAE: the shared kernel PMD needs no vmalloc fault");
+		assert_int_equal(faulted, 0);
+		return;
+	}
+	expect_rule("V1", va, "novmallocfault: the touch through the new mm");
+	for (i = 0; i < fx.rep.nr_violations && i < CHECK_MAX_VIOLATIONS; i++) {
+		if (strcmp(fx.rep.v[i].rule, "V1"))
+			continue;
+		fault_seen |= strstr(fx.rep.v[i].actual, "faulted out") != NULL;
+		entry_seen |=
+			fx.rep.v[i].level == WALK_PGD && strstr(fx.rep.v[i].actual, "not present");
+	}
+	if (!faulted || !fault_seen || !entry_seen) {
+		print_report(&fx.rep);
+		fail_msg("%s: novmallocfault: expected the touch to fault out (%u) and V1 to name "
+			 "the fault (%d) and the PGD entry not present (%d)",
+			 c->name, faulted, fault_seen, entry_seen);
+	}
+}
+
 /* ---- Tests: the checker is silent on correct states ---- */
 
 /* Every kind of operation once, with probes: no violation, and the rules ran. */
@@ -790,6 +923,10 @@ int main(void)
 		VM_TEST(test_direct_map, pae_64M),
 		VM_TEST(test_operation_rules, 2level_64M),
 		VM_TEST(test_operation_rules, pae_64M),
+		VM_TEST(test_vmalloc_fault, 2level_64M),
+		VM_TEST(test_vmalloc_fault, pae_64M),
+		VM_TEST_SETUP(test_novmallocfault, 2level_64M, setup_novmallocfault),
+		VM_TEST_SETUP(test_novmallocfault, pae_64M, setup_novmallocfault),
 		VM_TEST(test_silent_ops, 2level_64M),
 		VM_TEST(test_silent_ops, pae_64M),
 		VM_TEST(test_random, 2level_64M),
