@@ -36,6 +36,7 @@ static struct vmfx *vf;
 static struct {
 	struct guest_reply reply;
 	struct check_report rep;
+	unsigned int runs[CHECK_NR_RULES]; /* checks in which each rule ran, since boot() */
 } fx;
 
 /* The case's fixture; every test starts here. */
@@ -67,7 +68,10 @@ static void print_report(const struct check_report *rep)
 static void check_now(const struct check_op *op, unsigned flags)
 {
 	int ret = check_guest(vf->ck, op, flags, &fx.rep);
+	unsigned int r;
 
+	for (r = 0; r < CHECK_NR_RULES; r++)
+		fx.runs[r] += fx.rep.rule_run[r];
 	if (ret) {
 		print_report(&fx.rep);
 		fail_msg("%s: check_guest returned %d", vf->c->name, ret);
@@ -759,8 +763,62 @@ static uint32_t rnd(uint32_t n)
 
 struct live {
 	uint32_t addr;
+	uint32_t size; /* guard page included */
 	bool vmap;
 };
+
+/* Bytes one page table maps: 4 MiB (2-level), 2 MiB (PAE). */
+static uint32_t pt_span(const struct vm_case *c)
+{
+	return c->paging == PAGING_PAE ? 2u << 20 : 4u << 20;
+}
+
+/* The area (guard page included) lies under two page tables or more. */
+static bool crosses_pt(const struct vm_case *c, const struct live *l)
+{
+	return l->addr / pt_span(c) != (l->addr + l->size - 1) / pt_span(c);
+}
+
+/* The area a successful vmalloc/vmap of bytes made (fx.reply), guard page included. */
+static struct live made(uint32_t bytes, bool vmap)
+{
+	return (struct live){ fx.reply.results[0],
+			      (bytes + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE + PAGE_SIZE, vmap };
+}
+
+/*
+ * A get_vm_area() (VM_IOREMAP: nothing mapped, so the checks walk only its
+ * guard page) that ends 16 pages before a page-table boundary: the
+ * sequence's areas, first fit after it, then lie across that boundary.
+ * Returns its address.
+ */
+static uint32_t place_spacer(const struct vm_case *c)
+{
+	uint32_t a, end;
+
+	a = op2(CMD_GET_VM_AREA, PAGE_SIZE, VM_IOREMAP, CHECK_STATIC);
+	assert_int_equal(fx.reply.status, ST_OK);
+	op2(CMD_VFREE, a, 0, CHECK_STATIC);
+	end = (a / pt_span(c) + 1) * pt_span(c) - 16 * PAGE_SIZE;
+	if (end - a < 64 * PAGE_SIZE)
+		end += pt_span(c);
+	/* get_vm_area() adds the guard page to the size asked. */
+	assert_int_equal(op2(CMD_GET_VM_AREA, end - a - PAGE_SIZE, VM_IOREMAP, CHECK_STATIC), a);
+	expect_silent("the spacer");
+	return a;
+}
+
+/* The rule ran in a check since boot(). */
+static unsigned int runs_of(const char *rule)
+{
+	unsigned int r;
+
+	for (r = 0; r < CHECK_NR_RULES; r++)
+		if (!strcmp(check_rule_name(r), rule))
+			return fx.runs[r];
+	fail_msg("no rule named %s", rule);
+	return 0;
+}
 
 /* A random size, mostly small: pages 1..8, sometimes up to 64, sometimes not page-aligned. */
 static uint32_t rnd_size(void)
@@ -774,6 +832,8 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 {
 	struct live live[LIVE_MAX];
 	unsigned int nlive = 0, nvmap = 0, i, j, ok = 0, failed = 0, frees = 0;
+	unsigned int crossing_frees = 0;
+	uint32_t spacer;
 	const char *env = getenv("TEST_SEED");
 	uint32_t seed = env ? (uint32_t)strtoul(env, NULL, 0) : 0x5eed1234u;
 	struct timespec t0, t1;
@@ -783,6 +843,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 		      "repeat), probes every %u\n",
 		      c->name, nr_ops, seed, seed, probe_every);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	spacer = place_spacer(c);
 	for (i = 0; i < nr_ops; i++) {
 		unsigned flags = CHECK_STATIC | (i % probe_every == 0 ? CHECK_PROBES : 0);
 		uint32_t kind = rnd(100), args[4] = { 0 }, cmd;
@@ -790,6 +851,11 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 
 		if (do_free) {
 			j = rnd(nlive);
+			/* A vfree across page tables is always probed: T2 (and T4) on each side. */
+			if (crosses_pt(c, &live[j])) {
+				flags |= CHECK_PROBES;
+				crossing_frees++;
+			}
 			op2(CMD_VFREE, live[j].addr, 0, flags);
 			if (fx.reply.results[0] != 1)
 				fail_msg("%s: op %u: vfree(0x%08x) found no area", c->name, i,
@@ -809,7 +875,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 				cmd = CMD_VMALLOC + rnd(3);
 				op2(cmd, 8 * PAGE_SIZE, 0, flags);
 				if (fx.reply.status == ST_OK)
-					live[nlive++] = (struct live){ fx.reply.results[0], false };
+					live[nlive++] = made(8 * PAGE_SIZE, false);
 				op2(CMD_FAULT_INJECT, FI_ALLOC_PAGE, 0, CHECK_STATIC);
 			} else {
 				op2(CMD_VMALLOC, (uint32_t)c->ram + PAGE_SIZE, 0, flags);
@@ -826,16 +892,18 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 			cmd = CMD_VMAP;
 			run_op(cmd, args, 4, flags);
 			if (fx.reply.status == ST_OK) {
-				live[nlive++] = (struct live){ fx.reply.results[0], true };
+				live[nlive++] = made(args[0] * PAGE_SIZE, true);
 				nvmap++;
 			}
 		} else {
+			uint32_t size = rnd_size();
+
 			cmd = kind < 75	  ? CMD_VMALLOC_DMA
 			      : kind < 85 ? CMD_VMALLOC_32
 					  : CMD_VMALLOC;
-			op2(cmd, rnd_size(), 0, flags);
+			op2(cmd, size, 0, flags);
 			if (fx.reply.status == ST_OK)
-				live[nlive++] = (struct live){ fx.reply.results[0], false };
+				live[nlive++] = made(size, false);
 		}
 		if (fx.rep.nr_violations) {
 			print_report(&fx.rep);
@@ -846,6 +914,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 		ok++;
 	}
 	while (nlive) {
+		crossing_frees += crosses_pt(c, &live[nlive - 1]);
 		op2(CMD_VFREE, live[--nlive].addr, 0, CHECK_STATIC | CHECK_PROBES);
 		expect_silent("the final vfree");
 		frees++;
@@ -853,6 +922,9 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 			op2(CMD_VMAP_PUT, live[nlive].addr, 0, CHECK_STATIC);
 		expect_silent("the final vmap_put");
 	}
+	/* Its pages were never mapped: T2 on a thousand of them would only cost time. */
+	op2(CMD_VFREE, spacer, 0, CHECK_STATIC);
+	expect_silent("the spacer's vfree");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (c->cpus > 1) {
 		/* Every vfree reached vCPU 1 (T4 checks each probed one). */
@@ -869,6 +941,16 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 	print_message("  [%s] %u operations (%u failing on purpose) checked silent in %.1f s\n",
 		      c->name, ok, failed,
 		      (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	print_message("  [%s] %u probed vfrees across a page table; rules run: T1 %u, T2 %u, "
+		      "T3 %u, T4 %u, H1 %u\n",
+		      c->name, crossing_frees, runs_of("T1"), runs_of("T2"), runs_of("T3"),
+		      runs_of("T4"), runs_of("H1"));
+	/* The mix must have reached what the rules scan, and the dynamic rules must have run. */
+	if (!crossing_frees || !runs_of("T1") || !runs_of("T2") || !runs_of("T3") ||
+	    !runs_of("H1") || (c->cpus > 1) != (runs_of("T4") > 0))
+		fail_msg("%s: seed 0x%08x: the sequence did not exercise areas across page tables "
+			 "and T1-T4/H1 (see the counts above)",
+			 c->name, seed);
 }
 
 /* A guest without symbols: the checker says so and the guest runs on. */
