@@ -485,6 +485,8 @@ int check_guest(struct check_ctx *ctx, const struct check_op *op, unsigned flags
 	ctx->rep = rep;
 	ctx->rules = 0;
 	ret = check_run(ctx, op, flags);
+	if (ret)
+		ctx->v1.valid = false; /* what V1 recorded may be older than this check */
 	for (r = 0; r < R_NR; r++) {
 		rep->rule_run[r] = (ctx->rules >> r) & 1;
 		rep->rules_run += rep->rule_run[r];
