@@ -32,5 +32,6 @@ struct mm_struct *find_mm(unsigned int id);
 
 /* Vmalloc faults handled since boot (a PGD/PMD entry copied from swapper_pg_dir; mm/fault.c). */
 extern unsigned long vmalloc_faults;
+extern int no_vmalloc_fault; /* boot option novmallocfault: the handler does nothing */
 
 #endif /* GUEST_SCHED_H */

@@ -18,6 +18,7 @@
 #include <mm.h>
 #include <pgtable.h>
 #include <processor.h>
+#include <sched.h>
 #include <slab.h>
 #include <smp.h>
 #include <string.h>
@@ -193,6 +194,9 @@ static void parse_option(char *word, int first)
 		return;
 	} else if (!strcmp(word, "nopgeflush") && !val) {
 		tlb_no_pge_flush = 1;
+		return;
+	} else if (!strcmp(word, "novmallocfault") && !val) {
+		no_vmalloc_fault = 1;
 		return;
 	} else if (!strcmp(word, "nonx") && !val) {
 		boot_cpu_data.x86_ext_capability &= ~X86_FEATURE_NX;

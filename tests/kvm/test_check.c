@@ -36,6 +36,7 @@ static struct vmfx *vf;
 static struct {
 	struct guest_reply reply;
 	struct check_report rep;
+	unsigned int runs[CHECK_NR_RULES]; /* checks in which each rule ran, since boot() */
 } fx;
 
 /* The case's fixture; every test starts here. */
@@ -67,7 +68,10 @@ static void print_report(const struct check_report *rep)
 static void check_now(const struct check_op *op, unsigned flags)
 {
 	int ret = check_guest(vf->ck, op, flags, &fx.rep);
+	unsigned int r;
 
+	for (r = 0; r < CHECK_NR_RULES; r++)
+		fx.runs[r] += fx.rep.rule_run[r];
 	if (ret) {
 		print_report(&fx.rep);
 		fail_msg("%s: check_guest returned %d", vf->c->name, ret);
@@ -552,6 +556,139 @@ static void test_operation_rules(void **state)
 	}
 }
 
+/* ---- V1: the vmalloc fault, the demo's touch sequence ---- */
+
+static int setup_novmallocfault(void **state)
+{
+	return vmfx_setup_cmdline(state, "novmallocfault");
+}
+
+/* The report's rule_run[] for rule (by name). */
+static bool rule_ran(const struct check_report *rep, const char *rule)
+{
+	unsigned int r;
+
+	for (r = 0; r < CHECK_NR_RULES; r++)
+		if (!strcmp(check_rule_name(r), rule))
+			return rep->rule_run[r];
+	fail_msg("no rule named %s", rule);
+	return false;
+}
+
+/*
+ * new_mm, vmalloc 4M (a page table the new mm lacks, in 2-level), switch_mm,
+ * touch the area's last page: the check after the touch is left in fx.rep,
+ * V1 having run.  Returns the touched address; *faulted and *vfaults: the
+ * touch's own results.
+ */
+static uint32_t touch_sequence(uint32_t *f, uint32_t *faulted, uint32_t *vfaults)
+{
+	const unsigned flags = CHECK_STATIC | CHECK_PROBES;
+	uint32_t mm, va;
+
+	mm = op2(CMD_NEW_MM, 0, 0, flags);
+	assert_int_equal(fx.reply.status, ST_OK);
+	expect_silent("new_mm");
+	*f = op2(CMD_VMALLOC, 4u << 20, 0, flags);
+	assert_int_equal(fx.reply.status, ST_OK);
+	expect_silent("vmalloc 4M");
+	op2(CMD_SWITCH_MM, mm, 0, flags);
+	assert_int_equal(fx.reply.status, ST_OK);
+	expect_silent("switch_mm");
+	va = *f + (4u << 20) - PAGE_SIZE;
+	op2(CMD_TOUCH, va, 0, flags);
+	assert_int_equal(fx.reply.status, ST_OK);
+	*faulted = fx.reply.results[0];
+	*vfaults = fx.reply.results[4];
+	if (!rule_ran(&fx.rep, "V1"))
+		fail_msg("%s: V1 did not run after a touch of 0x%08x", vf->c->name, va);
+	return va;
+}
+
+/*
+ * A working handler: V1 runs and passes; in 2-level the touch took the one
+ * vmalloc fault that copied the PGD entry (PAE: none, the PMD page is
+ * shared).  Then (2-level) the host makes the new mm's PGD entry differ
+ * from the kernel's (PCD set): the next touch still reads, and V1 names
+ * the entry.
+ */
+static void test_vmalloc_fault(void **state)
+{
+	const struct vm_case *c = boot(state);
+	const unsigned flags = CHECK_STATIC | CHECK_PROBES;
+	uint32_t f, va, faulted, vfaults;
+	uint64_t ea, e;
+	const struct check_violation *v;
+
+	va = touch_sequence(&f, &faulted, &vfaults);
+	expect_silent("a touch through the vmalloc fault");
+	if (faulted || vfaults != (c->paging == PAGING_PAE ? 0u : 1u))
+		fail_msg("%s: touch of 0x%08x: faulted %u, vmalloc faults +%u; expected 0 and %u",
+			 c->name, va, faulted, vfaults, c->paging == PAGING_PAE ? 0u : 1u);
+	op2(CMD_TOUCH, va, 0, flags);
+	expect_silent("the second touch (the entry is there: no fault)");
+	assert_int_equal(fx.reply.results[4], 0);
+
+	/*
+	 * The address space's own entry (vCPU 0 runs on the new mm).  PAE has
+	 * none of its own to break: the PMD page is the kernel's.
+	 */
+	if (c->paging == PAGING_PAE) {
+		op2(CMD_SWITCH_MM, 0, 0, flags);
+		op2(CMD_VFREE, f, 0, flags);
+		expect_silent("vfree after the touches");
+		return;
+	}
+	ea = pmd_addr(va);
+	e = read_entry(ea);
+	write_entry(ea, e | _PAGE_PCD);
+	op2(CMD_TOUCH, va, 0, flags);
+	v = expect_rule("V1", va, "the new mm's entry differs from swapper_pg_dir's");
+	if (v->entry_addr != ea || v->entry_value != (e | _PAGE_PCD))
+		fail_msg("%s: V1 should name entry 0x%" PRIx64 " = 0x%" PRIx64
+			 "; it names 0x%" PRIx64 " = 0x%" PRIx64,
+			 c->name, ea, e | _PAGE_PCD, v->entry_addr, v->entry_value);
+	write_entry(ea, e);
+	op2(CMD_SWITCH_MM, 0, 0, flags);
+	op2(CMD_VFREE, f, 0, flags);
+	expect_silent("vfree after the touches");
+}
+
+/*
+ * novmallocfault (the handler does nothing): in 2-level the touch faults
+ * out and V1 fires, from the hardware's evidence (the fault, the entry still
+ * not present), not only from the count.  PAE: there is nothing to copy, so
+ * V1 runs and passes even so.
+ */
+static void test_novmallocfault(void **state)
+{
+	const struct vm_case *c = boot(state);
+	uint32_t f, va, faulted, vfaults;
+	unsigned int i;
+	bool fault_seen = false, entry_seen = false;
+
+	va = touch_sequence(&f, &faulted, &vfaults);
+	if (c->paging == PAGING_PAE) {
+		expect_silent("PAE: the shared kernel PMD needs no vmalloc fault");
+		assert_int_equal(faulted, 0);
+		return;
+	}
+	expect_rule("V1", va, "novmallocfault: the touch through the new mm");
+	for (i = 0; i < fx.rep.nr_violations && i < CHECK_MAX_VIOLATIONS; i++) {
+		if (strcmp(fx.rep.v[i].rule, "V1"))
+			continue;
+		fault_seen |= strstr(fx.rep.v[i].actual, "faulted out") != NULL;
+		entry_seen |=
+			fx.rep.v[i].level == WALK_PGD && strstr(fx.rep.v[i].actual, "not present");
+	}
+	if (!faulted || !fault_seen || !entry_seen) {
+		print_report(&fx.rep);
+		fail_msg("%s: novmallocfault: expected the touch to fault out (%u) and V1 to name "
+			 "the fault (%d) and the PGD entry not present (%d)",
+			 c->name, faulted, fault_seen, entry_seen);
+	}
+}
+
 /* ---- Tests: the checker is silent on correct states ---- */
 
 /* Every kind of operation once, with probes: no violation, and the rules ran. */
@@ -626,8 +763,62 @@ static uint32_t rnd(uint32_t n)
 
 struct live {
 	uint32_t addr;
+	uint32_t size; /* guard page included */
 	bool vmap;
 };
+
+/* Bytes one page table maps: 4 MiB (2-level), 2 MiB (PAE). */
+static uint32_t pt_span(const struct vm_case *c)
+{
+	return c->paging == PAGING_PAE ? 2u << 20 : 4u << 20;
+}
+
+/* The area (guard page included) lies under two page tables or more. */
+static bool crosses_pt(const struct vm_case *c, const struct live *l)
+{
+	return l->addr / pt_span(c) != (l->addr + l->size - 1) / pt_span(c);
+}
+
+/* The area a successful vmalloc/vmap of bytes made (fx.reply), guard page included. */
+static struct live made(uint32_t bytes, bool vmap)
+{
+	return (struct live){ fx.reply.results[0],
+			      (bytes + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE + PAGE_SIZE, vmap };
+}
+
+/*
+ * A get_vm_area() (VM_IOREMAP: nothing mapped, so the checks walk only its
+ * guard page) that ends 16 pages before a page-table boundary: the
+ * sequence's areas, first fit after it, then lie across that boundary.
+ * Returns its address.
+ */
+static uint32_t place_spacer(const struct vm_case *c)
+{
+	uint32_t a, end;
+
+	a = op2(CMD_GET_VM_AREA, PAGE_SIZE, VM_IOREMAP, CHECK_STATIC);
+	assert_int_equal(fx.reply.status, ST_OK);
+	op2(CMD_VFREE, a, 0, CHECK_STATIC);
+	end = (a / pt_span(c) + 1) * pt_span(c) - 16 * PAGE_SIZE;
+	if (end - a < 64 * PAGE_SIZE)
+		end += pt_span(c);
+	/* get_vm_area() adds the guard page to the size asked. */
+	assert_int_equal(op2(CMD_GET_VM_AREA, end - a - PAGE_SIZE, VM_IOREMAP, CHECK_STATIC), a);
+	expect_silent("the spacer");
+	return a;
+}
+
+/* The rule ran in a check since boot(). */
+static unsigned int runs_of(const char *rule)
+{
+	unsigned int r;
+
+	for (r = 0; r < CHECK_NR_RULES; r++)
+		if (!strcmp(check_rule_name(r), rule))
+			return fx.runs[r];
+	fail_msg("no rule named %s", rule);
+	return 0;
+}
 
 /* A random size, mostly small: pages 1..8, sometimes up to 64, sometimes not page-aligned. */
 static uint32_t rnd_size(void)
@@ -641,6 +832,8 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 {
 	struct live live[LIVE_MAX];
 	unsigned int nlive = 0, nvmap = 0, i, j, ok = 0, failed = 0, frees = 0;
+	unsigned int crossing_frees = 0;
+	uint32_t spacer;
 	const char *env = getenv("TEST_SEED");
 	uint32_t seed = env ? (uint32_t)strtoul(env, NULL, 0) : 0x5eed1234u;
 	struct timespec t0, t1;
@@ -650,6 +843,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 		      "repeat), probes every %u\n",
 		      c->name, nr_ops, seed, seed, probe_every);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	spacer = place_spacer(c);
 	for (i = 0; i < nr_ops; i++) {
 		unsigned flags = CHECK_STATIC | (i % probe_every == 0 ? CHECK_PROBES : 0);
 		uint32_t kind = rnd(100), args[4] = { 0 }, cmd;
@@ -657,6 +851,11 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 
 		if (do_free) {
 			j = rnd(nlive);
+			/* A vfree across page tables is always probed: T2 (and T4) on each side. */
+			if (crosses_pt(c, &live[j])) {
+				flags |= CHECK_PROBES;
+				crossing_frees++;
+			}
 			op2(CMD_VFREE, live[j].addr, 0, flags);
 			if (fx.reply.results[0] != 1)
 				fail_msg("%s: op %u: vfree(0x%08x) found no area", c->name, i,
@@ -676,7 +875,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 				cmd = CMD_VMALLOC + rnd(3);
 				op2(cmd, 8 * PAGE_SIZE, 0, flags);
 				if (fx.reply.status == ST_OK)
-					live[nlive++] = (struct live){ fx.reply.results[0], false };
+					live[nlive++] = made(8 * PAGE_SIZE, false);
 				op2(CMD_FAULT_INJECT, FI_ALLOC_PAGE, 0, CHECK_STATIC);
 			} else {
 				op2(CMD_VMALLOC, (uint32_t)c->ram + PAGE_SIZE, 0, flags);
@@ -693,16 +892,18 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 			cmd = CMD_VMAP;
 			run_op(cmd, args, 4, flags);
 			if (fx.reply.status == ST_OK) {
-				live[nlive++] = (struct live){ fx.reply.results[0], true };
+				live[nlive++] = made(args[0] * PAGE_SIZE, true);
 				nvmap++;
 			}
 		} else {
+			uint32_t size = rnd_size();
+
 			cmd = kind < 75	  ? CMD_VMALLOC_DMA
 			      : kind < 85 ? CMD_VMALLOC_32
 					  : CMD_VMALLOC;
-			op2(cmd, rnd_size(), 0, flags);
+			op2(cmd, size, 0, flags);
 			if (fx.reply.status == ST_OK)
-				live[nlive++] = (struct live){ fx.reply.results[0], false };
+				live[nlive++] = made(size, false);
 		}
 		if (fx.rep.nr_violations) {
 			print_report(&fx.rep);
@@ -713,6 +914,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 		ok++;
 	}
 	while (nlive) {
+		crossing_frees += crosses_pt(c, &live[nlive - 1]);
 		op2(CMD_VFREE, live[--nlive].addr, 0, CHECK_STATIC | CHECK_PROBES);
 		expect_silent("the final vfree");
 		frees++;
@@ -720,6 +922,9 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 			op2(CMD_VMAP_PUT, live[nlive].addr, 0, CHECK_STATIC);
 		expect_silent("the final vmap_put");
 	}
+	/* Its pages were never mapped: T2 on a thousand of them would only cost time. */
+	op2(CMD_VFREE, spacer, 0, CHECK_STATIC);
+	expect_silent("the spacer's vfree");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (c->cpus > 1) {
 		/* Every vfree reached vCPU 1 (T4 checks each probed one). */
@@ -736,6 +941,16 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 	print_message("  [%s] %u operations (%u failing on purpose) checked silent in %.1f s\n",
 		      c->name, ok, failed,
 		      (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	print_message("  [%s] %u probed vfrees across a page table; rules run: T1 %u, T2 %u, "
+		      "T3 %u, T4 %u, H1 %u\n",
+		      c->name, crossing_frees, runs_of("T1"), runs_of("T2"), runs_of("T3"),
+		      runs_of("T4"), runs_of("H1"));
+	/* The mix must have reached what the rules scan, and the dynamic rules must have run. */
+	if (!crossing_frees || !runs_of("T1") || !runs_of("T2") || !runs_of("T3") ||
+	    !runs_of("H1") || (c->cpus > 1) != (runs_of("T4") > 0))
+		fail_msg("%s: seed 0x%08x: the sequence did not exercise areas across page tables "
+			 "and T1-T4/H1 (see the counts above)",
+			 c->name, seed);
 }
 
 /* A guest without symbols: the checker says so and the guest runs on. */
@@ -790,6 +1005,10 @@ int main(void)
 		VM_TEST(test_direct_map, pae_64M),
 		VM_TEST(test_operation_rules, 2level_64M),
 		VM_TEST(test_operation_rules, pae_64M),
+		VM_TEST(test_vmalloc_fault, 2level_64M),
+		VM_TEST(test_vmalloc_fault, pae_64M),
+		VM_TEST_SETUP(test_novmallocfault, 2level_64M, setup_novmallocfault),
+		VM_TEST_SETUP(test_novmallocfault, pae_64M, setup_novmallocfault),
 		VM_TEST(test_silent_ops, 2level_64M),
 		VM_TEST(test_silent_ops, pae_64M),
 		VM_TEST(test_random, 2level_64M),

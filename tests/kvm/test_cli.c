@@ -30,6 +30,7 @@
 
 #include "tests/lib/testvm.h"
 #include "vmm/core/core.h"
+#include "vmm/inspect/inspect.h"
 
 #define VMM "build/bin/vmm"
 
@@ -104,17 +105,37 @@ static void expect_status(const struct child *c, int want)
 	}
 }
 
-/* Exact comparison, showing the first differing line. */
+/* The line of text that holds offset i, as "%.*s" arguments. */
+static int line_len(const char *text, size_t i, const char **start)
+{
+	size_t b = i, e = i;
+
+	while (b && text[b - 1] != '\n')
+		b--;
+	while (text[e] && text[e] != '\n')
+		e++;
+	*start = text + b;
+	return (int)(e - b);
+}
+
+/* Exact comparison, showing the first differing line of each side, then
+ * both whole (CMocka's print_error() cuts long messages, so each part is
+ * printed on its own). */
 static void expect_text(const char *got, const char *want)
 {
+	const char *gl, *wl;
 	size_t line = 1, i;
+	int gn, wn;
 
 	for (i = 0; got[i] && got[i] == want[i]; i++)
 		line += got[i] == '\n';
 	if (got[i] == want[i])
 		return;
-	print_error("output differs at line %zu:\n--- expected:\n%s\n--- got:\n%s\n", line, want,
-		    got);
+	wn = line_len(want, i, &wl);
+	gn = line_len(got, i, &gl);
+	print_error("output differs at line %zu:\n  expected: %.*s\n  actual:   %.*s\n", line, wn,
+		    wl, gn, gl);
+	fprintf(stderr, "--- expected:\n%s\n--- actual:\n%s\n", want, got);
 	fail();
 }
 
@@ -259,6 +280,25 @@ static void demo(const char *const *args)
 		fail();
 	}
 	print_message("[ INFO     ] %s\n", last);
+	/* Every rule of checks.md ran in the demo, each a number of times the line gives. */
+	{
+		const char *line = strstr(c.out, "\nrules run: ");
+		unsigned int r, n;
+		char want[16];
+
+		assert_non_null(line);
+		for (r = 0; r < CHECK_NR_RULES; r++) {
+			const char *at;
+
+			snprintf(want, sizeof(want), " %s ", check_rule_name(r));
+			at = strstr(line, want);
+			if (!at || at > last || sscanf(at + strlen(want), "%u", &n) != 1 || !n) {
+				print_error("rule %s: not shown as run in '%.*s'\n",
+					    check_rule_name(r), (int)(last - line), line);
+				fail();
+			}
+		}
+	}
 	/* The tour's landmarks. */
 	assert_non_null(strstr(c.out, "(+D)\n"));
 	assert_non_null(strstr(c.out, "by the checks: PTE ")); /* the checker set A first */
@@ -300,6 +340,21 @@ static void test_demo_vmalloc_fault(void **state)
 	assert_non_null(strstr(c.out, "vmalloc faults taken: 1\n"));
 	assert_non_null(strstr(c.out, "flushes: none; vmalloc_faults +1\n"));
 	assert_non_null(strstr(c.out, "demo: 32 operations, checks off\n"));
+	child_free(&c);
+}
+
+/* novmallocfault (the handler does nothing): the demo's touch faults out, V1 says so, exit 76. */
+static void test_demo_novmallocfault(void **state)
+{
+	static const char *const args[] = { "-q", "--cmdline", "novmallocfault", GUEST_ELF, NULL };
+	struct child c;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, VMM_EXIT_CHECK_FAILED);
+	assert_non_null(strstr(c.out, "V1 va=0x"));
+	assert_non_null(strstr(c.out, "actual it faulted out: vector 14"));
+	assert_non_null(strstr(c.out, " V1 2, "));
 	child_free(&c);
 }
 
@@ -484,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_script_checked),
 		cmocka_unit_test(test_demo_vmalloc_fault),
+		cmocka_unit_test(test_demo_novmallocfault),
 		cmocka_unit_test(test_demo_2level),
 		cmocka_unit_test(test_demo_pae),
 	};

@@ -33,8 +33,10 @@
 static struct vmfx *vf;
 static struct {
 	uint32_t vmalloc_start;
-	uint64_t pte_kernel; /* the flags PAGE_KERNEL gives a PTE here */
-	uint64_t pt_span;    /* bytes one page-table page maps */
+	uint64_t pte_kernel;  /* the flags PAGE_KERNEL gives a PTE here */
+	uint64_t pt_span;     /* bytes one page-table page maps */
+	unsigned check_flags; /* the checker's after each call(): all the rules, probes too */
+	unsigned int runs[CHECK_NR_RULES]; /* checks in which each rule ran, since boot() */
 } fx;
 
 /* The case's fixture, and what every test here expects of a fresh guest. */
@@ -47,6 +49,7 @@ static const struct vm_case *boot(void **state)
 	vf = *state;
 	c = vf->c;
 	memset(&fx, 0, sizeof(fx));
+	fx.check_flags = CHECK_STATIC | CHECK_PROBES;
 	assert_int_equal(vf->wc.mode, c->paging == PAGING_PAE ? WALK_PAE : WALK_2LEVEL);
 	assert_int_equal(vcpu_get_sregs(&vf->t.vm->vcpus[0], &sregs), 0);
 	fx.pte_kernel = __PAGE_KERNEL | ((sregs.cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
@@ -95,8 +98,10 @@ static void checker_silent(const struct check_op *op, const char *after)
 	struct check_report rep;
 	struct walk_result res;
 	unsigned int i;
-	int ret = check_guest(vf->ck, op, CHECK_STATIC, &rep);
+	int ret = check_guest(vf->ck, op, fx.check_flags, &rep);
 
+	for (i = 0; i < CHECK_NR_RULES; i++)
+		fx.runs[i] += rep.rule_run[i];
 	if (!ret && !rep.nr_violations)
 		return;
 	check_report_print(stderr, &rep);
@@ -109,6 +114,22 @@ static void checker_silent(const struct check_op *op, const char *after)
 	}
 	fail_msg("%s: the checker after %s: %d, %u violation(s) (report above)", vf->c->name, after,
 		 ret, rep.nr_violations);
+}
+
+/* In how many checks since boot() rule ran; fails the test when none. */
+static unsigned int expect_ran(const char *rule)
+{
+	unsigned int r;
+
+	for (r = 0; r < CHECK_NR_RULES; r++)
+		if (!strcmp(check_rule_name(r), rule)) {
+			if (!fx.runs[r])
+				fail_msg("%s: the checker never ran %s in this test", vf->c->name,
+					 rule);
+			return fx.runs[r];
+		}
+	fail_msg("no rule named %s", rule);
+	return 0;
 }
 
 static uint32_t call(uint32_t cmd, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
@@ -268,6 +289,9 @@ static void test_one_page(void **state)
 		fail_msg("%s: P2: free pages %u before, %u after (expected one page table kept); "
 			 "kmalloc objects %u -> %u",
 			 c->name, before, after, objs0, objs1);
+	expect_ran("T1");
+	expect_ran("T2");
+	expect_ran("T3");
 }
 
 static void test_bad_sizes(void **state)
@@ -524,9 +548,15 @@ static void test_vmap_refs(void **state)
 	assert_int_equal(call_ok(CMD_VMAP_PUT, v, 0, ST_OK), 3);
 	assert_int_equal(free_pages(NULL), free0 - 1); /* the page table stays */
 
-	/* H1: a prot without A/D: the CPU sets them on first use. */
+	/*
+	 * H1: a prot without A/D: the CPU sets them on first use.  Seen here by
+	 * the test's own probes, so the checker must not probe (and set A, D)
+	 * first; then once more with the checker's H1.
+	 */
+	fx.check_flags = CHECK_STATIC;
 	if (call(CMD_VMAP, 1, ZONE_NORMAL, _PAGE_PRESENT | _PAGE_RW, 0) != ST_OK)
 		fail_msg("%s: vmap with prot P|RW: status %u", c->name, reply.status);
+	fx.check_flags = CHECK_STATIC | CHECK_PROBES;
 	v = reply.results[0];
 	check_mapped(v, _PAGE_PRESENT | _PAGE_RW);
 	assert_int_equal(guest_probe(vf->t.vm, v, PROBE_READ, 0, &p, &ev), 0);
@@ -543,7 +573,15 @@ static void test_vmap_refs(void **state)
 	}
 	assert_int_equal(call_ok(CMD_VFREE, v, 0, ST_OK), 1);
 	assert_int_equal(call_ok(CMD_VMAP_PUT, v, 0, ST_OK), 1);
+	if (call(CMD_VMAP, 1, ZONE_NORMAL, _PAGE_PRESENT | _PAGE_RW, 0) != ST_OK)
+		fail_msg("%s: vmap with prot P|RW: status %u", c->name, reply.status);
+	v = reply.results[0];
+	assert_int_equal(call_ok(CMD_VFREE, v, 0, ST_OK), 1);
+	assert_int_equal(call_ok(CMD_VMAP_PUT, v, 0, ST_OK), 1);
 	assert_int_equal(check_all(), 0);
+	expect_ran("H1");
+	expect_ran("T2");
+	expect_ran("T3");
 }
 
 /*
@@ -590,6 +628,9 @@ static void test_vmalloc_fault(void **state)
 	}
 	call_ok(CMD_SWITCH_MM, 0, 0, ST_OK);
 	call_ok(CMD_VFREE, addr, 0, ST_OK);
+	assert_int_equal(expect_ran("V1"), 1);
+	expect_ran("T1");
+	expect_ran("T2");
 }
 
 /* Every test here, at both RAM sizes in both paging modes. */

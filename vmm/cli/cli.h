@@ -262,6 +262,7 @@ struct demo_session {
 	unsigned int nr_ops;
 	unsigned int nr_checks; /* rules evaluated */
 	unsigned int nr_violations;
+	unsigned int rule_runs[CHECK_NR_RULES]; /* checks in which each rule ran */
 
 	uint32_t vmalloc_start;
 #define DEMO_SEEN_MAX 16

@@ -565,8 +565,12 @@ static int do_op(struct demo_session *s, const struct script_op *op, struct vm_e
 	if (!ret) {
 		s->nr_ops++;
 		if (o->checked) {
+			unsigned int r;
+
 			s->nr_checks += o->report.rules_run;
 			s->nr_violations += o->report.nr_violations;
+			for (r = 0; r < CHECK_NR_RULES; r++)
+				s->rule_runs[r] += o->report.rule_run[r];
 		}
 		if (s->json && json_write_line(s->json, demo_outcome_json(o)))
 			ret = vmm_errf(err, errlen, -EIO, "cannot write the JSON trace after '%s'",

@@ -94,6 +94,41 @@ static int run_dumps(struct vm *vm, struct run *run)
 	return ret ? -1 : 0;
 }
 
+/* "rules run: A1 32, A2 32, ...": in how many checks each rule ran (checks.md's order). */
+static void print_rule_runs(const struct demo_session *s)
+{
+	unsigned int r;
+
+	printf("rules run:");
+	for (r = 0; r < CHECK_NR_RULES; r++)
+		printf("%s %s %u", r ? "," : "", check_rule_name(r), s->rule_runs[r]);
+	printf("\n");
+}
+
+/* The trace's last line: totals, and (checked) {"A1": N, ...} as "rules_run". */
+static json_t *summary_json(const struct demo_session *s)
+{
+	json_t *j = json_pack("{s:s, s:I, s:b, s:I, s:I}", "type", "summary", "operations",
+			      (json_int_t)s->nr_ops, "checked", s->checker != NULL, "checks",
+			      (json_int_t)s->nr_checks, "violations", (json_int_t)s->nr_violations);
+	json_t *rules;
+	unsigned int r;
+
+	if (!j || !s->checker)
+		return j;
+	rules = json_object();
+	for (r = 0; rules && r < CHECK_NR_RULES; r++)
+		if (json_object_set_new(rules, check_rule_name(r),
+					json_integer((json_int_t)s->rule_runs[r]))) {
+			json_decref(rules);
+			rules = NULL;
+		}
+	if (!rules || json_object_set_new(j, "rules_run", rules)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
 /* The demo or a script, with the checker unless --no-check; the VMM exit status or -ECANCELED
  * (ev). */
 static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
@@ -140,17 +175,14 @@ static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
 		fprintf(stderr, "vmm: %s\n", err);
 		return VMM_EXIT_INTERNAL;
 	}
-	if (checker)
+	if (checker) {
+		print_rule_runs(s);
 		printf("%s: %u operations, %u checks, %u violations\n", what, s->nr_ops,
 		       s->nr_checks, s->nr_violations);
-	else
+	} else {
 		printf("%s: %u operations, checks off\n", what, s->nr_ops);
-	if (run->json_file &&
-	    json_write_line(run->json_file,
-			    json_pack("{s:s, s:I, s:b, s:I, s:I}", "type", "summary", "operations",
-				      (json_int_t)s->nr_ops, "checked", checker != NULL, "checks",
-				      (json_int_t)s->nr_checks, "violations",
-				      (json_int_t)s->nr_violations))) {
+	}
+	if (run->json_file && json_write_line(run->json_file, summary_json(s))) {
 		fprintf(stderr, "vmm: --json %s: cannot write the summary\n", opts->json_path);
 		return VMM_EXIT_INTERNAL;
 	}

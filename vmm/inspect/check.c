@@ -26,8 +26,14 @@
 
 static const char *const rule_names[R_NR] = {
 	"A1", "A2", "M1", "M2", "M3", "M4", "M5", "M6", "M7",
-	"M8", "P1", "P2", "T1", "T2", "T3", "T4", "H1",
+	"M8", "P1", "P2", "T1", "T2", "T3", "T4", "V1", "H1",
 };
+_Static_assert(R_NR == CHECK_NR_RULES, "inspect.h's CHECK_NR_RULES counts the rules");
+
+const char *check_rule_name(unsigned int r)
+{
+	return r < R_NR ? rule_names[r] : NULL;
+}
 
 /* ---- Reporting ---- */
 
@@ -446,6 +452,8 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 	ret = take_snapshot(ctx, sop, prev, s, judging);
 	if (!ret && judging)
 		ret = judge_static(ctx, sop, prev, s);
+	if (!ret && judging && op)
+		judge_v1(ctx, sop, s);
 	/* M8 compares with the entries read now from here on. */
 	free(ctx->m8);
 	ctx->m8 = ctx->m8_now;
@@ -467,6 +475,9 @@ static int check_run(struct check_ctx *ctx, const struct check_op *op, unsigned 
 	}
 	if (ctx->vm->nr_vcpus > 1)
 		ctx->ipi_prev_ok = read_ipi_flushes(ctx, ctx->ipi_prev) == 0;
+	ret = v1_record(ctx);
+	if (ret)
+		return ret;
 	s->valid = true;
 	ctx->cur ^= 1;
 	return 0;
@@ -482,8 +493,12 @@ int check_guest(struct check_ctx *ctx, const struct check_op *op, unsigned flags
 	ctx->rep = rep;
 	ctx->rules = 0;
 	ret = check_run(ctx, op, flags);
-	for (r = 0; r < R_NR; r++)
-		rep->rules_run += (ctx->rules >> r) & 1;
+	if (ret)
+		ctx->v1.valid = false; /* what V1 recorded may be older than this check */
+	for (r = 0; r < R_NR; r++) {
+		rep->rule_run[r] = (ctx->rules >> r) & 1;
+		rep->rules_run += rep->rule_run[r];
+	}
 	if (ret && !rep->err[0])
 		snprintf(rep->err, sizeof(rep->err), "reading the guest's kernel state failed: %s",
 			 strerror(-ret));
@@ -552,5 +567,6 @@ void check_ctx_free(struct check_ctx *ctx)
 	free(ctx->tables);
 	free(ctx->pt_pfns);
 	free(ctx->odd);
+	free(ctx->v1.e);
 	free(ctx);
 }

@@ -40,6 +40,7 @@ enum rule {
 	R_T2,
 	R_T3,
 	R_T4,
+	R_V1,
 	R_H1,
 	R_NR
 };
@@ -195,6 +196,19 @@ struct check_ctx {
 	struct entry_snap *m8_now;
 	size_t m8_now_nr;
 	size_t polls;
+
+	/*
+	 * V1: at the end of the last check, the PGD (2-level) or PMD (PAE)
+	 * entries over the vmalloc range in vCPU 0's address space when that
+	 * was not swapper_pg_dir: what a touch found there before it ran.
+	 */
+	struct {
+		bool valid;
+		uint64_t cr3;
+		uint32_t base; /* va of v1.e[0] */
+		uint64_t *e;
+		size_t nr, cap;
+	} v1;
 };
 
 /* check.c: reporting, helpers shared by the rule files. */
@@ -261,6 +275,9 @@ int run_probes(struct check_ctx *ctx, const struct check_op *op, const struct sn
 	       const struct snapshot *s);
 int probe(struct check_ctx *ctx, unsigned int cpu, uint32_t va, enum probe_kind kind,
 	  uint32_t value, struct guest_probe *p);
+/* check_fault.c: V1 after a CMD_TOUCH, and the entries it compares with next time. */
+void judge_v1(struct check_ctx *ctx, const struct check_op *op, const struct snapshot *s);
+int v1_record(struct check_ctx *ctx);
 /* check_hw.c: H1. */
 int check_h1(struct check_ctx *ctx, uint32_t va, uint64_t prot);
 

@@ -427,7 +427,7 @@ void dump_vmallocinfo_line(FILE *f, uint32_t start, uint32_t end, const char *ca
 
 /*
  * The checker: the rules of spec/checks.md (A1-A2, M1-M8, P1-P2, T1-T4,
- * H1), evaluated against the live guest after each operation.  It reads
+ * V1, H1), evaluated against the live guest after each operation.  It reads
  * guest state only through vmm/inspect/kstate.h (symbols + the checked accessor)
  * and the one page-table walker (vmm/inspect/walk.h); with CHECK_PROBES it also
  * asks the guest to probe addresses through the mailbox, so the guest must
@@ -469,8 +469,12 @@ struct check_violation {
 	char actual[160];
 };
 
+/* The rules, in the order of rule_run[] (check_rule_name() gives their names). */
+#define CHECK_NR_RULES 18
+
 struct check_report {
 	unsigned int rules_run;				/* how many rules were evaluated */
+	unsigned char rule_run[CHECK_NR_RULES];		/* 1: that rule was evaluated */
 	unsigned int nr_violations;			/* total, even beyond the array */
 	struct check_violation v[CHECK_MAX_VIOLATIONS]; /* the first 32 */
 	unsigned int nr_observations;
@@ -522,6 +526,9 @@ void check_ctx_free(struct check_ctx *ctx);
  */
 int check_guest(struct check_ctx *ctx, const struct check_op *op, unsigned flags,
 		struct check_report *rep);
+
+/* "A1", ..., "H1" for 0 <= r < CHECK_NR_RULES (rule_run[] order); NULL otherwise. */
+const char *check_rule_name(unsigned int r);
 
 /* One line per violation: rule, va, level, entry addr=value, expected,
  * actual; then the observations. */
