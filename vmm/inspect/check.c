@@ -25,8 +25,8 @@
 #include "vmm/inspect/check_int.h"
 
 static const char *const rule_names[R_NR] = {
-	"A1", "A2", "M1", "M2", "M3", "M4", "M5", "M6", "M7",
-	"M8", "P1", "P2", "T1", "T2", "T3", "T4", "H1",
+	"A1", "A2", "A3", "M1", "M2", "M3", "M4", "M5", "M6",
+	"M7", "M8", "P1", "P2", "T1", "T2", "T3", "T4", "H1",
 };
 
 /* ---- Reporting ---- */
@@ -367,6 +367,10 @@ static void snap_reset(struct snapshot *s)
 {
 	s->valid = false;
 	s->vmlist_ok = false;
+	s->modern = false;
+	s->vmlist_head = 0;
+	s->vr.nr_free = s->vr.nr_lazy = 0;
+	s->vr.purges_ok = false;
 	s->sorted = false;
 	s->nr_areas = 0;
 	s->nr_frames = 0;
@@ -509,6 +513,7 @@ int check_ctx_init(struct check_ctx **out, struct vm *vm, const struct sym_table
 		goto fail;
 	if (sym_lookup(syms, "smp_ipi_flushes", &ctx->ipi_flushes_kva, &ctx->ipi_flushes_size))
 		ctx->ipi_flushes_kva = 0;
+	ctx->have_vsyms = vmap_syms_find(syms, &ctx->vsyms, quiet->err, sizeof(quiet->err)) == 0;
 	/* The first snapshot: what P2 and M8 compare the next check with. */
 	ret = check_guest(ctx, NULL, 0, quiet);
 	if (ret) {
@@ -535,6 +540,8 @@ void check_ctx_free(struct check_ctx *ctx)
 		free(ctx->snap[i].frames);
 		free(ctx->snap[i].keys);
 		free(ctx->snap[i].overlapped);
+		free(ctx->snap[i].vr.free);
+		free(ctx->snap[i].vr.lazy);
 	}
 	free(ctx->m8);
 	free(ctx->m8_now);
