@@ -299,7 +299,7 @@ static void test_demo_vmalloc_fault(void **state)
 	assert_non_null(strstr(c.out, "[P RW A D] (+D)\n"));
 	assert_non_null(strstr(c.out, "vmalloc faults taken: 1\n"));
 	assert_non_null(strstr(c.out, "flushes: none; vmalloc_faults +1\n"));
-	assert_non_null(strstr(c.out, "demo: 32 operations, checks off\n"));
+	assert_non_null(strstr(c.out, "demo: 33 operations, checks off\n"));
 	child_free(&c);
 }
 
