@@ -285,6 +285,25 @@ static void test_demo_pae(void **state)
 	demo(args);
 }
 
+/* The demo on vmalloc=modern: the areas from the busy tree, 0 violations. */
+static void test_demo_modern_2level(void **state)
+{
+	static const char *const args[] = { "-q", "--cmdline", "vmalloc=modern", GUEST_ELF, NULL };
+
+	(void)state;
+	demo(args);
+}
+
+static void test_demo_modern_pae(void **state)
+{
+	static const char *const args[] = { "-q",	 "--paging",	   "pae",
+					    "--cmdline", "vmalloc=modern", GUEST_ELF,
+					    NULL };
+
+	(void)state;
+	demo(args);
+}
+
 /* Unchecked, nothing else touches the vmap: the read sets A, the write D.
  * 2-level: the vmalloc fault copies the PGD entry into the new mm. */
 static void test_demo_vmalloc_fault(void **state)
@@ -486,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_demo_vmalloc_fault),
 		cmocka_unit_test(test_demo_2level),
 		cmocka_unit_test(test_demo_pae),
+		cmocka_unit_test(test_demo_modern_2level),
+		cmocka_unit_test(test_demo_modern_pae),
 	};
 
 	testvm_start("cli");

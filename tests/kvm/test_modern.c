@@ -183,7 +183,8 @@ static void test_augmented(void **state)
 		check_now(NULL, CHECK_STATIC);
 		snprintf(want, sizeof(want), "node 0x%08x", node);
 		expect_rule("A3", 0, want, "subtree_max_size one page too large");
-		expect_rule("A3", 0, "keeps subtree_max_size", "subtree_max_size one page too large");
+		expect_rule("A3", 0, "keeps subtree_max_size",
+			    "subtree_max_size one page too large");
 		wr32(max_pa, was);
 	}
 	check_now(NULL, CHECK_STATIC);
@@ -270,10 +271,8 @@ static void test_p2_purge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		VM_TEST(test_augmented, 2level_64M_modern),
-		VM_TEST(test_augmented, pae_64M_modern),
-		VM_TEST(test_pending, 2level_64M_modern),
-		VM_TEST(test_pending, pae_64M_modern),
+		VM_TEST(test_augmented, 2level_64M_modern), VM_TEST(test_augmented, pae_64M_modern),
+		VM_TEST(test_pending, 2level_64M_modern),   VM_TEST(test_pending, pae_64M_modern),
 		VM_TEST(test_p2_purge, 2level_64M_modern),
 	};
 
