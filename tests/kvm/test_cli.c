@@ -427,6 +427,31 @@ static void test_json(void **state)
 	child_free(&c);
 }
 
+/*
+ * vmalloc=modern: the trace's areas come from the busy tree (vmlist stays
+ * NULL).  a and v wait on the purge list, so b goes after them.
+ */
+static void test_json_modern(void **state)
+{
+	const char *const args[] = { "-q",	   "-m",	"64M",
+				     "--no-check", "--cmdline", "vmalloc=modern",
+				     "--script",   script_path, "--json",
+				     "-",	   GUEST_ELF,	NULL };
+	struct child c;
+	char *last;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	last = strstr(c.out, "\"op\":\"b = vmalloc_dma 4096\"");
+	assert_non_null(last);
+	if (!strstr(last, "\"areas\":[{\"addr\":\"0xc4805000\",\"size\":8192,")) {
+		print_error("%s\n", last);
+		fail_msg("the last operation's areas: expected b alone at 0xc4805000");
+	}
+	child_free(&c);
+}
+
 struct bad_run {
 	const char *script; /* NULL: no script file */
 	const char *args[8];
@@ -501,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_vtop_pae),
 		cmocka_unit_test(test_dump_alone),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_modern),
 		cmocka_unit_test(test_script_checked),
 		cmocka_unit_test(test_demo_vmalloc_fault),
 		cmocka_unit_test(test_demo_2level),

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/core/core.h"
@@ -397,12 +398,33 @@ static int snap_select(const struct pt_snapshot *snap, bool ptes, uint64_t lo, u
  * first operation, the PTEs before it).  What cannot be read is left
  * unmarked (areas_read, zones_read false); -ENOMEM only.
  */
+/*
+ * The areas as the guest keeps them: vmalloc=modern's busy tree (vmlist
+ * stays NULL there), or vmlist.  The first max into va; 0 with *nr all of
+ * them, or -1 when they cannot be read whole.
+ */
+static int read_areas(struct demo_session *s, struct vm_area *va, unsigned int max,
+		      unsigned int *nr)
+{
+	struct vmap_tree_info t;
+	struct vmlist_info info;
+	int ret = inspect_read_vmap_trees(&s->gk, s->syms, va, max, &t);
+
+	if (ret != -ENOENT && t.mode == VMALLOC_MODE_MODERN) {
+		*nr = t.nr_busy;
+		return ret ? -1 : 0;
+	}
+	if (inspect_read_vmlist(&s->gk, va, max, &info) || info.defect != VMLIST_OK)
+		return -1;
+	*nr = info.nr;
+	return 0;
+}
+
 static int read_state(struct demo_session *s, const struct pt_snapshot *before,
 		      const struct pt_snapshot *after, struct op_outcome *o)
 {
-	struct vmlist_info info;
 	struct vm_area *va;
-	unsigned int i;
+	unsigned int i, nr, nr2;
 
 	if (snap_select(after, false, s->vmalloc_start, VMALLOC_END, &o->tables, &o->nr_tables))
 		return -ENOMEM;
@@ -415,22 +437,22 @@ static int read_state(struct demo_session *s, const struct pt_snapshot *before,
 	if (!s->have_gk)
 		return 0;
 	o->zones_read = !inspect_read_zones(&s->gk, o->zone_use, NULL, 0);
-	if (inspect_read_vmlist(&s->gk, NULL, 0, &info) && info.defect != VMLIST_OK)
+	if (read_areas(s, NULL, 0, &nr))
 		return 0;
-	if (!info.nr) {
+	if (!nr) {
 		o->areas_read = true;
 		return 0;
 	}
-	va = calloc(info.nr, sizeof(*va));
-	o->areas = calloc(info.nr, sizeof(*o->areas));
+	va = calloc(nr, sizeof(*va));
+	o->areas = calloc(nr, sizeof(*o->areas));
 	if (!va || !o->areas) {
 		free(va);
 		return -ENOMEM;
 	}
-	if (!inspect_read_vmlist(&s->gk, va, info.nr, &info) && info.defect == VMLIST_OK) {
+	if (!read_areas(s, va, nr, &nr2) && nr2 == nr) {
 		o->areas_read = true;
-		o->nr_areas = info.nr;
-		for (i = 0; i < info.nr; i++) {
+		o->nr_areas = nr;
+		for (i = 0; i < nr; i++) {
 			o->areas[i].a = va[i];
 			area_name(s, va[i].addr, o->areas[i].name, sizeof(o->areas[i].name));
 		}
