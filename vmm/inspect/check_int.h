@@ -2,7 +2,8 @@
 /*
  * Inside the checker (included only by vmm/inspect/check*.c).  A check has
  * two phases:
- *  - reading (check_snap.c): one snapshot of the guest -- vmlist, the walks
+ *  - reading (check_snap.c): one snapshot of the guest -- vmlist (or
+ *    vmalloc=modern's busy tree, free tree and purge list), the walks
  *    of every area page, the page tables of the vmalloc range, the entries
  *    outside it (M8), mem_map counts, counters, KVM's translations of the
  *    M7 sample -- taken through kstate.h and the walker, judging nothing;
