@@ -6,7 +6,8 @@
  * subtree_max_size (A3, naming the node), a pending range moved over a
  * busy area (A3), a PTE put back in a pending range (M3), and that PTE
  * still there after the purge (T2: no stale translation is permitted
- * once the purge has flushed).  Silent on the correct states in between.
+ * once the purge has flushed).  Silent on the correct states in between,
+ * and on an allocation that purges for room and takes a purged range.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -252,6 +253,32 @@ static void test_pending(void **state)
 }
 
 /*
+ * An allocation that finds no room purges and may take a purged range at
+ * once: T2 after that purge skips the pages the new area holds (they are
+ * mapped, and must be), and T1 holds there.
+ */
+static void test_purge_reuse(void **state)
+{
+	uint32_t a, g, b;
+
+	boot(state);
+	a = op_ok(CMD_VMALLOC, PAGE_SIZE); /* with probes: the stale-TLB sequence runs once */
+	op_ok(CMD_PURGE, 0);
+	assert_int_equal(a, vf->vmalloc_start);
+	op_ok(CMD_VFREE, a); /* [a, a + 2 pages) pending */
+	/* The rest of the range, guard included, in one get_vm_area. */
+	g = op2(CMD_GET_VM_AREA, VMALLOC_END - (a + 2 * PAGE_SIZE) - PAGE_SIZE, VM_IOREMAP,
+		CHECK_STATIC | CHECK_PROBES);
+	expect_silent("get_vm_area of all the free space");
+	assert_int_equal(g, a + 2 * PAGE_SIZE);
+	b = op_ok(CMD_VMALLOC, PAGE_SIZE); /* no room: purge, then a's range again */
+	assert_int_equal(b, a);
+	op_ok(CMD_VFREE, b);
+	op_ok(CMD_VFREE, g);
+	op_ok(CMD_PURGE, 0);
+}
+
+/*
  * P2 on a purge: told of one that did not happen, the range is still
  * pending (and its object still held); the real purge is silent.
  */
@@ -271,8 +298,11 @@ static void test_p2_purge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		VM_TEST(test_augmented, 2level_64M_modern), VM_TEST(test_augmented, pae_64M_modern),
-		VM_TEST(test_pending, 2level_64M_modern),   VM_TEST(test_pending, pae_64M_modern),
+		VM_TEST(test_augmented, 2level_64M_modern),
+		VM_TEST(test_augmented, pae_64M_modern),
+		VM_TEST(test_pending, 2level_64M_modern),
+		VM_TEST(test_pending, pae_64M_modern),
+		VM_TEST(test_purge_reuse, 2level_64M_modern),
 		VM_TEST(test_p2_purge, 2level_64M_modern),
 	};
 
