@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/html-pages.sh OUTDIR: the two --html pages make bench loads, made in
-# one boot of tools/kvm-run: the demo (OUTDIR/demo.html, 32 operations) and
+# one boot of tools/kvm-run: the demo (OUTDIR/demo.html, 33 operations) and
 # OUTDIR/ops10k.vmm, 10,000 operations (vmalloc of one page and its vfree,
 # alternating), with checks on as in the demo (OUTDIR/ops10k.html).
 set -euo pipefail

@@ -325,6 +325,25 @@ static void test_demo_pae(void **state)
 	demo(args);
 }
 
+/* The demo on vmalloc=modern: the areas from the busy tree, 0 violations. */
+static void test_demo_modern_2level(void **state)
+{
+	static const char *const args[] = { "-q", "--cmdline", "vmalloc=modern", GUEST_ELF, NULL };
+
+	(void)state;
+	demo(args);
+}
+
+static void test_demo_modern_pae(void **state)
+{
+	static const char *const args[] = { "-q",	 "--paging",	   "pae",
+					    "--cmdline", "vmalloc=modern", GUEST_ELF,
+					    NULL };
+
+	(void)state;
+	demo(args);
+}
+
 /* Unchecked, nothing else touches the vmap: the read sets A, the write D.
  * 2-level: the vmalloc fault copies the PGD entry into the new mm. */
 static void test_demo_vmalloc_fault(void **state)
@@ -339,7 +358,7 @@ static void test_demo_vmalloc_fault(void **state)
 	assert_non_null(strstr(c.out, "[P RW A D] (+D)\n"));
 	assert_non_null(strstr(c.out, "vmalloc faults taken: 1\n"));
 	assert_non_null(strstr(c.out, "flushes: none; vmalloc_faults +1\n"));
-	assert_non_null(strstr(c.out, "demo: 32 operations, checks off\n"));
+	assert_non_null(strstr(c.out, "demo: 33 operations, checks off\n"));
 	child_free(&c);
 }
 
@@ -463,6 +482,31 @@ static void test_json(void **state)
 	child_free(&c);
 }
 
+/*
+ * vmalloc=modern: the trace's areas come from the busy tree (vmlist stays
+ * NULL).  a and v wait on the purge list, so b goes after them.
+ */
+static void test_json_modern(void **state)
+{
+	const char *const args[] = { "-q",	   "-m",	"64M",
+				     "--no-check", "--cmdline", "vmalloc=modern",
+				     "--script",   script_path, "--json",
+				     "-",	   GUEST_ELF,	NULL };
+	struct child c;
+	char *last;
+
+	(void)state;
+	run_vmm(&c, args);
+	expect_status(&c, 0);
+	last = strstr(c.out, "\"op\":\"b = vmalloc_dma 4096\"");
+	assert_non_null(last);
+	if (!strstr(last, "\"areas\":[{\"addr\":\"0xc4805000\",\"size\":8192,")) {
+		print_error("%s\n", last);
+		fail_msg("the last operation's areas: expected b alone at 0xc4805000");
+	}
+	child_free(&c);
+}
+
 struct bad_run {
 	const char *script; /* NULL: no script file */
 	const char *args[8];
@@ -537,11 +581,14 @@ int main(void)
 		cmocka_unit_test(test_vtop_pae),
 		cmocka_unit_test(test_dump_alone),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_modern),
 		cmocka_unit_test(test_script_checked),
 		cmocka_unit_test(test_demo_vmalloc_fault),
 		cmocka_unit_test(test_demo_novmallocfault),
 		cmocka_unit_test(test_demo_2level),
 		cmocka_unit_test(test_demo_pae),
+		cmocka_unit_test(test_demo_modern_2level),
+		cmocka_unit_test(test_demo_modern_pae),
 	};
 
 	testvm_start("cli");

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -20,7 +21,18 @@ const struct vm_case vm_cases[NR_VM_CASES] = {
 	[VM_CASE_2level_64M_2cpus] = { "2level 64M, 2 vCPUs", PAGING_2LEVEL, 64ull << 20, 2 },
 	[VM_CASE_pae_64M_2cpus] = { "pae 64M, 2 vCPUs", PAGING_PAE, 64ull << 20, 2 },
 	[VM_CASE_pae_256M] = { "pae 256M", PAGING_PAE, 256ull << 20, 1 },
+	[VM_CASE_2level_64M_modern] = { "2level 64M, vmalloc=modern", PAGING_2LEVEL, 64ull << 20, 1,
+					"vmalloc=modern" },
+	[VM_CASE_pae_64M_modern] = { "pae 64M, vmalloc=modern", PAGING_PAE, 64ull << 20, 1,
+				     "vmalloc=modern" },
+	[VM_CASE_pae_64M_2cpus_modern] = { "pae 64M, 2 vCPUs, vmalloc=modern", PAGING_PAE,
+					   64ull << 20, 2, "vmalloc=modern" },
 };
+
+bool vm_case_modern(const struct vm_case *c)
+{
+	return c->cmdline && strstr(c->cmdline, "vmalloc=modern");
+}
 
 static void vmfx_free(struct vmfx *f)
 {
@@ -63,7 +75,7 @@ static int vmfx_boot(struct vmfx *f, const char *cmdline, char *err, size_t errl
 int vmfx_setup_cmdline(void **state, const char *cmdline)
 {
 	const struct vm_case *c = *state ? *state : &vm_cases[0];
-	char err[VM_ERR_LEN + 512];
+	char err[VM_ERR_LEN + 512], line[256];
 	struct vmfx *f;
 
 	f = calloc(1, sizeof(*f));
@@ -72,7 +84,14 @@ int vmfx_setup_cmdline(void **state, const char *cmdline)
 		return -1;
 	}
 	f->c = c;
-	if (vmfx_boot(f, cmdline, err, sizeof(err))) {
+	if (c->cmdline && cmdline)
+		snprintf(line, sizeof(line), "%s %s", c->cmdline, cmdline);
+	else
+		snprintf(line, sizeof(line), "%s",
+			 c->cmdline ? c->cmdline
+			 : cmdline  ? cmdline
+				    : "");
+	if (vmfx_boot(f, line[0] ? line : NULL, err, sizeof(err))) {
 		print_error("%s: %s\n", c->name, err);
 		vmfx_free(f);
 		return -1;

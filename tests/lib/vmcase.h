@@ -18,7 +18,11 @@ struct vm_case {
 	enum paging_mode paging;
 	uint64_t ram;
 	unsigned int cpus;
+	const char *cmdline; /* the guest's command line (NULL: none; "vmalloc=modern") */
 };
+
+/* The case boots vmalloc=modern (its command line says so). */
+bool vm_case_modern(const struct vm_case *c);
 
 /* The index of each case in vm_cases[]; VM_TEST() takes the part after VM_CASE_. */
 enum vm_case_id {
@@ -31,6 +35,9 @@ enum vm_case_id {
 	VM_CASE_2level_64M_2cpus,
 	VM_CASE_pae_64M_2cpus,
 	VM_CASE_pae_256M,
+	VM_CASE_2level_64M_modern,
+	VM_CASE_pae_64M_modern,
+	VM_CASE_pae_64M_2cpus_modern,
 	NR_VM_CASES
 };
 
@@ -50,7 +57,7 @@ struct vmfx {
  * as a group setup); boots it and replaces *state with its struct vmfx *.
  * On failure it prints why, leaves nothing allocated and returns -1. */
 int vmfx_setup(void **state);
-/* The same, with cmdline added to the guest's command line. */
+/* The same, with cmdline added to the guest's command line (after the case's own). */
 int vmfx_setup_cmdline(void **state, const char *cmdline);
 /* CMocka teardown of vmfx_setup(): frees the VM, checker and fixture;
  * CMocka runs it whenever setup succeeded, even if the test failed. */

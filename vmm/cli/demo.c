@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/core/core.h"
@@ -49,7 +50,8 @@ const char demo_script[] =
 	"touch f+0x3ff000\n"
 	"touch f+0x3ff000\n"
 	"switch_mm 0\n"
-	"# vfree each area: its PTEs are cleared, its pages go back, one flush.\n"
+	"# vfree each area: its PTEs are cleared, its pages go back, one flush\n"
+	"# (vmalloc=modern: none yet; the range waits on the purge list).\n"
 	"vfree a\n"
 	"vfree b\n"
 	"vfree c\n"
@@ -70,7 +72,11 @@ const char demo_script[] =
 	"fault_inject page 3\n"
 	"vmalloc 16K\n"
 	"fault_inject page 0\n"
-	"vfree e\n";
+	"vfree e\n"
+	"# vm_unmap_aliases: with vmalloc=modern, every range vfree left pending\n"
+	"# goes back to the free space after one flush for all of them; 2.4 has\n"
+	"# nothing pending and flushes once all the same.\n"
+	"vm_unmap_aliases\n";
 
 void demo_session_init(struct demo_session *s, struct vm *vm, const struct sym_table *syms,
 		       struct check_ctx *checker, FILE *out, FILE *json)
@@ -395,12 +401,33 @@ static int snap_select(const struct pt_snapshot *snap, bool ptes, uint64_t lo, u
  * first operation, the PTEs before it).  What cannot be read is left
  * unmarked (areas_read, zones_read false); -ENOMEM only.
  */
+/*
+ * The areas as the guest keeps them: vmalloc=modern's busy tree (vmlist
+ * stays NULL there), or vmlist.  The first max into va; 0 with *nr all of
+ * them, or -1 when they cannot be read whole.
+ */
+static int read_areas(struct demo_session *s, struct vm_area *va, unsigned int max,
+		      unsigned int *nr)
+{
+	struct vmap_tree_info t;
+	struct vmlist_info info;
+	int ret = inspect_read_vmap_trees(&s->gk, s->syms, va, max, &t);
+
+	if (ret != -ENOENT && t.mode == VMALLOC_MODE_MODERN) {
+		*nr = t.nr_busy;
+		return ret ? -1 : 0;
+	}
+	if (inspect_read_vmlist(&s->gk, va, max, &info) || info.defect != VMLIST_OK)
+		return -1;
+	*nr = info.nr;
+	return 0;
+}
+
 static int read_state(struct demo_session *s, const struct pt_snapshot *before,
 		      const struct pt_snapshot *after, struct op_outcome *o)
 {
-	struct vmlist_info info;
 	struct vm_area *va;
-	unsigned int i;
+	unsigned int i, nr, nr2;
 
 	if (snap_select(after, false, s->vmalloc_start, VMALLOC_END, &o->tables, &o->nr_tables))
 		return -ENOMEM;
@@ -413,22 +440,22 @@ static int read_state(struct demo_session *s, const struct pt_snapshot *before,
 	if (!s->have_gk)
 		return 0;
 	o->zones_read = !inspect_read_zones(&s->gk, o->zone_use, NULL, 0);
-	if (inspect_read_vmlist(&s->gk, NULL, 0, &info) && info.defect != VMLIST_OK)
+	if (read_areas(s, NULL, 0, &nr))
 		return 0;
-	if (!info.nr) {
+	if (!nr) {
 		o->areas_read = true;
 		return 0;
 	}
-	va = calloc(info.nr, sizeof(*va));
-	o->areas = calloc(info.nr, sizeof(*o->areas));
+	va = calloc(nr, sizeof(*va));
+	o->areas = calloc(nr, sizeof(*o->areas));
 	if (!va || !o->areas) {
 		free(va);
 		return -ENOMEM;
 	}
-	if (!inspect_read_vmlist(&s->gk, va, info.nr, &info) && info.defect == VMLIST_OK) {
+	if (!read_areas(s, va, nr, &nr2) && nr2 == nr) {
 		o->areas_read = true;
-		o->nr_areas = info.nr;
-		for (i = 0; i < info.nr; i++) {
+		o->nr_areas = nr;
+		for (i = 0; i < nr; i++) {
 			o->areas[i].a = va[i];
 			area_name(s, va[i].addr, o->areas[i].name, sizeof(o->areas[i].name));
 		}

@@ -1,10 +1,124 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A1, A2 (spec/checks.md) on a snapshot's vmlist. */
+/*
+ * A1, A2 (spec/checks.md) on a snapshot's areas (vmlist, or vmalloc=modern's
+ * busy tree), and A3 on vmalloc=modern's trees (README "vmalloc=modern").
+ */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/inspect/check_int.h"
+
+int64_t vmap_objects(const struct snapshot *s)
+{
+	return (int64_t)s->tinfo.nr_busy + s->tinfo.nr_lazy +
+	       (s->tinfo.nr_free ? s->tinfo.nr_free - 1 : 0);
+}
+
+long lazy_at(const struct snapshot *s, uint32_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->vr.nr_lazy; i++)
+		if (s->vr.lazy[i].start == addr)
+			return (long)i;
+	return -1;
+}
+
+struct tile {
+	uint32_t start, end;
+	const char *what;
+};
+
+static int tile_cmp(const void *a, const void *b)
+{
+	const struct tile *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/*
+ * A3's second half: busy areas, free blocks and pending ranges cover
+ * [VMALLOC_START, VMALLOC_END) exactly once (all three empty before the
+ * first allocation), so a pending range is neither busy nor reusable.
+ */
+static void judge_tiling(struct check_ctx *ctx, const struct snapshot *s)
+{
+	size_t n = s->nr_areas + s->vr.nr_free + s->vr.nr_lazy, k = 0, i;
+	struct check_violation *v;
+	uint64_t at = ctx->vstart;
+	struct tile *t;
+
+	if (!n)
+		return;
+	t = malloc(n * sizeof(*t));
+	if (!t) {
+		observe(ctx->rep, "A3: out of memory for the tiling check");
+		return;
+	}
+	for (i = 0; i < s->nr_areas; i++)
+		t[k++] = (struct tile){ s->areas[i].addr, s->areas[i].addr + s->areas[i].size,
+					"busy area" };
+	for (i = 0; i < s->vr.nr_free; i++)
+		t[k++] = (struct tile){ s->vr.free[i].start, s->vr.free[i].end, "free block" };
+	for (i = 0; i < s->vr.nr_lazy; i++)
+		t[k++] = (struct tile){ s->vr.lazy[i].start, s->vr.lazy[i].end,
+					"range pending purge" };
+	qsort(t, n, sizeof(*t), tile_cmp);
+	for (i = 0; i < n; i++) {
+		if (t[i].start == at) {
+			at = t[i].end;
+			continue;
+		}
+		v = viol(ctx, R_A3, t[i].start, -1, 0, 0);
+		if (t[i].start > at) {
+			EXPECT(v, "busy, free and pending ranges cover [0x%08x, 0x%08x)",
+			       ctx->vstart, VMALLOC_END);
+			ACTUAL(v, "[0x%08" PRIx64 ", 0x%08x) in none of them (next: %s)", at,
+			       t[i].start, t[i].what);
+		} else {
+			EXPECT(v, "no range in two of the busy tree, free tree, purge list");
+			ACTUAL(v, "%s [0x%08x, 0x%08x) overlaps %s ending 0x%08" PRIx64, t[i].what,
+			       t[i].start, t[i].end, t[i - 1].what, at);
+		}
+		if (t[i].end > at)
+			at = t[i].end;
+	}
+	if (at != VMALLOC_END) {
+		v = viol(ctx, R_A3, at, -1, 0, 0);
+		EXPECT(v, "busy, free and pending ranges cover [0x%08x, 0x%08x)", ctx->vstart,
+		       VMALLOC_END);
+		ACTUAL(v, "they end at 0x%08" PRIx64, at);
+	}
+	free(t);
+}
+
+/* A3: vmalloc=modern's trees and purge list sound, vmlist left NULL, the range tiled. */
+static void judge_a3(struct check_ctx *ctx, const struct snapshot *s)
+{
+	struct check_violation *v;
+
+	ran(ctx, R_A3);
+	if (!s->vmlist_ok) {
+		v = viol(ctx, R_A3, 0, -1, 0, 0);
+		EXPECT(v, "vmap_area trees: red-black, sorted, no overlap, subtree_max_size right; "
+			  "purge list agreeing with vmap_lazy_nr");
+		ACTUAL(v, "%s", s->tinfo.msg);
+		return;
+	}
+	if (s->vmlist_head) {
+		v = viol(ctx, R_A3, 0, -1, ctx->gk.vmlist, s->vmlist_head);
+		EXPECT(v, "vmlist NULL in vmalloc=modern");
+		ACTUAL(v, "vmlist 0x%08x", s->vmlist_head);
+	}
+	judge_tiling(ctx, s);
+}
 
 void judge_areas(struct check_ctx *ctx, const struct snapshot *s)
 {
@@ -22,6 +136,10 @@ void judge_areas(struct check_ctx *ctx, const struct snapshot *s)
 		ACTUAL(v, "vmalloc_start (at 0x%" PRIx64 ") holds 0x%08x", ctx->gk.vmalloc_start,
 		       ctx->vstart_guest);
 	}
+	if (s->modern)
+		judge_a3(ctx, s);
+	if (!s->vmlist_ok && s->modern)
+		return;
 	if (!s->vmlist_ok) {
 		struct check_violation *v = viol(ctx, R_A1, 0, -1, 0, s->vinfo.bad_node);
 

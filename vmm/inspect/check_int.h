@@ -2,7 +2,8 @@
 /*
  * Inside the checker (included only by vmm/inspect/check*.c).  A check has
  * two phases:
- *  - reading (check_snap.c): one snapshot of the guest -- vmlist, the walks
+ *  - reading (check_snap.c): one snapshot of the guest -- vmlist (or
+ *    vmalloc=modern's busy tree, free tree and purge list), the walks
  *    of every area page, the page tables of the vmalloc range, the entries
  *    outside it (M8), mem_map counts, counters, KVM's translations of the
  *    M7 sample -- taken through kstate.h and the walker, judging nothing;
@@ -26,6 +27,7 @@
 enum rule {
 	R_A1,
 	R_A2,
+	R_A3,
 	R_M1,
 	R_M2,
 	R_M3,
@@ -108,9 +110,35 @@ struct area_key {
 	uint64_t max_end; /* the highest end of keys[0..this] */
 };
 
+/* A range [start, end) of the modern allocator's free tree or purge list. */
+struct vmap_range {
+	uint32_t start, end;
+};
+
+/* vmalloc=modern's symbols (shared/kstructs.h), as kernel virtual addresses. */
+struct vmap_syms {
+	uint64_t mode, busy, free, purge, lazy, stats;
+};
+
+/* What vmap_trees_read() keeps beside the busy areas (arrays grown by it). */
+struct vmap_read {
+	struct vmap_range *free, *lazy; /* free blocks in address order; purge list order */
+	size_t nr_free, cap_free, nr_lazy, cap_lazy;
+	uint32_t purges; /* vmap_stats[VMAP_STAT_PURGES] */
+	bool purges_ok;
+};
+
 struct snapshot {
 	bool valid;
+	/*
+	 * The areas read and sound: vmlist (2.4), or the busy tree with the
+	 * free tree and the purge list (modern; A3 judges them).
+	 */
 	bool vmlist_ok;
+	bool modern;	      /* vmalloc_mode was VMALLOC_MODE_MODERN */
+	uint32_t vmlist_head; /* modern: the guest's vmlist (must stay NULL) */
+	struct vmap_tree_info tinfo;
+	struct vmap_read vr;
 	bool sorted; /* areas in address order, as vmlist should be */
 	struct vmlist_info vinfo;
 	struct vm_area *areas;
@@ -145,6 +173,8 @@ struct area_hist {
 struct check_ctx {
 	struct vm *vm;
 	struct guest_kernel gk;
+	struct vmap_syms vsyms;
+	bool have_vsyms;	  /* the guest has vmalloc=modern's symbols */
 	uint64_t ipi_flushes_kva; /* smp_ipi_flushes[] (0: the guest has none) */
 	uint64_t ipi_flushes_size;
 
@@ -258,8 +288,20 @@ int snap_freed(struct check_ctx *ctx, const struct snapshot *prev, const struct 
 int snap_m8(struct check_ctx *ctx);
 int read_ipi_flushes(struct check_ctx *ctx, uint32_t *out);
 
-/* check_areas.c: A1, A2. */
+/* check_areas.c: A1, A2, A3. */
 void judge_areas(struct check_ctx *ctx, const struct snapshot *s);
+/* The objects kmalloc holds for the modern allocator's areas, blocks and pending ranges. */
+int64_t vmap_objects(const struct snapshot *s);
+/* The index in s->vr.lazy of the pending range starting at addr, or -1. */
+long lazy_at(const struct snapshot *s, uint32_t addr);
+
+/* check_tree.c: vmalloc=modern's trees. */
+/* Find the symbols: 0, or -ENOENT with msg naming the one missing. */
+int vmap_syms_find(const struct sym_table *syms, struct vmap_syms *k, char *msg, size_t len);
+/* inspect_read_vmap_trees() on found symbols, keeping free blocks, pending ranges in out (may be
+ * NULL): 0, -EBADMSG (info->msg names the defect) or -ENOMEM. */
+int vmap_trees_read(const struct guest_kernel *gk, const struct vmap_syms *k, struct vm_area *areas,
+		    unsigned int max, struct vmap_read *out, struct vmap_tree_info *info);
 /* check_map.c: M1-M8. */
 void judge_tables(struct check_ctx *ctx, const struct snapshot *s);
 void judge_pages(struct check_ctx *ctx, const struct snapshot *s);

@@ -109,6 +109,31 @@ static int p2_vfree_frames(struct check_ctx *ctx, const struct snapshot *prev, u
 	return 0;
 }
 
+/*
+ * vmalloc=modern keeps one kmalloc object per busy area, per range pending
+ * purge and per free block but the static one: kmalloc's objects change
+ * by as much as that count (a vfree moves its object to the purge list; a
+ * purge on the way frees or reuses the pending ones).
+ */
+static void p2_objects(struct check_ctx *ctx, uint32_t va, const char *what,
+		       const struct snapshot *prev, const struct snapshot *s)
+{
+	int64_t want = vmap_objects(s) - vmap_objects(prev);
+	int64_t got = (int64_t)s->cnt.kmalloc_in_use - prev->cnt.kmalloc_in_use;
+	struct check_violation *v;
+
+	if (got == want)
+		return;
+	v = viol(ctx, R_P2, va, -1, 0, 0);
+	EXPECT(v,
+	       "%s: kmalloc objects %+" PRId64 " (busy %u -> %u, pending %u -> %u, free blocks %u "
+	       "-> %u)",
+	       what, want, prev->tinfo.nr_busy, s->tinfo.nr_busy, prev->tinfo.nr_lazy,
+	       s->tinfo.nr_lazy, prev->tinfo.nr_free, s->tinfo.nr_free);
+	ACTUAL(v, "objects %u -> %u (%+" PRId64 ")", prev->cnt.kmalloc_in_use,
+	       s->cnt.kmalloc_in_use, got);
+}
+
 int judge_p2(struct check_ctx *ctx, const struct check_op *op, const struct snapshot *prev,
 	     const struct snapshot *s)
 {
@@ -147,13 +172,35 @@ int judge_p2(struct check_ctx *ctx, const struct check_op *op, const struct snap
 			ACTUAL(v, "free pages %u -> %u (%+" PRId64 ")", prev->cnt.free_pages,
 			       s->cnt.free_pages, free_delta);
 		}
-		if (s->cnt.kmalloc_in_use + 1 != prev->cnt.kmalloc_in_use) {
+		if (s->modern && prev->modern) {
+			p2_objects(ctx, a->addr, "vfree", prev, s);
+		} else if (s->cnt.kmalloc_in_use + 1 != prev->cnt.kmalloc_in_use) {
 			v = viol(ctx, R_P2, a->addr, -1, 0, 0);
 			EXPECT(v, "the vm_struct back to kmalloc: objects %u -> %u",
 			       prev->cnt.kmalloc_in_use, prev->cnt.kmalloc_in_use - 1);
 			ACTUAL(v, "objects %u -> %u", prev->cnt.kmalloc_in_use,
 			       s->cnt.kmalloc_in_use);
 		}
+		return 0;
+	}
+
+	if ((op->cmd == CMD_PURGE || op->cmd == CMD_VM_UNMAP_ALIASES) && op->status == ST_OK &&
+	    s->modern && prev->modern) {
+		ran(ctx, R_P2);
+		/* The pages went back at vfree: a purge gives back only kmalloc's. */
+		if (free_delta != -pt_delta - kmp_delta) {
+			v = viol(ctx, R_P2, 0, -1, 0, 0);
+			EXPECT(v, "purge frees no page but kmalloc's: free pages %u -> %" PRId64,
+			       prev->cnt.free_pages, prev->cnt.free_pages - pt_delta - kmp_delta);
+			ACTUAL(v, "free pages %u -> %u", prev->cnt.free_pages, s->cnt.free_pages);
+		}
+		if (s->tinfo.nr_lazy) {
+			v = viol(ctx, R_P2, s->vr.lazy[0].start, -1, 0, 0);
+			EXPECT(v, "purge empties vmap_purge_list");
+			ACTUAL(v, "%u ranges (%u pages) still pending", s->tinfo.nr_lazy,
+			       s->tinfo.lazy_pages);
+		}
+		p2_objects(ctx, 0, "purge", prev, s);
 		return 0;
 	}
 
@@ -171,7 +218,9 @@ int judge_p2(struct check_ctx *ctx, const struct check_op *op, const struct snap
 			       prev->cnt.free_pages - pt_delta - kmp_delta, pt_delta, kmp_delta);
 			ACTUAL(v, "free pages %u -> %u", prev->cnt.free_pages, s->cnt.free_pages);
 		}
-		if (s->cnt.kmalloc_in_use != prev->cnt.kmalloc_in_use) {
+		if (s->modern && prev->modern) {
+			p2_objects(ctx, 0, "failed allocation", prev, s);
+		} else if (s->cnt.kmalloc_in_use != prev->cnt.kmalloc_in_use) {
 			v = viol(ctx, R_P2, 0, -1, 0, 0);
 			EXPECT(v, "failed command %u: the vm_struct back to kmalloc (objects %u)",
 			       op->cmd, prev->cnt.kmalloc_in_use);

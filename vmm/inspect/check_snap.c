@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared/kstructs.h"
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/core/core.h"
@@ -66,12 +67,48 @@ int snap_setup(struct check_ctx *ctx)
 	return 0;
 }
 
+/*
+ * vmalloc=modern: the busy tree in address order is the area list; the
+ * free blocks and pending ranges are kept for A3, M3, P2 and T2.
+ */
+static int snap_trees(struct check_ctx *ctx, struct snapshot *s)
+{
+	int ret;
+
+	s->modern = true;
+	for (;;) {
+		ret = vmap_trees_read(&ctx->gk, &ctx->vsyms, s->areas, s->cap_areas, &s->vr,
+				      &s->tinfo);
+		if (ret == -ENOMEM)
+			return ret;
+		if (s->tinfo.nr_busy <= s->cap_areas || ret)
+			break;
+		size_t cap = s->cap_areas;
+
+		if (grow((void **)&s->areas, &cap, s->tinfo.nr_busy, sizeof(*s->areas)))
+			return -ENOMEM;
+		s->cap_areas = (unsigned int)cap;
+	}
+	s->nr_areas = s->tinfo.nr_busy < s->cap_areas ? s->tinfo.nr_busy : s->cap_areas;
+	s->vmlist_ok = ret == 0;
+	s->vinfo.nr = s->nr_areas;
+	s->vinfo.defect = VMLIST_OK;
+	if (gmem_read32(&ctx->vm->mem, ctx->gk.vmlist, &s->vmlist_head))
+		s->vmlist_head = 0;
+	s->sorted = true; /* the tree reader refuses any other order */
+	return snap_index(s);
+}
+
 int snap_areas(struct check_ctx *ctx, struct snapshot *s)
 {
 	uint64_t end = 0;
+	uint32_t mode;
 	unsigned int i;
 	int ret;
 
+	if (ctx->have_vsyms && !inspect_read_kva32(&ctx->gk, ctx->vsyms.mode, &mode) &&
+	    mode == VMALLOC_MODE_MODERN)
+		return snap_trees(ctx, s);
 	for (;;) {
 		ret = inspect_read_vmlist(&ctx->gk, s->areas, s->cap_areas, &s->vinfo);
 		if (ret < 0 && ret != -EBADMSG)

@@ -20,6 +20,7 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/core/core.h"
+#include "vmm/inspect/check_int.h"
 #include "vmm/inspect/inspect.h"
 
 /* A red-black tree of 2^32 nodes is at most 64 deep: anything deeper is corrupt. */
@@ -34,6 +35,7 @@ struct tree_walk {
 	uint32_t last_end; /* end of the last node in address order (0: none yet) */
 	struct vm_area *areas;
 	unsigned int max;
+	struct vmap_read *out; /* NULL: keep no free blocks or pending ranges */
 };
 
 static int __attribute__((format(printf, 2, 3)))
@@ -79,6 +81,14 @@ static int read_node(struct tree_walk *w, uint32_t node, struct node_val *n)
 	       rd(w, va + VMAP_AREA_OFF_FLAGS, &n->flags) || rd(w, va + VMAP_AREA_OFF_VM, &n->vm);
 }
 
+static int range_add(struct vmap_range **arr, size_t *nr, size_t *cap, uint32_t start, uint32_t end)
+{
+	if (grow((void **)arr, cap, *nr + 1, sizeof(**arr)))
+		return -ENOMEM;
+	(*arr)[(*nr)++] = (struct vmap_range){ start, end };
+	return 0;
+}
+
 /* The node in address order: placement, flags, merging, its vm_struct. */
 static int judge_in_order(struct tree_walk *w, uint32_t node, const struct node_val *n)
 {
@@ -119,12 +129,16 @@ static int judge_in_order(struct tree_walk *w, uint32_t node, const struct node_
 			a->node = n->vm;
 			a->addr = n->start;
 			a->size = n->end - n->start;
-			if (rd(w, n->vm + VM_STRUCT_OFF_FLAGS, &a->flags))
+			if (rd(w, n->vm + VM_STRUCT_OFF_FLAGS, &a->flags) ||
+			    rd(w, n->vm + VM_STRUCT_OFF_CALLER, &a->caller))
 				return -EBADMSG;
 		}
 		w->info->nr_busy++;
 	} else {
 		w->info->nr_free++;
+		if (w->out &&
+		    range_add(&w->out->free, &w->out->nr_free, &w->out->cap_free, n->start, n->end))
+			return -ENOMEM;
 	}
 	w->last_end = n->end;
 	return 0;
@@ -187,32 +201,25 @@ static int walk_tree(struct tree_walk *w, uint32_t node, uint32_t parent, bool p
 			m = rmax;
 		if (n.subtree_max != m)
 			return defect(w->info,
-				      "free block [0x%08" PRIx32 ", 0x%08" PRIx32
-				      ") keeps subtree_max_size 0x%" PRIx32
+				      "free tree: node 0x%08" PRIx32 " (block [0x%08" PRIx32
+				      ", 0x%08" PRIx32 ")) keeps subtree_max_size 0x%" PRIx32
 				      ", its subtree's is 0x%" PRIx32,
-				      n.start, n.end, n.subtree_max, m);
+				      node, n.start, n.end, n.subtree_max, m);
 		*max = m;
 	}
 	return 0;
 }
 
-static int sym_kva(const struct sym_table *syms, const char *name, uint64_t *kva,
-		   struct vmap_tree_info *info)
-{
-	if (!syms || sym_lookup(syms, name, kva, NULL) != 0) {
-		snprintf(info->msg, sizeof(info->msg), "guest has no symbol %s: no vmap_area trees",
-			 name);
-		return -ENOENT;
-	}
-	return 0;
-}
-
 static int read_tree(const struct guest_kernel *gk, struct vmap_tree_info *info, uint64_t root_kva,
-		     bool free_tree, struct vm_area *areas, unsigned int max, int *bh)
+		     bool free_tree, struct vm_area *areas, unsigned int max, struct vmap_read *out,
+		     int *bh)
 {
-	struct tree_walk w = {
-		.gk = gk, .info = info, .free_tree = free_tree, .areas = areas, .max = max
-	};
+	struct tree_walk w = { .gk = gk,
+			       .info = info,
+			       .free_tree = free_tree,
+			       .areas = areas,
+			       .max = max,
+			       .out = out };
 	uint32_t root, color, top;
 	int ret;
 
@@ -231,32 +238,47 @@ static int read_tree(const struct guest_kernel *gk, struct vmap_tree_info *info,
 	return walk_tree(&w, root, 0, false, 0, bh, &top);
 }
 
-int inspect_read_vmap_trees(const struct guest_kernel *gk, const struct sym_table *syms,
-			    struct vm_area *areas, unsigned int max, struct vmap_tree_info *info)
+int vmap_syms_find(const struct sym_table *syms, struct vmap_syms *k, char *msg, size_t len)
 {
-	uint64_t mode_kva, busy_kva, free_kva, purge_kva, lazy_kva;
+	static const char *const names[] = { "vmalloc_mode",	    "vmap_area_root",
+					     "free_vmap_area_root", "vmap_purge_list",
+					     "vmap_lazy_nr",	    "vmap_stats" };
+	uint64_t *const kva[] = { &k->mode, &k->busy, &k->free, &k->purge, &k->lazy, &k->stats };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!syms || sym_lookup(syms, names[i], kva[i], NULL) != 0) {
+			snprintf(msg, len, "guest has no symbol %s: no vmap_area trees", names[i]);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+int vmap_trees_read(const struct guest_kernel *gk, const struct vmap_syms *k, struct vm_area *areas,
+		    unsigned int max, struct vmap_read *out, struct vmap_tree_info *info)
+{
 	struct tree_walk w = { .gk = gk, .info = info };
 	uint32_t va, next, flags, start, end;
 	unsigned int n = 0;
 	int ret;
 
 	memset(info, 0, sizeof(*info));
-	if (sym_kva(syms, "vmalloc_mode", &mode_kva, info) ||
-	    sym_kva(syms, "vmap_area_root", &busy_kva, info) ||
-	    sym_kva(syms, "free_vmap_area_root", &free_kva, info) ||
-	    sym_kva(syms, "vmap_purge_list", &purge_kva, info) ||
-	    sym_kva(syms, "vmap_lazy_nr", &lazy_kva, info))
-		return -ENOENT;
-	if (rd(&w, (uint32_t)mode_kva, &info->mode) ||
-	    rd(&w, (uint32_t)lazy_kva, &info->vmap_lazy_nr))
+	if (out) {
+		out->nr_free = out->nr_lazy = 0;
+		out->purges_ok =
+			!inspect_read_kva32(gk, k->stats + 4ull * VMAP_STAT_PURGES, &out->purges);
+	}
+	if (rd(&w, (uint32_t)k->mode, &info->mode) ||
+	    rd(&w, (uint32_t)k->lazy, &info->vmap_lazy_nr))
 		return -EBADMSG;
-	ret = read_tree(gk, info, busy_kva, false, areas, max, &info->black_height_busy);
+	ret = read_tree(gk, info, k->busy, false, areas, max, NULL, &info->black_height_busy);
 	if (ret)
 		return ret;
-	ret = read_tree(gk, info, free_kva, true, NULL, 0, &info->black_height_free);
+	ret = read_tree(gk, info, k->free, true, NULL, 0, out, &info->black_height_free);
 	if (ret)
 		return ret;
-	if (rd(&w, (uint32_t)purge_kva, &va))
+	if (rd(&w, (uint32_t)k->purge, &va))
 		return -EBADMSG;
 	for (; va; va = next) {
 		if (++n > VMAP_TREE_MAX)
@@ -273,10 +295,23 @@ int inspect_read_vmap_trees(const struct guest_kernel *gk, const struct sym_tabl
 				      va, start, end, flags);
 		info->nr_lazy++;
 		info->lazy_pages += (end - start) >> PAGE_SHIFT;
+		if (out && range_add(&out->lazy, &out->nr_lazy, &out->cap_lazy, start, end))
+			return -ENOMEM;
 	}
 	if (info->lazy_pages != info->vmap_lazy_nr)
 		return defect(info,
 			      "purge list holds %" PRIu32 " pages, vmap_lazy_nr says %" PRIu32,
 			      info->lazy_pages, info->vmap_lazy_nr);
 	return 0;
+}
+
+int inspect_read_vmap_trees(const struct guest_kernel *gk, const struct sym_table *syms,
+			    struct vm_area *areas, unsigned int max, struct vmap_tree_info *info)
+{
+	struct vmap_syms k;
+
+	memset(info, 0, sizeof(*info));
+	if (vmap_syms_find(syms, &k, info->msg, sizeof(info->msg)))
+		return -ENOENT;
+	return vmap_trees_read(gk, &k, areas, max, NULL, info);
 }

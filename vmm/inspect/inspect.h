@@ -427,7 +427,9 @@ void dump_vmallocinfo_line(FILE *f, uint32_t start, uint32_t end, const char *ca
 
 /*
  * The checker: the rules of spec/checks.md (A1-A2, M1-M8, P1-P2, T1-T4,
- * V1, H1), evaluated against the live guest after each operation.  It reads
+ * V1, H1), and A3 on vmalloc=modern's trees (README "vmalloc=modern"),
+ * evaluated against the live guest after each operation.  The areas are
+ * vmlist's, or in vmalloc=modern the busy tree's (vmalloc_mode says which).  It reads
  * guest state only through vmm/inspect/kstate.h (symbols + the checked accessor)
  * and the one page-table walker (vmm/inspect/walk.h); with CHECK_PROBES it also
  * asks the guest to probe addresses through the mailbox, so the guest must
@@ -470,7 +472,7 @@ struct check_violation {
 };
 
 /* The rules, in the order of rule_run[] (check_rule_name() gives their names). */
-#define CHECK_NR_RULES 18
+#define CHECK_NR_RULES 19
 
 struct check_report {
 	unsigned int rules_run;				/* how many rules were evaluated */

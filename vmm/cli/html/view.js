@@ -13,7 +13,7 @@
   const STEPS = DATA.steps;
   const SUM = DATA.summary;
   const PAGE = SUM.page_size;
-  const RULES = ['A1', 'A2', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'P1', 'P2',
+  const RULES = ['A1', 'A2', 'A3', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'P1', 'P2',
                  'T1', 'T2', 'T3', 'T4', 'V1', 'H1'];
   const $ = (id) => document.getElementById(id);
   const num = (h) => parseInt(h, 16);
