@@ -63,7 +63,8 @@ static char *slurp(int fd)
  * NULL, VMM_SANDBOX_TEST_FORBIDDEN=hook in its environment. */
 static void run_vmm(struct child *c, const char *hook, const char *const *args)
 {
-	char out_path[] = "/tmp/test_sandbox_out_XXXXXX", err_path[] = "/tmp/test_sandbox_err_XXXXXX";
+	char out_path[] = "/tmp/test_sandbox_out_XXXXXX",
+	     err_path[] = "/tmp/test_sandbox_err_XXXXXX";
 	char hookvar[64], *envp[256], *argv[32];
 	posix_spawn_file_actions_t fa;
 	int fd_out, fd_err, wst, n = 0, e = 0;
@@ -158,8 +159,9 @@ static void test_watchdog_forbidden(void **state)
 /* --no-sandbox: the hook's getppid() is an ordinary call and the run ends normally. */
 static void test_no_sandbox(void **state)
 {
-	const char *const args[] = { "-q", "--no-sandbox", "--cpus", "2", "--selftest", GUEST,
-				     NULL };
+	const char *const args[] = {
+		"-q", "--no-sandbox", "--cpus", "2", "--selftest", GUEST, NULL
+	};
 	struct child c;
 
 	(void)state;
@@ -175,9 +177,10 @@ static void test_demo_everything(void **state)
 {
 	char json[] = "/tmp/test_sandbox_json_XXXXXX", html[] = "/tmp/test_sandbox_html_XXXXXX";
 	/* 2-level: PAE with more than two vCPUs triple-faults on main too (not the sandbox). */
-	const char *const args[] = { "-q",	   "--cpus", "4",    "--json",		     json,
-				     "--html",	   html,     "--dump", "vmallocinfo,tlb,mem", "--demo",
-				     GUEST,	   NULL };
+	const char *const args[] = { "-q",     "--cpus", "4",
+				     "--json", json,	 "--html",
+				     html,     "--dump", "vmallocinfo,tlb,mem",
+				     "--demo", GUEST,	 NULL };
 	struct child c;
 	int fj = mkstemp(json), fh = mkstemp(html);
 

@@ -29,8 +29,8 @@
 #include "vmm/core/core.h"
 
 /* Syscall numbers the SIGSYS handler can name (x86-64 has fewer than this). */
-#define NR_NAMES  512
-#define NAME_LEN  24
+#define NR_NAMES 512
+#define NAME_LEN 24
 /* Descriptors allowed beyond the highest one open after set-up. */
 #define FD_MARGIN 4
 
@@ -242,8 +242,8 @@ int sandbox_enter_thread(struct vm *vm, enum sandbox_thread kind, unsigned int i
 		ret = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (ret)
-		return vmm_errf(err, errlen, ret, "sandbox: %s thread filter: %s",
-				kind_names[kind], strerror(-ret));
+		return vmm_errf(err, errlen, ret, "sandbox: %s thread filter: %s", kind_names[kind],
+				strerror(-ret));
 	test_hook(kind);
 	return 0;
 }
@@ -284,7 +284,6 @@ int sandbox_enter_main(struct vm *vm, char *err, size_t errlen)
 		return vmm_errf(err, errlen, max, "sandbox: /proc/self/fd: %s", strerror(-max));
 	rl.rlim_cur = rl.rlim_max = (rlim_t)max + 1 + FD_MARGIN;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return vmm_errf(err, errlen, -errno, "sandbox: RLIMIT_NOFILE: %s",
-				strerror(errno));
+		return vmm_errf(err, errlen, -errno, "sandbox: RLIMIT_NOFILE: %s", strerror(errno));
 	return sandbox_enter_thread(vm, SANDBOX_MAIN, 0, err, errlen);
 }
