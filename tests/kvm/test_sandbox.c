@@ -5,7 +5,8 @@
  * thread (an AP), the main thread or the watchdog makes a system call no
  * allowlist has (getppid) right after entering its filter, and the process
  * stops with status 78 and one line naming the thread and the call; with
- * --no-sandbox the same run ends normally.  The demo with every output
+ * --no-sandbox the same run ends normally.  A timeout, a triple fault and
+ * an AP's triple fault end with their own statuses.  The demo with every output
  * (--json, --html, all dumps) on four vCPUs runs under the sandbox.  In a
  * child process through the library: after sandbox_enter_main() the
  * /dev/kvm descriptor is closed, RLIMIT_NOFILE is the open descriptors plus
@@ -201,6 +202,39 @@ static void test_demo_everything(void **state)
 	child_free(&c);
 }
 
+/* The VM's own ends under the sandbox: the watchdog's kick (--timeout), the
+ * post-mortem register dump of vCPU 0, an AP's failure kicking vCPU 0. */
+static void test_ends_sandboxed(void **state)
+{
+	static const struct {
+		const char *guest, *cpus, *timeout;
+		int status;
+		const char *says;
+	} ends[] = {
+		{ "build/tests/guests/spin.elf", "1", "1", VMM_EXIT_TIMEOUT, "--timeout 1 s" },
+		{ "build/tests/guests/triple_fault.elf", "1", "60", VMM_EXIT_TRIPLE_FAULT,
+		  "--- vCPU 0 state ---" },
+		{ "build/tests/guests/ap_triple_fault.elf", "2", "60", VMM_EXIT_TRIPLE_FAULT,
+		  "vCPU 1: guest triple fault" },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		const char *const args[] = { "-q",	    "--selftest", "--cpus",
+					     ends[i].cpus,  "--timeout",  ends[i].timeout,
+					     ends[i].guest, NULL };
+		struct child c;
+
+		run_vmm(&c, NULL, args);
+		expect_status(&c, ends[i].status);
+		if (!strstr(c.err, ends[i].says))
+			fail_msg("%s: stderr lacks \"%s\":\n%s", ends[i].guest, ends[i].says,
+				 c.err);
+		child_free(&c);
+	}
+}
+
 /* ---- the process state after sandbox_enter_main(), seen from outside ---- */
 
 /* Child: boot, enter the sandbox, say so on the pipe, wait on *go.  Exit
@@ -350,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_watchdog_forbidden),
 		cmocka_unit_test(test_no_sandbox),
 		cmocka_unit_test(test_demo_everything),
+		cmocka_unit_test(test_ends_sandboxed),
 		cmocka_unit_test(test_process_state),
 	};
 
