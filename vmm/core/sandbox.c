@@ -12,7 +12,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,7 +19,6 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -188,9 +186,9 @@ static int build(scmp_filter_ctx ctx, enum sandbox_thread kind)
 	ret = allow_ioctl(ctx, KVM_RUN);
 	if (kind == SANDBOX_VCPU || ret)
 		return ret;
-	/* vCPU 0 and the post-mortem (vcpu_dump_state), the checker's walks. */
-	if (!ret)
-		ret = allow_ioctl(ctx, KVM_GET_REGS);
+	/* The main thread: the post-mortem (vcpu_dump_state), the checker's
+	 * and the dumps' walks (CR3, CR4, EFER) and KVM's own (M7). */
+	ret = allow_ioctl(ctx, KVM_GET_REGS);
 	if (!ret)
 		ret = allow_ioctl(ctx, KVM_GET_SREGS);
 	if (!ret)
@@ -201,8 +199,8 @@ static int build(scmp_filter_ctx ctx, enum sandbox_thread kind)
 }
 
 /* The test hook (README, "Sandbox"): VMM_SANDBOX_TEST_FORBIDDEN=vcpu|main|
- * watchdog makes that kind of thread call getppid(2), which no allowlist has, right after
- * its filter is in place. */
+ * watchdog makes that kind of thread call getppid(2), which no allowlist
+ * has, right after its filter is in place. */
 static void test_hook(enum sandbox_thread kind)
 {
 	const char *which = getenv("VMM_SANDBOX_TEST_FORBIDDEN");
@@ -234,8 +232,11 @@ int sandbox_enter_thread(struct vm *vm, enum sandbox_thread kind, unsigned int i
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx)
 		return vmm_errf(err, errlen, -ENOMEM, "sandbox: seccomp_init failed");
-	/* NO_NEW_PRIVS is libseccomp's default; set it explicitly all the same. */
+	/* NO_NEW_PRIVS is libseccomp's default; set it explicitly all the same.
+	 * A call of another ABI (int 0x80, x32) ends the process at once. */
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
+	if (!ret)
+		ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (!ret)
 		ret = build(ctx, kind);
 	if (!ret)
