@@ -9,7 +9,7 @@ O := build
 WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 	-Wshadow -Wpointer-arith -Wundef
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -I. -MD -MP -D_GNU_SOURCE
-HOST_LDLIBS := -lelf -ljansson -lpthread
+HOST_LDLIBS := -lelf -ljansson -lseccomp -lpthread
 
 # The guest: 32-bit, freestanding, no SSE (the kernel never saves FPU state).
 GUEST_CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g $(WARNINGS) \

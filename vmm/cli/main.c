@@ -400,9 +400,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmm: %s\n", err);
 		/* -ENOEXEC: a guest without SMP support asked to run on several vCPUs. */
 		status = ret == -ENOEXEC ? VMM_EXIT_BAD_ELF : VMM_EXIT_INTERNAL;
+		goto out;
+	}
+	/* Set-up ends here: from now on each thread keeps to its allowlist (README,
+	 * Sandbox).  jansson reads /dev/urandom on its first object: seed it before. */
+	json_object_seed(0);
+	if (sandbox_enter_main(vm, err, sizeof(err))) {
+		fprintf(stderr, "vmm: %s\n", err);
+		status = VMM_EXIT_INTERNAL;
 	} else {
 		status = drive_guest(vm, &run);
 	}
+out:
 	signal_vm = NULL;
 	release(&run);
 	elf_image_close(&img);

@@ -121,6 +121,7 @@ void print_usage(FILE *out, const char *prog)
 		"      --json FILE      a JSON-lines trace of every operation ('-': stdout)\n"
 		"      --html FILE      one self-contained HTML page of the run (the same "
 		"outcomes)\n"
+		"      --no-sandbox     no seccomp allowlists (for debugging; README, Sandbox)\n"
 		"  -q, --quiet          do not echo the guest console\n"
 		"  -h, --help           this text\n"
 		"      --version        print the host/guest ABI version\n"
@@ -129,8 +130,8 @@ void print_usage(FILE *out, const char *prog)
 		"66 unreadable file, 69 no usable /dev/kvm, 70 host/KVM failure, 71 triple\n"
 		"fault, 72 KVM internal error or failed entry, 73 unexpected port/MMIO access,\n"
 		"74 host/guest protocol error, 75 guest oops or panic, 76 check failed,\n"
-		"77 guest halted, 124 timeout.  A demo or script exits 0 when every check\n"
-		"passed, else 76; a bad script line is 64.\n",
+		"77 guest halted, 78 forbidden system call (sandbox), 124 timeout.  A demo\n"
+		"or script exits 0 when every check passed, else 76; a bad script line is 64.\n",
 		prog, DEFAULT_TIMEOUT_SEC);
 }
 
@@ -145,6 +146,7 @@ enum {
 	OPT_DEMO,
 	OPT_CHECK,
 	OPT_NO_CHECK,
+	OPT_NO_SANDBOX,
 	OPT_DUMP,
 	OPT_VTOP,
 	OPT_JSON,
@@ -235,6 +237,7 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "no-check", no_argument, NULL, OPT_NO_CHECK },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "dump", required_argument, NULL, OPT_DUMP },
 		{ "vtop", required_argument, NULL, OPT_VTOP },
 		{ "json", required_argument, NULL, OPT_JSON },
@@ -251,6 +254,7 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 	opts->vm.paging = PAGING_2LEVEL;
 	opts->vm.timeout_sec = DEFAULT_TIMEOUT_SEC;
 	opts->check = true;
+	opts->vm.sandbox = true;
 
 	optind = 0; /* full reset: parse_options may be called more than once */
 	opterr = 0;
@@ -318,6 +322,9 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 			break;
 		case OPT_NO_CHECK:
 			opts->check = false;
+			break;
+		case OPT_NO_SANDBOX:
+			opts->vm.sandbox = false;
 			break;
 		case OPT_DUMP:
 			ret = parse_dump(optarg, &opts->dumps, err, errlen);

@@ -40,6 +40,7 @@ enum vmm_exit {
 	VMM_EXIT_GUEST_OOPS = 75,    /* the guest reported a fatal exception or panic */
 	VMM_EXIT_CHECK_FAILED = 76,  /* a rule of the page-table checker failed */
 	VMM_EXIT_GUEST_HALTED = 77,  /* HLT with nothing left to wake the vCPU */
+	VMM_EXIT_SANDBOX = 78,	     /* a thread made a system call its seccomp allowlist forbids */
 	VMM_EXIT_TIMEOUT = 124,	     /* --timeout expired (as timeout(1)) */
 	VMM_EXIT_SIGNAL = 128,	     /* + the signal: SIGINT (130) or SIGTERM (143) stopped it */
 };
@@ -264,6 +265,7 @@ struct vm_config {
 	unsigned int timeout_sec;  /* 0: none */
 	FILE *console;		   /* where guest console bytes go; NULL: only the log */
 	unsigned int console_rate; /* echo bytes a second; 0: CONSOLE_ECHO_RATE */
+	bool sandbox; /* seccomp allowlists per thread (sandbox.c); the vmm binary's default */
 };
 
 /* Why vm_run() stopped. */
@@ -424,6 +426,28 @@ int vm_guest_cmdline(const struct vm_config *cfg, char *buf, size_t len);
 
 /* Write Multiboot information for a guest of gm->size bytes (multiboot.c). */
 int multiboot_write_info(const struct guest_mem *gm, const char *cmdline);
+
+/* ---- sandbox ---- */
+
+/*
+ * Seccomp-BPF allowlists, one per kind of thread (the README lists them),
+ * built with libseccomp.  Only with vm->cfg.sandbox; else these do nothing.
+ * A forbidden call prints one line naming the thread and the call and
+ * exits with VMM_EXIT_SANDBOX.
+ */
+
+enum sandbox_thread {
+	SANDBOX_MAIN,	 /* vCPU 0, the checker, the dumps, the writers */
+	SANDBOX_VCPU,	 /* an AP's thread (vCPU id) */
+	SANDBOX_WATCHDOG /* the --timeout thread */
+};
+
+/* Put the calling thread under kind's allowlist (NO_NEW_PRIVS first): 0 or -errno with err. */
+int sandbox_enter_thread(struct vm *vm, enum sandbox_thread kind, unsigned int id, char *err,
+			 size_t errlen);
+/* After set-up, on the main thread: close /dev/kvm, lower RLIMIT_NOFILE to the open
+ * descriptors plus a margin, then enter the main allowlist.  0 or -errno with err. */
+int sandbox_enter_main(struct vm *vm, char *err, size_t errlen);
 
 /* ---- guest ---- */
 

@@ -264,6 +264,8 @@ static void *watchdog_main(void *arg)
 	unsigned int i;
 	int rc = 0;
 
+	/* Nothing to report a failure to: an unsandboxed watchdog still only sleeps and kicks. */
+	sandbox_enter_thread(vm, SANDBOX_WATCHDOG, 0, NULL, 0);
 	clock_gettime(CLOCK_MONOTONIC, &deadline); /* vm->cond's clock */
 	deadline.tv_sec += vm->cfg.timeout_sec;
 	pthread_mutex_lock(&vm->lock);

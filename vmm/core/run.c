@@ -581,7 +581,10 @@ static void *ap_main(void *arg)
 	char msg[VM_ERR_LEN];
 
 	memset(&ev, 0, sizeof(ev));
-	run_vcpu(vcpu, &ev, aps_told_to_stop);
+	if (sandbox_enter_thread(vm, SANDBOX_VCPU, vcpu->id, ev.msg, sizeof(ev.msg)))
+		ev.kind = VM_EV_HOST_ERROR;
+	else
+		run_vcpu(vcpu, &ev, aps_told_to_stop);
 	if (__atomic_load_n(&vm->stopping, __ATOMIC_SEQ_CST) || vm->timed_out)
 		return NULL;
 	snprintf(msg, sizeof(msg), "vCPU %u: %.900s", vcpu->id, ev.msg);
