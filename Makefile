@@ -199,7 +199,7 @@ clean:
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # `make bench` (not a test): tables of counts from bench/ (bench/run.sh).
-BENCH_BINS := $(O)/bench/bench_walk $(O)/bench/bench_guest
+BENCH_BINS := $(O)/bench/bench_walk $(O)/bench/bench_guest $(O)/bench/bench_modes
 
 $(O)/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
