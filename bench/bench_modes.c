@@ -2,8 +2,8 @@
 /*
  * The two allocators side by side (issue 15, "Bench"): the guest booted
  * twice under KVM, once with vmalloc=2.4 and once with vmalloc=modern,
- * the same measurements in each, then one line or row per measurement
- * with both values and their ratio.
+ * both VMs up at once, the same measurements in each (alternating), then
+ * one line or row per measurement with both values and their ratio.
  *
  *  - get_vm_area nodes visited with N = 10, 100, 1,000, 10,000 areas busy
  *    (guest vmap_stats): 2.4 must visit N + 1, modern at most
@@ -74,9 +74,13 @@ struct mode_result {
 	} scen[NR_SCEN];
 };
 
+/* Both guests run side by side; call() talks to the selected one. */
+static struct guest {
+	struct vm *vm;
+	struct sym_table syms;
+	struct elf_image img;
+} guests[2];
 static struct vm *vm;
-static struct sym_table syms;
-static struct elf_image img;
 
 static void die(const char *what, const struct vm_event *ev)
 {
@@ -118,7 +122,7 @@ static void scenario(uint32_t id, uint32_t loops, struct guest_reply *r, const c
 	}
 }
 
-static void boot(const char *mode)
+static void boot(struct guest *g, const char *mode)
 {
 	struct vm_config cfg = {
 		.ram_size = 512ull << 20, .nr_vcpus = 1, .cmdline = mode, .timeout_sec = 900
@@ -126,25 +130,26 @@ static void boot(const char *mode)
 	char err[VM_ERR_LEN];
 	struct vm_event ev;
 
-	if (elf_image_open(GUEST, cfg.ram_size, &img, err, sizeof(err)) ||
-	    sym_load_image(&syms, &img, err, sizeof(err)) ||
-	    vm_create(&vm, &cfg, err, sizeof(err)) || vm_boot(vm, &img, &syms, err, sizeof(err))) {
-		fprintf(stderr, "bench_modes: %s\n", err);
+	if (elf_image_open(GUEST, cfg.ram_size, &g->img, err, sizeof(err)) ||
+	    sym_load_image(&g->syms, &g->img, err, sizeof(err)) ||
+	    vm_create(&g->vm, &cfg, err, sizeof(err)) ||
+	    vm_boot(g->vm, &g->img, &g->syms, err, sizeof(err))) {
+		fprintf(stderr, "bench_modes: %s: %s\n", mode, err);
 		exit(1);
 	}
-	if (guest_wait_ready(vm, &ev))
+	if (guest_wait_ready(g->vm, &ev))
 		die("boot", &ev);
 }
 
-static void shutdown(void)
+static void shutdown(struct guest *g)
 {
 	struct vm_event ev;
 
-	guest_exit(vm, 0, &ev);
-	vm_destroy(vm);
-	vm = NULL;
-	sym_free(&syms);
-	elf_image_close(&img);
+	guest_exit(g->vm, 0, &ev);
+	vm_destroy(g->vm);
+	g->vm = NULL;
+	sym_free(&g->syms);
+	elf_image_close(&g->img);
 }
 
 static uint64_t min64(uint64_t a, uint64_t b)
@@ -158,74 +163,103 @@ static double min_double(double a, double b)
 }
 
 /*
- * Every timed measurement runs REPEAT times, each its own command; the
- * table keeps the fastest, least disturbed by the other work of a shared
- * host (the TSC counts wall time).  Counts must come out the same each time.
+ * Both guests are up at once and every timed measurement alternates
+ * between them, REPEAT times, each its own command: a slow spell of a
+ * shared host then falls on both modes alike, and the table keeps the
+ * fastest run, the least disturbed (the TSC counts wall time).  Counts
+ * must come out the same each time.
  */
-static void measure(struct mode_result *m)
+static void measure(struct mode_result *res)
 {
 	struct guest_reply r;
-	uint32_t size = 4096;
+	uint32_t size = 4096, addr;
 	uint64_t exits;
-	unsigned int i, k;
+	unsigned int i, k, g;
 	double t;
 
-	boot(m->mode);
-	/* Untimed: the emulator translates the code paths once, not inside the first sample. */
-	scenario(BENCH_LOOKUP_AT_N, 100, &r, "warm-up");
-	scenario(BENCH_VFREE_FLUSHES, 100, &r, "warm-up");
-	for (i = 0; i < NR_N; i++) {
-		m->lookup_cycles[i] = UINT64_MAX;
-		for (k = 0; k < REPEAT; k++) {
-			scenario(BENCH_LOOKUP_AT_N, lookup_n[i], &r, "get_vm_area at N");
-			if (k && r.results[6] != m->nodes[i])
-				die("get_vm_area at N: the node count changed between runs", NULL);
-			m->nodes[i] = r.results[6];
-			m->lookup_cycles[i] = min64(m->lookup_cycles[i], u64_of(&r, 4));
-		}
-	}
-	scenario(BENCH_VFREE_FLUSHES, NR_VFREES, &r, "vfree flushes");
-	m->vfree_flushes = r.results[7];
-	m->vfree_cycles = u64_of(&r, 4);
+	for (g = 0; g < 2; g++) {
+		struct mode_result *m = &res[g];
 
-	m->vmalloc_pair = m->kmalloc_pair = INFINITY;
-	for (k = 0; k < REPEAT; k++) {
-		scenario(BENCH_VMALLOC_PAIR, PAIR_LOOPS, &r, "vmalloc pair");
-		m->vmalloc_pair = min_double(m->vmalloc_pair, (double)u64_of(&r, 4) / PAIR_LOOPS);
+		boot(&guests[g], m->mode);
+		vm = guests[g].vm;
+		/* Untimed: the emulator translates the code paths once, not inside a sample. */
+		scenario(BENCH_LOOKUP_AT_N, 100, &r, "warm-up");
+		scenario(BENCH_VFREE_FLUSHES, 100, &r, "warm-up");
+		scenario(BENCH_KMALLOC_PAIR, 100, &r, "warm-up");
+		for (i = 0; i < NR_N; i++)
+			m->lookup_cycles[i] = UINT64_MAX;
+		m->vmalloc_pair = m->kmalloc_pair = INFINITY;
+		for (i = 0; i < NR_SCEN; i++) {
+			m->scen[i].loop_cycles = UINT64_MAX;
+			m->scen[i].loops = scenarios[i].loops;
+		}
+		/* One operation per mailbox round trip, as the host's scripts drive the guest. */
 		exits = vm->nr_exits;
-		scenario(BENCH_KMALLOC_PAIR, PAIR_LOOPS, &r, "kmalloc pair");
-		m->exits_scenario = vm->nr_exits - exits;
-		m->kmalloc_pair = min_double(m->kmalloc_pair, (double)u64_of(&r, 4) / PAIR_LOOPS);
+		call(CMD_VMALLOC, &size, 1, &r);
+		m->exits_vmalloc = vm->nr_exits - exits;
+		if (r.status != ST_OK)
+			die("CMD_VMALLOC", NULL);
+		addr = r.results[0]; /* copied: r is also the next call's reply buffer */
+		exits = vm->nr_exits;
+		call(CMD_VFREE, &addr, 1, &r);
+		m->exits_vfree = vm->nr_exits - exits;
+		/* Counts only: no need to repeat. */
+		scenario(BENCH_VFREE_FLUSHES, NR_VFREES, &r, "vfree flushes");
+		m->vfree_flushes = r.results[7];
+		m->vfree_cycles = u64_of(&r, 4);
 	}
 
-	/* One operation per mailbox round trip, as the host's scripts drive the guest. */
-	exits = vm->nr_exits;
-	call(CMD_VMALLOC, &size, 1, &r);
-	m->exits_vmalloc = vm->nr_exits - exits;
-	if (r.status != ST_OK)
-		die("CMD_VMALLOC", NULL);
-	exits = vm->nr_exits;
-	call(CMD_VFREE, &r.results[0], 1, &r);
-	m->exits_vfree = vm->nr_exits - exits;
+	for (k = 0; k < REPEAT; k++)
+		for (i = 0; i < NR_N; i++)
+			for (g = 0; g < 2; g++) {
+				struct mode_result *m = &res[g];
 
-	for (i = 0; i < NR_SCEN; i++) {
-		m->scen[i].loop_cycles = UINT64_MAX;
-		m->scen[i].loops = scenarios[i].loops;
-		for (k = 0; k < REPEAT; k++) {
+				vm = guests[g].vm;
+				scenario(BENCH_LOOKUP_AT_N, lookup_n[i], &r, "get_vm_area at N");
+				if (k && r.results[6] != m->nodes[i])
+					die("get_vm_area at N: the node count changed between runs",
+					    NULL);
+				m->nodes[i] = r.results[6];
+				m->lookup_cycles[i] = min64(m->lookup_cycles[i], u64_of(&r, 4));
+			}
+
+	for (k = 0; k < REPEAT; k++)
+		for (g = 0; g < 2; g++) {
+			struct mode_result *m = &res[g];
+
+			vm = guests[g].vm;
+			scenario(BENCH_VMALLOC_PAIR, PAIR_LOOPS, &r, "vmalloc pair");
+			m->vmalloc_pair =
+				min_double(m->vmalloc_pair, (double)u64_of(&r, 4) / PAIR_LOOPS);
 			exits = vm->nr_exits;
-			t = now();
-			scenario(scenarios[i].id, scenarios[i].loops, &r, scenarios[i].name);
-			m->scen[i].host_usec += (now() - t) * 1e6 / REPEAT;
-			m->scen[i].exits = vm->nr_exits - exits;
-			m->scen[i].passed += r.results[0];
-			m->scen[i].failed += r.results[1];
-			m->scen[i].cycles += u64_of(&r, 2) / REPEAT;
-			m->scen[i].loop_cycles = min64(m->scen[i].loop_cycles, u64_of(&r, 4));
-			m->scen[i].nodes = r.results[6];
-			m->scen[i].flushes = r.results[7];
+			scenario(BENCH_KMALLOC_PAIR, PAIR_LOOPS, &r, "kmalloc pair");
+			m->exits_scenario = vm->nr_exits - exits;
+			m->kmalloc_pair =
+				min_double(m->kmalloc_pair, (double)u64_of(&r, 4) / PAIR_LOOPS);
 		}
-	}
-	shutdown();
+
+	for (i = 0; i < NR_SCEN; i++)
+		for (k = 0; k < REPEAT; k++)
+			for (g = 0; g < 2; g++) {
+				struct mode_result *m = &res[g];
+
+				vm = guests[g].vm;
+				exits = vm->nr_exits;
+				t = now();
+				scenario(scenarios[i].id, scenarios[i].loops, &r,
+					 scenarios[i].name);
+				m->scen[i].host_usec += (now() - t) * 1e6 / REPEAT;
+				m->scen[i].exits = vm->nr_exits - exits;
+				m->scen[i].passed += r.results[0];
+				m->scen[i].failed += r.results[1];
+				m->scen[i].cycles += u64_of(&r, 2) / REPEAT;
+				m->scen[i].loop_cycles =
+					min64(m->scen[i].loop_cycles, u64_of(&r, 4));
+				m->scen[i].nodes = r.results[6];
+				m->scen[i].flushes = r.results[7];
+			}
+	for (g = 0; g < 2; g++)
+		shutdown(&guests[g]);
 }
 
 static unsigned int ceil_log2(uint32_t x)
@@ -294,11 +328,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_modes [--tsc-hz HZ | --measure-tsc]\n");
 		return 2;
 	}
-	measure(&res[0]);
-	measure(&res[1]);
+	measure(res);
 
-	printf("guest: 512M, 2-level paging, 1 vCPU, booted once per mode; counts from the guest "
-	       "(vmap_stats, tlb_counters), exits from the host\n\n");
+	printf("guests: 512M, 2-level paging, 1 vCPU, one per mode, both up at once, measurements "
+	       "alternating between them; counts from the guest (vmap_stats, tlb_counters), exits "
+	       "from the host\n\n");
 	for (i = 0; i < NR_N; i++) {
 		uint32_t N = lookup_n[i], bound = 2 * ceil_log2(N + 1) + 4;
 

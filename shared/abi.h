@@ -122,7 +122,8 @@ enum bench_scenario {
 				       asked for): vmalloc 1 page, check its alignment, vfree;
 				       arg1 ignored (PAGE_SHIFT + 1 loops) */
 	BENCH_VMALLOC_PAIR = 5,	  /* arg1 loops: vmalloc 1 page, vfree it */
-	BENCH_KMALLOC_PAIR = 6,	  /* arg1 loops: kmalloc 32 bytes, kfree it */
+	BENCH_KMALLOC_PAIR = 6,	  /* arg1 loops: kmalloc 32 bytes, kfree it (one more object
+				     of the class held throughout) */
 	BENCH_LOOKUP_AT_N = 7,	  /* arg1 = N (1..BENCH_MAX_AREAS) 1-page areas vmalloc'd, then
 				       one get_vm_area of 1 page: result6 its nodes, result4/5 its
 				       cycles; then all freed */
