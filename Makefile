@@ -245,7 +245,7 @@ $(O)/fuzz/bin/%: $(O)/fuzz/tests/fuzz/%.o $(FUZZ_SUPPORT) $(FUZZ_LIBS)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_LDFLAGS_$*) -o $@ $^ $(HOST_LDLIBS)
 
 # `make bench` (not a test): tables of counts from bench/ (bench/run.sh).
-BENCH_BINS := $(O)/bench/bench_walk $(O)/bench/bench_guest
+BENCH_BINS := $(O)/bench/bench_walk $(O)/bench/bench_guest $(O)/bench/bench_modes
 
 $(O)/bench/%.o: bench/%.c
 	@mkdir -p $(@D)

@@ -94,13 +94,51 @@ enum mbox_cmd {
 				-> result0: areas purged, result1: pages; 2.4 mode: nothing to do */
 	CMD_VM_UNMAP_ALIASES = 21, /* vm_unmap_aliases(): purge, and flush even if nothing was
 				      pending -> result0: areas purged, result1: flushes */
-	CMD_VFREE_HOT = 22, /* arg0: address, arg1: CPUs that join (bit n: CPU n; the boot CPU
+	CMD_VFREE_HOT = 22,	 /* arg0: address, arg1: CPUs that join (bit n: CPU n; the boot CPU
 			      always does) -> result0..2: as CMD_VFREE, result3: kernel address of
 			      the struct hot_evidence, result4: pages probed per CPU, result5:
 			      the CPUs that probed (result3..5 0: not a mapped VM_ALLOC area,
 			      freed as CMD_VFREE would).  Sequence below. */
+	CMD_BENCH_SCENARIO = 23, /* arg0: enum bench_scenario, arg1: loops (or N), arg2: repeat
+				    (0: 1), arg3: seed -> result0: passed, result1: failed,
+				    result2/3: cycles of the whole test, low/high word,
+				    result4/5: cycles of the loops only, low/high word,
+				    result6: nodes visited, result7: TLB flushes (below) */
 	CMD_MAX
 };
+
+/*
+ * CMD_BENCH_SCENARIO arg0 (guest/commands/bench.c): loops run inside the
+ * guest, with no VM exit, timed with rdtsc there.  The first five are
+ * Linux's lib/test_vmalloc.c cases, our own code with its parameters; the
+ * rest measure one thing each.  Every scenario first purges what vmalloc=modern
+ * left lazily freed (untimed) and gives back all it took.  result6 counts
+ * the get_vm_area nodes visited during the loops (vmap_stats), result7 the
+ * TLB flushes of any kind made during them (tlb_counters).
+ */
+enum bench_scenario {
+	BENCH_FIX_SIZE = 0,	  /* arg1 loops: vmalloc 1 page, write it, vfree */
+	BENCH_FULL_FIT = 1,	  /* lazy_max_pages() pairs of 1-page areas, one of each pair
+				       freed; then arg1 loops of a 1-page vmalloc into those holes */
+	BENCH_LONG_BUSY_LIST = 2, /* 15,000 1-page areas busy; arg1 loops: vmalloc 100 pages and
+				       1 page, write both, vfree both */
+	BENCH_RANDOM_SIZE = 3,	  /* arg1 loops: vmalloc 1..100 pages (arg3 seeds), write, vfree */
+	BENCH_ALIGN_SHIFT = 4,	  /* align 1 << i for i = 0..PAGE_SHIFT (what get_vm_area can be
+				       asked for): vmalloc 1 page, check its alignment, vfree;
+				       arg1 ignored (PAGE_SHIFT + 1 loops) */
+	BENCH_VMALLOC_PAIR = 5,	  /* arg1 loops: vmalloc 1 page, vfree it */
+	BENCH_KMALLOC_PAIR = 6,	  /* arg1 loops: kmalloc 32 bytes, kfree it (one more object
+				     of the class held throughout) */
+	BENCH_LOOKUP_AT_N = 7,	  /* arg1 = N (1..BENCH_MAX_AREAS) 1-page areas vmalloc'd, then
+				       one get_vm_area of 1 page: result6 its nodes, result4/5 its
+				       cycles; then all freed */
+	BENCH_VFREE_FLUSHES = 8,  /* arg1 = N 1-page areas vmalloc'd, then the N vfrees: result7
+				       the flushes they made, result4/5 their cycles */
+	BENCH_NR
+};
+
+#define BENCH_BUSY_AREAS 15000u /* long_busy_list_alloc_test's busy areas */
+#define BENCH_MAX_AREAS	 16384u /* the most areas BENCH_LOOKUP_AT_N / _VFREE_FLUSHES take */
 
 enum mbox_status {
 	ST_OK = 0,
