@@ -10,8 +10,12 @@
  *
  * The expected texts were checked by hand against the layout: 64M RAM puts
  * high_memory at 0xc4000000 and VMALLOC_START at 0xc4800000 (+8 MiB,
- * 8 MiB aligned); its 2-level PGD entry is swapper_pg_dir (0x129000) +
- * 0x312 * 4; the first free frame after the kernel image is pfn 0x12e (DMA).
+ * 8 MiB aligned); its 2-level PGD entry is swapper_pg_dir + 0x312 * 4; the
+ * first free frame after the kernel image is _end's (DMA).  Those two move
+ * whenever the guest grows, so the texts name them as {S} (swapper_pg_dir's
+ * frame) and {F} (_end's frame), read from guest.elf's symbols; under PAE
+ * the kernel PMD page is {F}+3 ({P}) and the first data frame {F}+4 ({Q}),
+ * after the boot allocator's PDPT and PMD pages.  Every other digit is fixed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +32,7 @@
 
 #include <cmocka.h>
 
+#include "shared/layout.h"
 #include "tests/lib/testvm.h"
 #include "vmm/core/core.h"
 #include "vmm/inspect/inspect.h"
@@ -154,13 +159,13 @@ static const char script_out[] =
 	"# a small script\n"
 	"[1] a = vmalloc 8K\n"
 	"    -> 0xc4800000; frames: pfn 0x3f62 (Normal), pfn 0x3f63 (Normal)\n"
-	"    PGD c4800000 @0x00129c48: 00000000 -> 03f61063 [P RW A D]\n"
+	"    PGD c4800000 @0x00{S}c48: 00000000 -> 03f61063 [P RW A D]\n"
 	"    PTE c4800000 @0x03f61000: 00000000 -> 03f62163 [P RW A D G]\n"
 	"    PTE c4801000 @0x03f61004: 00000000 -> 03f63163 [P RW A D G]\n"
 	"    flushes: none\n"
 	"[2] v = vmap 1 dma prot=0x103\n"
-	"    -> 0xc4803000; frames: pfn 0x12e (DMA)\n"
-	"    PTE c4803000 @0x03f6100c: 00000000 -> 0012e103 [P RW G]\n"
+	"    -> 0xc4803000; frames: pfn 0x{F} (DMA)\n"
+	"    PTE c4803000 @0x03f6100c: 00000000 -> 00{F}103 [P RW G]\n"
 	"    flushes: none\n"
 	"[3] vfree a+4\n"
 	"    -> no area freed\n"
@@ -173,18 +178,18 @@ static const char script_out[] =
 	"    flushes: 1 flush_tlb_all; cr4_writes +2\n"
 	"[5] vfree $2\n"
 	"    -> freed 1 area: 1 page reference dropped, 1 page back on the free lists\n"
-	"    PTE c4803000 @0x03f6100c: 0012e103 -> 00000000 [none]\n"
+	"    PTE c4803000 @0x03f6100c: 00{F}103 -> 00000000 [none]\n"
 	"    flushes: 1 flush_tlb_all; cr4_writes +2\n"
 	"[6] vmap_put v\n"
 	"    -> 1 page back on the free lists\n"
 	"    flushes: none\n"
 	"[7] b = vmalloc_dma 4096\n"
-	"    -> 0xc4800000; frames: pfn 0x12e (DMA)\n"
-	"    PTE c4800000 @0x03f61000: 00000000 -> 0012e163 [P RW A D G]\n"
+	"    -> 0xc4800000; frames: pfn 0x{F} (DMA)\n"
+	"    PTE c4800000 @0x03f61000: 00000000 -> 00{F}163 [P RW A D G]\n"
 	"    flushes: none\n"
 	"script: 7 operations, checks off\n";
 
-/* After the script: one 1-page area left at 0xc4800000, mapped to pfn 0x12e. */
+/* After the script: one 1-page area left at 0xc4800000, mapped to pfn 0x{F}. */
 static const char dumps_2level[] = "0xc4800000-0xc4802000    8192 cmd_vmalloc_dma+0x13/0x24 "
 				   "pages=1 vmalloc\n"
 				   "00000000c0000000: 0000000000000000 -GPDA---W\n"
@@ -203,49 +208,105 @@ static const char dumps_2level[] = "0xc4800000-0xc4802000    8192 cmd_vmalloc_dm
 				   "00000000c3400000: 0000000003400000 -GPDA---W\n"
 				   "00000000c3800000: 0000000003800000 -GPDA---W\n"
 				   "00000000c3c00000: 0000000003c00000 -GPDA---W\n"
-				   "00000000c4800000: 000000000012e000 -G-DA---W\n"
+				   "00000000c4800000: 0000000000{F}000 -G-DA---W\n"
 				   "00000000c0000000-00000000c4000000 0000000004000000 -rw\n"
 				   "00000000c4800000-00000000c4801000 0000000000001000 -rw\n"
 				   "VIRTUAL   PHYSICAL\n"
-				   "c4800000  12e000  \n"
+				   "c4800000  {F}000  \n"
 				   "\n"
-				   "PAGE DIRECTORY: c0129000\n"
-				   "  PGD: c0129c48 => 3f61063\n"
-				   "  PMD: c0129c48 => 3f61063\n"
-				   "  PTE:  3f61000 => 12e163\n"
-				   " PAGE:   12e000\n"
+				   "PAGE DIRECTORY: c0{S}000\n"
+				   "  PGD: c0{S}c48 => 3f61063\n"
+				   "  PMD: c0{S}c48 => 3f61063\n"
+				   "  PTE:  3f61000 => {F}163\n"
+				   " PAGE:   {F}000\n"
 				   "\n"
 				   " PTE    PHYSICAL  FLAGS\n"
-				   "12e163   12e000   (PRESENT|RW|ACCESSED|DIRTY|GLOBAL)\n"
+				   "{F}163   {F}000   (PRESENT|RW|ACCESSED|DIRTY|GLOBAL)\n"
 				   "\n"
 				   "VIRTUAL   PHYSICAL\n"
 				   "c4801000  (not mapped)\n"
 				   "\n"
-				   "PAGE DIRECTORY: c0129000\n"
-				   "  PGD: c0129c48 => 3f61063\n"
-				   "  PMD: c0129c48 => 3f61063\n"
+				   "PAGE DIRECTORY: c0{S}000\n"
+				   "  PGD: c0{S}c48 => 3f61063\n"
+				   "  PMD: c0{S}c48 => 3f61063\n"
 				   "  PTE:  3f61004 => 0\n"
 				   "\n";
 
-/* PAE: the PDPT's slot 3 at 0x129018, the kernel PMD page at 0x131000 (index 0x24). */
+/* PAE: the PDPT's slot 3 at 0x{S}018, the kernel PMD page at 0x{P}000 (index 0x24). */
 static const char vtop_pae[] = "VIRTUAL   PHYSICAL\n"
-			       "c4800000  132000  \n"
+			       "c4800000  {Q}000  \n"
 			       "\n"
-			       "PAGE DIRECTORY: c0129000\n"
-			       "  PGD: c0129018 => 131001\n"
-			       "  PMD:   131120 => 3f61063\n"
-			       "  PTE:  3f61000 => 132163\n"
-			       " PAGE:   132000\n"
+			       "PAGE DIRECTORY: c0{S}000\n"
+			       "  PGD: c0{S}018 => {P}001\n"
+			       "  PMD:   {P}120 => 3f61063\n"
+			       "  PTE:  3f61000 => {Q}163\n"
+			       " PAGE:   {Q}000\n"
 			       "\n"
 			       " PTE    PHYSICAL  FLAGS\n"
-			       "132163   132000   (PRESENT|RW|ACCESSED|DIRTY|GLOBAL)\n"
+			       "{Q}163   {Q}000   (PRESENT|RW|ACCESSED|DIRTY|GLOBAL)\n"
 			       "\n";
+
+static unsigned int layout_s, layout_f; /* frames of swapper_pg_dir and _end */
+
+/* tmpl with {S}, {F}, {P}, {Q} replaced by those frames (3 hex digits each,
+ * as the texts print them while the kernel image ends below 16 MiB). */
+static const char *layout(const char *tmpl)
+{
+	static char buf[8192];
+	size_t o = 0;
+
+	for (; *tmpl && o + 4 < sizeof(buf); tmpl++) {
+		unsigned int v = 0;
+
+		if (tmpl[0] == '{' && tmpl[1] && tmpl[2] == '}' && strchr("SFPQ", tmpl[1])) {
+			v = tmpl[1] == 'S' ? layout_s
+					   : layout_f + (tmpl[1] == 'P'	  ? 3
+							 : tmpl[1] == 'Q' ? 4
+									  : 0);
+			o += snprintf(buf + o, sizeof(buf) - o, "%03x", v);
+			tmpl += 2;
+		} else {
+			buf[o++] = *tmpl;
+		}
+	}
+	assert_true(!*tmpl);
+	buf[o] = 0;
+	return buf;
+}
+
+static int read_layout(void)
+{
+	struct sym_table t = { 0 };
+	uint64_t spd, end;
+	char err[256];
+	int ret = sym_load_path(&t, GUEST_ELF, err, sizeof(err));
+
+	if (!ret)
+		ret = sym_lookup(&t, "swapper_pg_dir", &spd, NULL)
+			      ?: sym_lookup(&t, "_end", &end, NULL);
+	sym_free(&t);
+	if (ret || spd < PAGE_OFFSET || end < PAGE_OFFSET) {
+		fprintf(stderr, "%s: swapper_pg_dir and _end: %s\n", GUEST_ELF,
+			ret ? err : "below PAGE_OFFSET");
+		return -1;
+	}
+	layout_s = (unsigned int)((spd - PAGE_OFFSET) >> 12);
+	layout_f = (unsigned int)((end - PAGE_OFFSET + 4095) >> 12);
+	if (layout_s < 0x100 || layout_f + 4 > 0xfff) {
+		fprintf(stderr, "%s: frames 0x%x, 0x%x: the texts expect 3 hex digits\n", GUEST_ELF,
+			layout_s, layout_f);
+		return -1;
+	}
+	return 0;
+}
 
 static int setup(void **state)
 {
 	int fd = mkstemp(script_path);
 
 	(void)state;
+	if (read_layout())
+		return -1;
 	if (fd < 0 || write(fd, script, sizeof(script) - 1) != (ssize_t)(sizeof(script) - 1))
 		return -1;
 	return close(fd);
@@ -391,7 +452,7 @@ static void test_script_exact(void **state)
 	(void)state;
 	run_vmm(&c, args);
 	expect_status(&c, 0);
-	expect_text(c.out, script_out);
+	expect_text(c.out, layout(script_out));
 	expect_text(c.err, "");
 	child_free(&c);
 }
@@ -425,7 +486,7 @@ static void test_dumps_after_script(void **state)
 	assert_non_null(want);
 	strcpy(want, script_out);
 	strcat(want, dumps_2level);
-	expect_text(c.out, want);
+	expect_text(c.out, layout(want));
 	free(want);
 	child_free(&c);
 }
@@ -446,10 +507,10 @@ static void test_vtop_pae(void **state)
 	assert_non_null(v);
 	/* The one value that legitimately varies: bit 5 of the PDPT entry (ignored by the
 	 * CPU in PAE) comes back set under KVM's nested-paging MMU, clear under shadow. */
-	p = strstr(c.out, "  PGD: c0129018 => 131021\n");
+	p = strstr(c.out, layout("  PGD: c0{S}018 => {P}021\n"));
 	if (p)
 		p[23] = '0';
-	expect_text(v, vtop_pae);
+	expect_text(v, layout(vtop_pae));
 	child_free(&c);
 }
 
