@@ -114,7 +114,8 @@ static void test_vmalloc_vfree(void **state)
 		fail_msg("vmalloc(%u): expected an area, got NULL", size);
 
 	/* The walker reads the tables vCPU 0 runs on now (CR3, CR4.PAE, RAM size). */
-	assert_int_equal(inspect_walk_ctx(g->vm, &ctx), 0);
+	if (inspect_walk_ctx(g->vm, &ctx, err, sizeof(err)))
+		fail_msg("%s", err);
 	if (inspect_cr4(g->vm, &cr4, err, sizeof(err)))
 		fail_msg("%s", err);
 	/* PAGE_KERNEL: present, RW, accessed, dirty; global where the CPU has PGE. */

@@ -68,8 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		dump_vmallocinfo_line(null, areas[i].addr, areas[i].addr + areas[i].size,
 				      named ? caller : NULL, areas[i].size >> 12, areas[i].flags);
-		inspect_read_kva32(&gk, areas[i].addr, &v);
-		inspect_read_kva32(&gk, areas[i].node, &v);
+		inspect_read_kva32(&gk, areas[i].addr, &v, NULL, 0);
+		inspect_read_kva32(&gk, areas[i].node, &v, NULL, 0);
 	}
 
 	/* Every reader that fails says why (the error convention). */
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_abort("inspect_read_counters", "failed without a message");
 	if (null == stderr)
 		fprintf(stderr, "counters: %d; free pages %u\n", ret, cnt.free_pages);
-	inspect_vmalloc_start(&gk, &start);
+	inspect_vmalloc_start(&gk, &start, NULL, 0);
 	err[0] = 0;
 	if (inspect_lowmem_end(&gk, &end, err, sizeof(err)) && !err[0])
 		fuzz_abort("inspect_lowmem_end", "failed without a message");
@@ -90,9 +90,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (inspect_max_mapnr(&gk, &max, err, sizeof(err)))
 		max = 0;
 	for (uint64_t pfn = 0; pfn < 16; pfn++)
-		inspect_read_page(&gk, pfn, &page);
+		inspect_read_page(&gk, pfn, &page, NULL, 0);
 	for (uint64_t pfn = max > 2 ? max - 2 : 0; pfn < max + 2; pfn++) {
-		ret = inspect_read_page(&gk, pfn, &page);
+		ret = inspect_read_page(&gk, pfn, &page, NULL, 0);
 		if (pfn >= max && ret != -ERANGE)
 			fuzz_abort("inspect_read_page", "a frame past max_mapnr was read");
 	}

@@ -121,7 +121,7 @@ static void vmalloc_start_bad(void)
 	size_t i;
 
 	vmalloc_pages(4);
-	assert_int_equal(inspect_vmalloc_start(&fx.v->gk, &vstart), 0);
+	assert_int_equal(inspect_vmalloc_start(&fx.v->gk, &vstart, NULL, 0), 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(gmem_write32(&fx.v->t.vm->mem, fx.v->gk.vmalloc_start, bad[i]), 0);
 		check_static();
@@ -278,7 +278,7 @@ static void hostile_vmlist(const char *name)
 	a = vmalloc_pages(HOSTILE_MAPPED);
 	b = vmalloc_pages(NODE_PAGES); /* its frames hold the hostile nodes */
 	expect_silent("before vmlist is replaced");
-	assert_int_equal(inspect_vmalloc_start(&fx.v->gk, &vstart), 0);
+	assert_int_equal(inspect_vmalloc_start(&fx.v->gk, &vstart, NULL, 0), 0);
 	testvm_walk_ctx(&fx.v->t, &kwc);
 	kwc.cr3 = fx.v->gk.swapper_pg_dir;
 	for (i = 0; i < NODE_PAGES; i++) {

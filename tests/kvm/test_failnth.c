@@ -203,7 +203,7 @@ static void check_kept_table(uint64_t pfn, uint64_t va, unsigned int pages, uint
 	struct walk_result res;
 	unsigned int i;
 
-	if (inspect_read_page(&vf->gk, pfn, &pg))
+	if (inspect_read_page(&vf->gk, pfn, &pg, NULL, 0))
 		FAIL("cannot read mem_map[0x%" PRIx64 "]", pfn);
 	if (pg.count < 1 || (pg.flags >> PG_buddy) & 1)
 		FAIL("page table pfn 0x%" PRIx64 ": count %d flags 0x%x: expected in use", pfn,
@@ -501,7 +501,7 @@ static void test_failnth(void **state)
 		for (j = 0; j < nt; j++) {
 			struct guest_page pg;
 
-			if (inspect_read_page(&vf->gk, pfns[j], &pg) || pg.count < 1)
+			if (inspect_read_page(&vf->gk, pfns[j], &pg, NULL, 0) || pg.count < 1)
 				FAIL("kept page table pfn 0x%" PRIx64 " no longer in use", pfns[j]);
 		}
 		printf("failnth: %s: %-15s %u kmalloc(s), %u page allocation(s)", vf->c->name,

@@ -203,7 +203,7 @@ static void test_vmlist_million(void **state)
 
 	use(state);
 	b = vmalloc_bytes(NODE_PAGES * PAGE_SIZE); /* its frames hold the nodes */
-	assert_int_equal(inspect_vmalloc_start(&fx.v->gk, &vstart), 0);
+	assert_int_equal(inspect_vmalloc_start(&fx.v->gk, &vstart, NULL, 0), 0);
 	kwc = fx.v->wc;
 	kwc.cr3 = fx.v->gk.swapper_pg_dir;
 	for (i = 0; i < NODE_PAGES; i++) {

@@ -197,7 +197,7 @@ static uint32_t read_sym32(const char *name, unsigned int index)
 
 	if (sym_lookup(&fx.v->t.syms, name, &kva, &size))
 		fail_msg("%s: guest has no symbol %s", fx.name, name);
-	assert_int_equal(inspect_read_kva32(&fx.v->gk, kva + 4ull * index, &val), 0);
+	assert_int_equal(inspect_read_kva32(&fx.v->gk, kva + 4ull * index, &val, NULL, 0), 0);
 	return val;
 }
 

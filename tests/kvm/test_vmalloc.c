@@ -71,7 +71,7 @@ static void page_info(uint64_t pfn, int32_t *count, uint32_t *flags)
 {
 	struct guest_page pg;
 
-	if (inspect_read_page(&vf->gk, pfn, &pg))
+	if (inspect_read_page(&vf->gk, pfn, &pg, NULL, 0))
 		fail_msg("%s: cannot read mem_map[0x%" PRIx64 "]", vf->c->name, pfn);
 	*flags = pg.flags;
 	*count = pg.count;

@@ -97,7 +97,7 @@ void testvm_boot_ready(struct testvm *t, const char *path, const struct vm_confi
 
 void testvm_walk_ctx(struct testvm *t, struct walk_ctx *ctx)
 {
-	if (inspect_walk_ctx(t->vm, ctx))
+	if (inspect_walk_ctx(t->vm, ctx, NULL, 0))
 		fail_msg("KVM_GET_SREGS failed");
 }
 

@@ -63,10 +63,10 @@ static int vmfx_boot(struct vmfx *f, const char *cmdline, char *err, size_t errl
 	ret = inspect_init(&f->gk, f->t.vm, &f->t.syms, msg, sizeof(msg));
 	if (ret)
 		return vmm_errf(err, errlen, ret, "inspect_init: %s", msg);
-	ret = inspect_walk_ctx(f->t.vm, &f->wc);
+	ret = inspect_walk_ctx(f->t.vm, &f->wc, NULL, 0);
 	if (ret)
 		return vmm_errf(err, errlen, ret, "the walk context of vCPU 0 (KVM_GET_SREGS)");
-	ret = inspect_vmalloc_start(&f->gk, &f->vmalloc_start);
+	ret = inspect_vmalloc_start(&f->gk, &f->vmalloc_start, NULL, 0);
 	if (ret)
 		return vmm_errf(err, errlen, ret, "reading vmalloc_start");
 	return 0;

@@ -348,13 +348,21 @@ static void test_read_kva32(void **state)
 	put32(fx, PAGE_OFFSET + RAM - 4, 0xdeadbeef);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint32_t val = 0;
-		int ret = inspect_read_kva32(&fx->gk, cases[i].kva, &val);
+		char err[128] = "", want[32];
+		int ret = inspect_read_kva32(&fx->gk, cases[i].kva, &val, err, sizeof(err));
 
 		if (ret != cases[i].ret || (!ret && val != cases[i].val)) {
 			print_error(
 				"inspect_read_kva32(0x%llx): expected %d 0x%08x, got %d 0x%08x\n",
 				(unsigned long long)cases[i].kva, cases[i].ret, cases[i].val, ret,
 				val);
+			fail();
+		}
+		/* A refusal names the address. */
+		snprintf(want, sizeof(want), "0x%08llx", (unsigned long long)cases[i].kva);
+		if (ret && !strstr(err, want)) {
+			print_error("inspect_read_kva32(0x%llx): message '%s' does not name %s\n",
+				    (unsigned long long)cases[i].kva, err, want);
 			fail();
 		}
 	}
@@ -406,7 +414,7 @@ static void test_lowmem_end(void **state)
 		fail();
 	}
 	fx->gk.high_memory = HIGH_MEMORY_VA - PAGE_OFFSET;
-	ret = inspect_vmalloc_start(&fx->gk, &vstart);
+	ret = inspect_vmalloc_start(&fx->gk, &vstart, NULL, 0);
 	if (ret || vstart != VSTART) {
 		print_error("inspect_vmalloc_start: expected 0 0x%08x, got %d 0x%08x\n", VSTART,
 			    ret, vstart);
@@ -791,7 +799,7 @@ static void test_read_page(void **state)
 		const struct guest_page *w = &planted[i].page;
 
 		memset(&got, 0xa5, sizeof(got));
-		ret = inspect_read_page(&fx->gk, planted[i].pfn, &got);
+		ret = inspect_read_page(&fx->gk, planted[i].pfn, &got, NULL, 0);
 		if (ret || got.flags != w->flags || got.count != w->count || got.zone != w->zone ||
 		    got.order != w->order) {
 			print_error(
@@ -829,12 +837,22 @@ static void test_read_page(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(errors); i++) {
 		put32(fx, MEM_MAP_VA, errors[i].mem_map);
 		put32(fx, MAX_MAPNR_VA, errors[i].max_mapnr);
-		ret = inspect_read_page(&fx->gk, errors[i].pfn, &got);
+		char msg[128] = "", want[32];
+
+		ret = inspect_read_page(&fx->gk, errors[i].pfn, &got, msg, sizeof(msg));
 		if (ret != errors[i].ret) {
 			print_error("inspect_read_page, %s (mem_map 0x%08x, max_mapnr %u, pfn "
 				    "0x%llx): expected %d, got %d\n",
 				    errors[i].what, errors[i].mem_map, errors[i].max_mapnr,
 				    (unsigned long long)errors[i].pfn, errors[i].ret, ret);
+			fail();
+		}
+		/* A refusal names the frame. */
+		snprintf(want, sizeof(want), ret == -ERANGE ? "pfn 0x%llx" : "mem_map[0x%llx]",
+			 (unsigned long long)errors[i].pfn);
+		if (ret && !strstr(msg, want)) {
+			print_error("inspect_read_page, %s: message '%s' does not name %s\n",
+				    errors[i].what, msg, want);
 			fail();
 		}
 	}
@@ -850,7 +868,7 @@ static void test_read_page(void **state)
 			    (unsigned long long)mapnr, ret, err);
 		fail();
 	}
-	ret = inspect_read_page(&fx->gk, 0, &got);
+	ret = inspect_read_page(&fx->gk, 0, &got, NULL, 0);
 	if (ret != -ERANGE) {
 		print_error("max_mapnr unreadable: inspect_read_page expected -ERANGE, got %d\n",
 			    ret);

@@ -474,7 +474,7 @@ static void read_check_side_effects(struct demo_session *s, const struct pt_snap
 	struct pt_snapshot now = { 0 };
 	struct walk_ctx ctx;
 
-	if (inspect_walk_ctx(s->vm, &ctx) || ctx.cr3 != after->cr3 ||
+	if (inspect_walk_ctx(s->vm, &ctx, NULL, 0) || ctx.cr3 != after->cr3 ||
 	    pt_snapshot_take(&now, &ctx, s->vmalloc_start, VMALLOC_END, NULL, 0) ||
 	    pt_diff(after, &now, &o->by_checks, &o->nr_by_checks, NULL, 0))
 		o->side_effects_unread = true;
@@ -504,7 +504,7 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 	ret = read_counters(s->vm, &ca, ev);
 	if (ret)
 		return ret;
-	if (inspect_walk_ctx(s->vm, &wb) ||
+	if (inspect_walk_ctx(s->vm, &wb, NULL, 0) ||
 	    pt_snapshot_take(&before, &wb, s->vmalloc_start, VMALLOC_END, why, sizeof(why))) {
 		ret = vmm_errf(err, errlen, -EIO,
 			       "cannot read the guest's page tables before '%s'%s%s", op->text,
@@ -536,7 +536,7 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 		o->tlb[i] = cb.tlb[i] - ca.tlb[i];
 		o->vmalloc[i] = cb.vm[i] - ca.vm[i];
 	}
-	if (inspect_walk_ctx(s->vm, &wa) ||
+	if (inspect_walk_ctx(s->vm, &wa, NULL, 0) ||
 	    pt_snapshot_take(&after, &wa, s->vmalloc_start, VMALLOC_END, why, sizeof(why)) ||
 	    pt_diff(&before, &after, &o->changes, &o->nr_changes, why, sizeof(why))) {
 		ret = vmm_errf(err, errlen, -EIO,
@@ -623,7 +623,8 @@ int demo_run_script(struct demo_session *s, const struct script *script, struct 
 	ev->msg[0] = '\0';
 	if (!s->have_gk && !inspect_init(&s->gk, s->vm, s->syms, ierr, sizeof(ierr)))
 		s->have_gk = true;
-	if (!s->vmalloc_start && (!s->have_gk || inspect_vmalloc_start(&s->gk, &s->vmalloc_start)))
+	if (!s->vmalloc_start &&
+	    (!s->have_gk || inspect_vmalloc_start(&s->gk, &s->vmalloc_start, NULL, 0)))
 		return vmm_errf(err, errlen, -EIO,
 				"cannot read the guest's vmalloc_start (symbol missing?)");
 	for (i = 0; i < script->nr; i++) {

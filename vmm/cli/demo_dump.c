@@ -97,10 +97,9 @@ int demo_dump_vtop(FILE *f, struct vm *vm, const struct sym_table *syms,
 		}
 	}
 	va = (uint32_t)(sign && *sign == '-' ? va - off : va + off);
-	ret = inspect_walk_ctx(vm, &ctx);
+	ret = inspect_walk_ctx(vm, &ctx, err, errlen);
 	if (ret)
-		return vmm_errf(err, errlen, ret, "--vtop %s: cannot read the vCPU's registers: %s",
-				addr, strerror(-ret));
+		return ret;
 	walk(&ctx, va, &res);
 	dump_vtop(f, &res);
 	return 0;

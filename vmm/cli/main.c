@@ -76,8 +76,9 @@ static int run_dumps(struct vm *vm, struct run *run)
 	unsigned int i;
 	int ret = 0;
 
-	if (opts->dumps & (OPT_DUMP_TLB | OPT_DUMP_MEM) && inspect_walk_ctx(vm, &ctx))
-		return -1;
+	if (opts->dumps & (OPT_DUMP_TLB | OPT_DUMP_MEM) &&
+	    inspect_walk_ctx(vm, &ctx, err, sizeof(err)))
+		return dump_failed(err);
 	if (opts->dumps & OPT_DUMP_VMALLOCINFO &&
 	    demo_dump_vmallocinfo(stdout, vm, &run->syms, err, sizeof(err)))
 		ret = dump_failed(err);

@@ -77,7 +77,7 @@ struct table_rec {
 	uint64_t eaddr, e;
 	uint64_t pa;
 	bool in_ram;
-	int pg_ret; /* inspect_read_page() on it (pa < lowmem_end only) */
+	int pg_ret; /* inspect_read_page(, NULL, 0) on it (pa < lowmem_end only) */
 	struct guest_page pg;
 };
 

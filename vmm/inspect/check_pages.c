@@ -96,7 +96,7 @@ static int p2_vfree_frames(struct check_ctx *ctx, const struct snapshot *prev, u
 		 * dropped.  The count is the guest's: subtract in 64 bits.
 		 */
 		want = (int64_t)f->count - k;
-		if (inspect_read_page(&ctx->gk, f->pfn, &pg) == 0 && pg.count != want) {
+		if (inspect_read_page(&ctx->gk, f->pfn, &pg, NULL, 0) == 0 && pg.count != want) {
 			v = viol(ctx, R_P2, f->va, WALK_PTE, 0, f->pfn << PAGE_SHIFT);
 			EXPECT(v,
 			       "pfn 0x%" PRIx64 " count %" PRId64

@@ -35,9 +35,9 @@ int snap_setup(struct check_ctx *ctx)
 	char *err = ctx->rep->err;
 	size_t errlen = sizeof(ctx->rep->err);
 
-	ret = inspect_walk_ctx(ctx->vm, &ctx->vwc);
+	ret = inspect_walk_ctx(ctx->vm, &ctx->vwc, err, errlen);
 	if (ret)
-		return vmm_errf(err, errlen, ret, "KVM_GET_SREGS (vCPU 0): %s", strerror(-ret));
+		return ret;
 	ctx->vwc.read = snap_read;
 	ctx->vwc.read_ctx = ctx;
 	ret = inspect_cr4(ctx->vm, &cr4, err, errlen);
@@ -48,11 +48,9 @@ int snap_setup(struct check_ctx *ctx)
 	ctx->same_cr3 = (ctx->vwc.cr3 & ~(uint64_t)(PAGE_SIZE - 1)) ==
 			(ctx->gk.swapper_pg_dir & ~(uint64_t)(PAGE_SIZE - 1));
 	ctx->pte_kernel = __PAGE_KERNEL | ((cr4 & X86_CR4_PGE) ? _PAGE_GLOBAL : 0);
-	if (inspect_vmalloc_start(&ctx->gk, &ctx->vstart_guest))
-		return vmm_errf(err, errlen, -EFAULT,
-				"vmalloc_start (at guest-physical 0x%" PRIx64
-				"): outside guest RAM",
-				ctx->gk.vmalloc_start);
+	ret = inspect_vmalloc_start(&ctx->gk, &ctx->vstart_guest, err, errlen);
+	if (ret)
+		return ret;
 	ret = inspect_lowmem_end(&ctx->gk, &ctx->lowmem_end, err, errlen);
 	if (ret)
 		return ret;
@@ -106,7 +104,7 @@ int snap_areas(struct check_ctx *ctx, struct snapshot *s)
 	unsigned int i;
 	int ret;
 
-	if (ctx->have_vsyms && !inspect_read_kva32(&ctx->gk, ctx->vsyms.mode, &mode) &&
+	if (ctx->have_vsyms && !inspect_read_kva32(&ctx->gk, ctx->vsyms.mode, &mode, NULL, 0) &&
 	    mode == VMALLOC_MODE_MODERN)
 		return snap_trees(ctx, s);
 	for (;;) {
@@ -158,7 +156,7 @@ static int table_add(struct check_ctx *ctx, uint64_t va, int level, const struct
 	t->in_ram = in_ram;
 	t->pg_ret = -ERANGE;
 	if (in_ram && pa < ctx->lowmem_end)
-		t->pg_ret = inspect_read_page(&ctx->gk, pa >> PAGE_SHIFT, &t->pg);
+		t->pg_ret = inspect_read_page(&ctx->gk, pa >> PAGE_SHIFT, &t->pg, NULL, 0);
 	return 0;
 }
 
@@ -373,7 +371,7 @@ int snap_pages(struct check_ctx *ctx, struct snapshot *s, bool m7)
 				struct frame f = { (uint32_t)va, i, p->res.pa >> PAGE_SHIFT,
 						   INT32_MIN, 0 };
 
-				if (!inspect_read_page(&ctx->gk, f.pfn, &pg)) {
+				if (!inspect_read_page(&ctx->gk, f.pfn, &pg, NULL, 0)) {
 					f.count = pg.count;
 					f.pg_flags = pg.flags;
 				}
@@ -499,7 +497,8 @@ int read_ipi_flushes(struct check_ctx *ctx, uint32_t *out)
 	if (!ctx->ipi_flushes_kva || ctx->ipi_flushes_size < ctx->vm->nr_vcpus * 4ull)
 		return -ENOENT;
 	for (cpu = 0; cpu < ctx->vm->nr_vcpus; cpu++)
-		if (inspect_read_kva32(&ctx->gk, ctx->ipi_flushes_kva + 4ull * cpu, &out[cpu]))
+		if (inspect_read_kva32(&ctx->gk, ctx->ipi_flushes_kva + 4ull * cpu, &out[cpu], NULL,
+				       0))
 			return -EIO;
 	return 0;
 }

@@ -229,7 +229,7 @@ static int read_evidence(struct check_ctx *ctx, uint32_t kva, struct hot_evidenc
 	size_t i;
 
 	for (i = 0; i < sizeof(*e) / 4; i++)
-		if (inspect_read_kva32(&ctx->gk, (uint64_t)kva + 4 * i, &w[i]))
+		if (inspect_read_kva32(&ctx->gk, (uint64_t)kva + 4 * i, &w[i], NULL, 0))
 			return -EIO;
 	return 0;
 }

@@ -56,7 +56,7 @@ static int rd(struct tree_walk *w, uint32_t kva, uint32_t *val)
 	if (kva & 3)
 		return defect(w->info, "%s tree: pointer 0x%08" PRIx32 " not aligned",
 			      w->free_tree ? "free" : "busy", kva);
-	if (inspect_read_kva32(w->gk, kva, val))
+	if (inspect_read_kva32(w->gk, kva, val, NULL, 0))
 		return defect(w->info, "%s tree: 0x%08" PRIx32 " outside the direct map or RAM",
 			      w->free_tree ? "free" : "busy", kva);
 	return 0;
@@ -223,7 +223,7 @@ static int read_tree(const struct guest_kernel *gk, struct vmap_tree_info *info,
 	uint32_t root, color, top;
 	int ret;
 
-	ret = inspect_vmalloc_start(gk, &w.vstart);
+	ret = inspect_vmalloc_start(gk, &w.vstart, NULL, 0);
 	if (ret)
 		return defect(info, "vmalloc_start unreadable");
 	if (rd(&w, (uint32_t)root_kva, &root))
@@ -266,8 +266,8 @@ int vmap_trees_read(const struct guest_kernel *gk, const struct vmap_syms *k, st
 	memset(info, 0, sizeof(*info));
 	if (out) {
 		out->nr_free = out->nr_lazy = 0;
-		out->purges_ok =
-			!inspect_read_kva32(gk, k->stats + 4ull * VMAP_STAT_PURGES, &out->purges);
+		out->purges_ok = !inspect_read_kva32(gk, k->stats + 4ull * VMAP_STAT_PURGES,
+						     &out->purges, NULL, 0);
 	}
 	if (rd(&w, (uint32_t)k->mode, &info->mode) ||
 	    rd(&w, (uint32_t)k->lazy, &info->vmap_lazy_nr))

@@ -237,8 +237,9 @@ struct guest_page {
 	uint32_t order;
 };
 
-/* 0, or -ERANGE for pfn >= max_mapnr, -EFAULT when mem_map is unreadable. */
-int inspect_read_page(const struct guest_kernel *gk, uint64_t pfn, struct guest_page *page);
+/* 0, or -ERANGE for pfn >= max_mapnr, -EFAULT when mem_map is unreadable; err names which. */
+int inspect_read_page(const struct guest_kernel *gk, uint64_t pfn, struct guest_page *page,
+		      char *err, size_t errlen);
 /* *nr = max_mapnr, the frames mem_map covers: 0, or -EFAULT (and *nr 0) when unreadable. */
 int inspect_max_mapnr(const struct guest_kernel *gk, uint64_t *nr, char *err, size_t errlen);
 
@@ -265,20 +266,23 @@ struct guest_counters {
 int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *c, char *err,
 			  size_t errlen);
 
-/* VMALLOC_START (the guest's vmalloc_start): 0 or -EFAULT. */
-int inspect_vmalloc_start(const struct guest_kernel *gk, uint32_t *start);
+/* VMALLOC_START (the guest's vmalloc_start): 0, or -EFAULT with err naming the variable. */
+int inspect_vmalloc_start(const struct guest_kernel *gk, uint32_t *start, char *err, size_t errlen);
 /* The end of lowmem (__pa(high_memory)): 0, -EFAULT (unreadable) or -EINVAL (not in the
  * direct map), with err naming the value. */
 int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end, char *err, size_t errlen);
 
-/* Read a 32-bit word at a kernel (direct-map) virtual address. */
-int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *val);
+/* Read a 32-bit word at a kernel (direct-map) virtual address: 0, -EINVAL (not in the
+ * direct map) or -EFAULT (outside RAM), with err naming the address. */
+int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *val, char *err,
+		       size_t errlen);
 
 /*
  * A walker context for vCPU 0 as it is now (KVM_GET_SREGS: CR3, CR4.PAE,
- * CR4.PSE, EFER.NXE; RAM size).  0 or -errno.  Needs no symbols.
+ * CR4.PSE, EFER.NXE; RAM size).  0, or -errno with err naming the ioctl.  Needs
+ * no symbols.
  */
-int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx);
+int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx, char *err, size_t errlen);
 /* CR4 of vCPU 0 (for CR4.PGE): 0, or -errno with err naming the ioctl. */
 int inspect_cr4(struct vm *vm, uint64_t *cr4, char *err, size_t errlen);
 

@@ -72,13 +72,19 @@ int inspect_init(struct guest_kernel *gk, struct vm *vm, const struct sym_table 
 	return 0;
 }
 
-int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *val)
+int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *val, char *err,
+		       size_t errlen)
 {
 	uint64_t pa;
 
 	if (sym_virt_to_phys(kva, &pa) != 0)
-		return -EINVAL;
-	return gmem_read32(&gk->vm->mem, pa, val);
+		return vmm_errf(err, errlen, -EINVAL, "0x%08" PRIx64 ": not in the direct map",
+				kva);
+	if (gmem_read32(&gk->vm->mem, pa, val))
+		return vmm_errf(err, errlen, -EFAULT,
+				"0x%08" PRIx64 " (guest-physical 0x%" PRIx64 "): outside guest RAM",
+				kva, pa);
+	return 0;
 }
 
 /* ---- vmlist ---- */
@@ -242,17 +248,21 @@ int inspect_max_mapnr(const struct guest_kernel *gk, uint64_t *nr, char *err, si
 	return 0;
 }
 
-int inspect_read_page(const struct guest_kernel *gk, uint64_t pfn, struct guest_page *page)
+int inspect_read_page(const struct guest_kernel *gk, uint64_t pfn, struct guest_page *page,
+		      char *err, size_t errlen)
 {
 	uint32_t mem_map, w[4];
 	uint64_t pa, nr;
 
 	if (inspect_max_mapnr(gk, &nr, NULL, 0) || pfn >= nr)
-		return -ERANGE;
+		return vmm_errf(err, errlen, -ERANGE,
+				"pfn 0x%" PRIx64 ": past max_mapnr (0x%" PRIx64 ")", pfn, nr);
 	if (gmem_read32(&gk->vm->mem, gk->mem_map, &mem_map) ||
 	    sym_virt_to_phys(mem_map + pfn * PAGE_STRUCT_SIZE, &pa) ||
 	    gmem_read(&gk->vm->mem, pa, w, sizeof(w)))
-		return -EFAULT;
+		return vmm_errf(err, errlen, -EFAULT,
+				"mem_map[0x%" PRIx64 "]: mem_map or its entry outside guest RAM",
+				pfn);
 	page->flags = w[PAGE_STRUCT_OFF_FLAGS / 4];
 	page->count = (int32_t)w[PAGE_STRUCT_OFF_COUNT / 4];
 	page->zone = w[PAGE_STRUCT_OFF_ZONE / 4];
@@ -331,9 +341,14 @@ int inspect_read_counters(const struct guest_kernel *gk, struct guest_counters *
 	return 0;
 }
 
-int inspect_vmalloc_start(const struct guest_kernel *gk, uint32_t *start)
+int inspect_vmalloc_start(const struct guest_kernel *gk, uint32_t *start, char *err, size_t errlen)
 {
-	return gmem_read32(&gk->vm->mem, gk->vmalloc_start, start);
+	if (gmem_read32(&gk->vm->mem, gk->vmalloc_start, start))
+		return vmm_errf(err, errlen, -EFAULT,
+				"vmalloc_start (at guest-physical 0x%" PRIx64
+				"): outside guest RAM",
+				gk->vmalloc_start);
+	return 0;
 }
 
 int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end, char *err, size_t errlen)
@@ -367,14 +382,13 @@ int inspect_cr4(struct vm *vm, uint64_t *cr4, char *err, size_t errlen)
 	return 0;
 }
 
-int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx)
+int inspect_walk_ctx(struct vm *vm, struct walk_ctx *ctx, char *err, size_t errlen)
 {
 	struct kvm_sregs sregs;
-
 	int ret = vcpu_get_sregs(&vm->vcpus[0], &sregs);
 
 	if (ret)
-		return ret;
+		return vmm_errf(err, errlen, ret, "KVM_GET_SREGS (vCPU 0): %s", strerror(-ret));
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->read = walk_read_gmem;
 	ctx->read_ctx = &vm->mem;
