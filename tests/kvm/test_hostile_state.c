@@ -277,6 +277,29 @@ static void run_dumps(const struct walk_ctx *ctx, const char *what)
 
 #define OUTSIDE_RAM 0xf0000000u /* above every case's RAM, below 4 GiB */
 
+/* vCPU 0's own CR3 outside RAM while the guest waits: the checker, which
+ * reads CR3 from the vCPU, reports or says why, and reads a bounded amount;
+ * the inspection's walk context sees the same.  CR3 is put back after. */
+static void cr3_outside_ram(void)
+{
+	struct kvm_sregs sregs, bad;
+	struct walk_result res;
+	struct walk_ctx ctx;
+	char err[VM_ERR_LEN];
+
+	assert_int_equal(vcpu_get_sregs(&fx.v->t.vm->vcpus[0], &sregs), 0);
+	bad = sregs;
+	bad.cr3 = OUTSIDE_RAM;
+	assert_int_equal(vcpu_set_sregs(&fx.v->t.vm->vcpus[0], &bad), 0);
+	if (inspect_walk_ctx(fx.v->t.vm, &ctx, err, sizeof(err)))
+		fail_msg("%s: %s", fx.name, err);
+	assert_int_equal(ctx.cr3 & ~0xfffull, OUTSIDE_RAM);
+	assert_int_equal(walk(&ctx, PAGE_OFFSET, &res), WALK_OUTSIDE_RAM);
+	run_dumps(&ctx, "vCPU 0's CR3 outside RAM");
+	expect_check_reports("vCPU 0's CR3 outside RAM", 1u << 20);
+	assert_int_equal(vcpu_set_sregs(&fx.v->t.vm->vcpus[0], &sregs), 0);
+}
+
 static void test_pdes_outside_ram(void **state)
 {
 	static uint8_t saved[4 * PAGE_SIZE];
@@ -327,6 +350,7 @@ static void test_pdes_outside_ram(void **state)
 	ctx.cr3 = OUTSIDE_RAM;
 	assert_int_equal(walk(&ctx, PAGE_OFFSET, &res), WALK_OUTSIDE_RAM);
 	run_dumps(&ctx, "CR3 outside RAM");
+	cr3_outside_ram();
 
 	/* The checker's previous snapshot holds the broken entries: the first
 	 * check after the repair sees them change back (M8, and only that). */

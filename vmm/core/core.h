@@ -383,6 +383,9 @@ int vm_start_aps(struct vm *vm, char *err, size_t errlen);
 void vm_stop_aps(struct vm *vm);
 /* KVM_GET_SREGS of a vCPU that is not running: 0 or -errno. */
 int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs);
+/* KVM_SET_SREGS of a vCPU that is not running (tests plant hostile state with it):
+ * 0 or -errno. */
+int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs);
 /* KVM's own walk of va on the vCPU's current CR3 (KVM_TRANSLATE): 0 with
  * *valid and *pa, or -errno.  KVM may set accessed bits on the way. */
 int vcpu_translate(struct vcpu *vcpu, uint64_t va, bool *valid, uint64_t *pa);

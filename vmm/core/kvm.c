@@ -130,6 +130,11 @@ int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs)
 	return ioctl(vcpu->fd, KVM_GET_SREGS, sregs) < 0 ? -errno : 0;
 }
 
+int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs)
+{
+	return ioctl(vcpu->fd, KVM_SET_SREGS, sregs) < 0 ? -errno : 0;
+}
+
 int vcpu_translate(struct vcpu *vcpu, uint64_t va, bool *valid, uint64_t *pa)
 {
 	struct kvm_translation tr = { .linear_address = va };
