@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ./vmm: boot a guest ELF on /dev/kvm.  The only place that exits.
+ * vmm: boot a guest ELF on /dev/kvm.  The only place that exits.
  */
 #include <errno.h>
 #include <pthread.h>

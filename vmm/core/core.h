@@ -21,7 +21,7 @@
 /* ---- exitcodes ---- */
 
 /*
- * Exit statuses of ./vmm (also listed in the README).  A guest's own exit
+ * Exit statuses of the vmm binary (also listed in the README).  A guest's own exit
  * status (0..GUEST_EXIT_MAX, written to PORT_EXIT) passes through
  * unchanged; the VMM's own outcomes use the block from 64 up, which a
  * guest cannot produce, so a script can always tell them apart.
