@@ -35,7 +35,7 @@ demo_rc=$(cat "$OUT/demo.rc" 2>/dev/null)
 [ "$demo_rc" = 0 ] || { tail -5 "$OUT/demo.txt"; fail "the demo: expected exit status 0, got '${demo_rc}'"; }
 echo "ok    the demo ran: $(tail -1 "$OUT/demo.txt")"
 bad_rc=$(cat "$OUT/bad.rc" 2>/dev/null)
-[ "$bad_rc" = 76 ] || { tail -5 "$OUT/bad.txt"; fail "violation.vmm with noflushipi: expected exit status 76 (violations), got '${bad_rc}'"; }
+[ "$bad_rc" = 76 ] || { tail -5 "$OUT/bad.txt"; fail "violation.vmm with novmallocfault: expected exit status 76 (violations), got '${bad_rc}'"; }
 echo "ok    violation.vmm failed its checks: $(tail -1 "$OUT/bad.txt")"
 
 node tests/browser/test-html.mjs "$OUT/demo.html" "$OUT/demo.json" "$OUT/bad.html" "$OUT/bad.json" \
