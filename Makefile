@@ -60,7 +60,8 @@ KVM_MODES ?= $(if $(KVM_USABLE),direct npt shadow,npt shadow)
 
 VMM_BIN := $(O)/bin/vmm
 
-.PHONY: all demo example test check-unit check-kvm bench deps clean format format-check install uninstall
+.PHONY: all demo example test check-unit check-kvm bench deps clean format format-check install uninstall \
+	mutate
 all: $(O)/bin/vmm guest.elf
 
 $(O)/bin/vmm: $(O)/vmm/cli/main.o $(VMM_LIBS)
@@ -210,3 +211,8 @@ $(O)/bench/%: $(O)/bench/%.o $(VMM_LIBS)
 
 bench: all $(BENCH_BINS)
 	bench/run.sh
+
+# `make mutate` (not a test: it takes long; README, "Planted defects and
+# mutants"): each mutant of tools/mutants.txt in a scratch copy, caught or not.
+mutate:
+	tools/mutate
