@@ -197,7 +197,8 @@ clean:
 # Keep objects of multi-step rules (tests link them with other objects).
 .SECONDARY:
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# (build/mutate holds tools/mutate's scratch tree: its files are not this tree's.)
+-include $(shell find $(O) -path $(O)/mutate -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 # `make bench` (not a test): tables of counts from bench/ (bench/run.sh).
 BENCH_BINS := $(O)/bench/bench_walk $(O)/bench/bench_guest
