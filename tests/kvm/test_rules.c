@@ -93,11 +93,12 @@ static void expect_silent(const char *what)
 }
 
 /*
- * The report holds a violation of rule at va (and about the entry at eaddr
- * when eaddr is not 0), and every violation's rule is in allowed (a
- * comma-separated set that includes rule).
+ * The report holds a violation of rule at va, naming level (-1: none) and
+ * the entry at eaddr when eaddr is not 0, and every violation's rule is in
+ * allowed (a comma-separated set that includes rule).
  */
-static void expect_only(const char *allowed, const char *rule, uint64_t va, uint64_t eaddr)
+static void expect_only(const char *allowed, const char *rule, uint64_t va, int level,
+			uint64_t eaddr)
 {
 	unsigned int i, n = rep.nr_violations < CHECK_MAX_VIOLATIONS ? rep.nr_violations
 								     : CHECK_MAX_VIOLATIONS;
@@ -114,7 +115,8 @@ static void expect_only(const char *allowed, const char *rule, uint64_t va, uint
 			fail_msg("%s: %s: only {%s} may fire; %s fired too (report above)",
 				 vf->c->name, plant, allowed, v->rule);
 		}
-		if (!strcmp(v->rule, rule) && v->va == va && (!eaddr || v->entry_addr == eaddr))
+		if (!strcmp(v->rule, rule) && v->va == va && v->level == level &&
+		    (!eaddr || v->entry_addr == eaddr))
 			found = true;
 	}
 	if (!found) {
@@ -122,9 +124,9 @@ static void expect_only(const char *allowed, const char *rule, uint64_t va, uint
 		testvm_walk_ctx(&vf->t, &vf->wc);
 		walk(&vf->wc, va, &res);
 		walk_fprint(stderr, &res);
-		fail_msg("%s: %s: expected %s at 0x%08" PRIx64 " (entry 0x%" PRIx64
+		fail_msg("%s: %s: expected %s at 0x%08" PRIx64 " (level %d, entry 0x%" PRIx64
 			 "); actual %u violation(s), none of them that (report and walk above)",
-			 vf->c->name, plant, rule, va, eaddr, rep.nr_violations);
+			 vf->c->name, plant, rule, va, level, eaddr, rep.nr_violations);
 	}
 	if (getenv("TEST_VERBOSE"))
 		check_report_print(stdout, &rep);
@@ -345,7 +347,7 @@ static void a1(void)
 		wr32(nlo + VM_STRUCT_OFF_ADDR, hi);
 		wr32(nhi + VM_STRUCT_OFF_ADDR, lo);
 		check(NULL, CHECK_STATIC);
-		expect_only("A1", "A1", lo, 0);
+		expect_only("A1", "A1", lo, -1, 0);
 		wr32(nlo + VM_STRUCT_OFF_ADDR, lo);
 		wr32(nhi + VM_STRUCT_OFF_ADDR, hi);
 		settle();
@@ -367,8 +369,8 @@ static void a2(void)
 		plant = what;
 		wr32(n + VM_STRUCT_OFF_ADDR, g[i] - PAGE_SIZE);
 		check(NULL, CHECK_STATIC);
-		expect_only("A1,A2", "A2", g[i] - PAGE_SIZE, 0);
-		expect_only("A1,A2", "A1", g[i] - PAGE_SIZE, 0);
+		expect_only("A1,A2", "A2", g[i] - PAGE_SIZE, -1, 0);
+		expect_only("A1,A2", "A1", g[i] - PAGE_SIZE, -1, 0);
 		wr32(n + VM_STRUCT_OFF_ADDR, g[i]);
 		settle();
 	}
@@ -400,7 +402,7 @@ static void m1(void)
 		plant = what;
 		wr(ea, old & ~(uint64_t)_PAGE_RW);
 		check(NULL, CHECK_STATIC);
-		expect_only("M1", "M1", pages[i], ea);
+		expect_only("M1", "M1", pages[i], WALK_PTE, ea);
 		wr(ea, old);
 		settle();
 	}
@@ -421,7 +423,7 @@ static void m2(void)
 		plant = what;
 		wr(ea, rd(pte_of(guards[i] - PAGE_SIZE)));
 		check(NULL, CHECK_STATIC);
-		expect_only("M2", "M2", guards[i], ea);
+		expect_only("M2", "M2", guards[i], WALK_PTE, ea);
 		wr(ea, 0);
 		settle();
 	}
@@ -441,7 +443,7 @@ static void m3(void)
 		plant = what;
 		wr(ea, rd(pte_of(L.s0)));
 		check(NULL, CHECK_STATIC);
-		expect_only("M3", "M3", stray[i], ea);
+		expect_only("M3", "M3", stray[i], WALK_PTE, ea);
 		wr(ea, 0);
 		settle();
 	}
@@ -462,7 +464,7 @@ static void m4(void)
 		plant = what;
 		wr(ea, (old & (PAGE_SIZE - 1)) | frame_of(L.s0));
 		check(NULL, CHECK_STATIC);
-		expect_only("M4", "M4", pages[i] > L.s0 ? pages[i] : L.s0, 0);
+		expect_only("M4", "M4", pages[i] > L.s0 ? pages[i] : L.s0, WALK_PTE, 0);
 		wr(ea, old);
 		settle();
 	}
@@ -489,7 +491,7 @@ static void m5(void)
 		wr(ed, (od & (PAGE_SIZE - 1)) | frame_of(other[i]));
 		wr(eo, (oo & (PAGE_SIZE - 1)) | (od & ~(uint64_t)(PAGE_SIZE - 1)));
 		check(NULL, CHECK_STATIC);
-		expect_only("M5", "M5", dma_pages[i], 0);
+		expect_only("M5", "M5", dma_pages[i], WALK_PTE, 0);
 		wr(ed, od);
 		wr(eo, oo);
 		settle();
@@ -516,7 +518,8 @@ static void m6(void)
 		plant = what;
 		wr32(cnt, 0);
 		check(NULL, CHECK_STATIC);
-		expect_only("M6", "M6", at[i] & ~(span - 1), te);
+		expect_only("M6", "M6", at[i] & ~(span - 1),
+			    (int)(vf->wc.mode == WALK_PAE ? WALK_PMD : WALK_PGD), te);
 		wr32(cnt, was);
 		settle();
 	}
@@ -539,10 +542,12 @@ static void m8(void)
 		plant = what;
 		wr(ea, old ^ _PAGE_PCD);
 		check(NULL, CHECK_STATIC);
-		expect_only("M8", "M8", at[i] & ~(span - 1), ea);
+		expect_only("M8", "M8", at[i] & ~(span - 1),
+			    (int)(vf->wc.mode == WALK_PAE ? WALK_PMD : WALK_PGD), ea);
 		wr(ea, old);
 		check(NULL, CHECK_STATIC); /* M8 sees the change back, once */
-		expect_only("M8", "M8", at[i] & ~(span - 1), ea);
+		expect_only("M8", "M8", at[i] & ~(span - 1),
+			    (int)(vf->wc.mode == WALK_PAE ? WALK_PMD : WALK_PGD), ea);
 		settle();
 	}
 }
@@ -565,7 +570,7 @@ static void p1(void)
 		plant = what;
 		wr32(cnt, 0);
 		check(NULL, CHECK_STATIC);
-		expect_only("P1", "P1", pages[i], 0);
+		expect_only("P1", "P1", pages[i], WALK_PTE, 0);
 		wr32(cnt, was);
 		settle();
 	}
@@ -587,7 +592,7 @@ static void h1(void)
 	op = op_of(CMD_VMAP, 1, _PAGE_PRESENT | _PAGE_RW);
 	op.args[1] = ZONE_NORMAL;
 	check(&op, CHECK_STATIC | CHECK_PROBES);
-	expect_only("H1", "H1", L.vm, ea);
+	expect_only("H1", "H1", L.vm, WALK_PTE, ea);
 	wr(ea, old);
 	settle();
 }
@@ -613,8 +618,8 @@ static void t1(void)
 		plant = what;
 		wr(ea, 0);
 		check(&op, CHECK_STATIC | CHECK_PROBES);
-		expect_only("M1,T1", "T1", at, 0);
-		expect_only("M1,T1", "M1", at, ea);
+		expect_only("M1,T1", "T1", at, -1, 0);
+		expect_only("M1,T1", "M1", at, WALK_PTE, ea);
 		wr(ea, old);
 		settle();
 		call(CMD_VFREE, a, 0, 0);
@@ -643,8 +648,8 @@ static void t2(void)
 		plant = what;
 		wr(ea, pte); /* the freed first frame: readable, and outside every area (M3) */
 		check(&op, CHECK_STATIC | CHECK_PROBES);
-		expect_only("M3,T2", "T2", at, 0);
-		expect_only("M3,T2", "M3", at, ea);
+		expect_only("M3,T2", "T2", at, -1, 0);
+		expect_only("M3,T2", "M3", at, WALK_PTE, ea);
 		wr(ea, 0);
 		settle();
 	}
@@ -667,7 +672,7 @@ static void p2_t3(void)
 	was = rd32(zf);
 	wr32(zf, was - 1);
 	check(&op, CHECK_STATIC);
-	expect_only("P2", "P2", a, 0);
+	expect_only("P2", "P2", a, -1, 0);
 	wr32(zf, was);
 	settle();
 
@@ -679,7 +684,7 @@ static void p2_t3(void)
 	was = rd32(kst);
 	wr32(kst, was + 1);
 	check(&op, CHECK_STATIC);
-	expect_only("P2", "P2", a, 0);
+	expect_only("P2", "P2", a, -1, 0);
 	wr32(kst, was);
 	settle();
 
@@ -691,7 +696,7 @@ static void p2_t3(void)
 	was = rd32(tlb);
 	wr32(tlb, was - 1);
 	check(&op, CHECK_STATIC | CHECK_PROBES);
-	expect_only("T3", "T3", a, 0);
+	expect_only("T3", "T3", a, -1, 0);
 	wr32(tlb, was);
 	settle();
 }
