@@ -61,7 +61,8 @@ KVM_MODES ?= $(if $(KVM_USABLE),direct npt shadow,npt shadow)
 
 VMM_BIN := $(O)/bin/vmm
 
-.PHONY: all demo example test check-unit check-kvm bench deps clean format format-check install uninstall
+.PHONY: all demo example test check-unit check-kvm bench deps clean format format-check install uninstall \
+	mutate
 all: $(O)/bin/vmm guest.elf
 
 $(O)/bin/vmm: $(O)/vmm/cli/main.o $(VMM_LIBS)
@@ -197,7 +198,8 @@ clean:
 # Keep objects of multi-step rules (tests link them with other objects).
 .SECONDARY:
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# (build/mutate holds tools/mutate's scratch tree: its files are not this tree's.)
+-include $(shell find $(O) -path $(O)/mutate -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 # Fuzzing (tests/fuzz, README "Fuzzing"): libFuzzer harnesses over the
 # VMM's sources built again with clang, ASan and UBSan into $(O)/fuzz/
@@ -256,3 +258,8 @@ $(O)/bench/%: $(O)/bench/%.o $(VMM_LIBS)
 
 bench: all $(BENCH_BINS)
 	bench/run.sh
+
+# `make mutate` (not a test: it takes long; README, "Planted defects and
+# mutants"): each mutant of tools/mutants.txt in a scratch copy, caught or not.
+mutate:
+	tools/mutate
