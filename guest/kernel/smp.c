@@ -373,24 +373,30 @@ void smp_init(void)
 				panic("smp_init: no memory for CPU %u's stack", cpu);
 			ap_boot_stack_top[cpu] = stack + (1ul << AP_STACK_SHIFT);
 		}
-		ap_boot_cr3 = __pa(swapper_pg_dir);
-		if (pae_enabled) {
-			unsigned int i;
-
-			for (i = 0; i < PTRS_PER_PGD_PAE; i++)
-				ap_boot_pdpt[i] = ((volatile uint64_t *)swapper_pg_dir)[i] &
-						  ~(uint64_t)PDPTE_RESERVED_PAE;
-			ap_boot_cr3 = __pa(ap_boot_pdpt);
-		}
+		ap_boot_cr3 = pae_enabled ? __pa(ap_boot_pdpt) : __pa(swapper_pg_dir);
 		ap_boot_cr4 = mmu_cr4_features & ~X86_CR4_PGE;
 		ap_boot_nxe = nx_enabled;
 		barrier();
 		ap_boot_go = 1;
-		/* They halt until then (ap_startup_32): wake each. */
-		for (cpu = 1; cpu < smp_cpus_expected; cpu++)
+		/*
+		 * They halt until then (ap_startup_32): wake each, one at a time.
+		 * Under PAE an AP's walks may set bit 5 of ap_boot_pdpt's entries
+		 * (see above), which the next AP's PDPT load would refuse with a
+		 * #GP before it has an IDT: so the copy is made afresh for each.
+		 */
+		for (cpu = 1; cpu < smp_cpus_expected; cpu++) {
+			if (pae_enabled) {
+				unsigned int i;
+
+				for (i = 0; i < PTRS_PER_PGD_PAE; i++)
+					ap_boot_pdpt[i] = ((volatile uint64_t *)swapper_pg_dir)[i] &
+							  ~(uint64_t)PDPTE_RESERVED_PAE;
+				barrier();
+			}
 			outl(cpu, PORT_IPI);
-		for (spins = 0; smp_cpus_online < smp_cpus_expected && spins < (1ul << 28); spins++)
-			cpu_relax();
+			for (spins = 0; smp_cpus_online < cpu + 1 && spins < (1ul << 28); spins++)
+				cpu_relax();
+		}
 		pmd_clear(ident);
 		__flush_tlb();
 		flush_tlb_all();

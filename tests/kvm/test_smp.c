@@ -145,14 +145,17 @@ static unsigned int free_behind_cpu1(void)
 	return stale;
 }
 
+/* Every vCPU of the case came up (under PAE too: each AP loads the boot PDPT copy). */
 static void online(void)
 {
-	char log[4096];
+	unsigned int cpus = vf->c->cpus;
+	char log[4096], want[64];
 
-	assert_int_equal(read_sym32("smp_cpus_online", 0), 2);
+	assert_int_equal(read_sym32("smp_cpus_online", 0), cpus);
 	vm_console_tail(vf->t.vm, log, sizeof(log));
-	if (!strstr(log, "SMP: 2 of 2 CPUs online"))
-		fail_msg("%s: no \"SMP: 2 of 2 CPUs online\" in the boot log:\n%s", fx.name, log);
+	snprintf(want, sizeof(want), "SMP: %u of %u CPUs online", cpus, cpus);
+	if (!strstr(log, want))
+		fail_msg("%s: no \"%s\" in the boot log:\n%s", fx.name, want, log);
 }
 
 static void test_smp(void **state)
@@ -237,6 +240,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		VM_TEST(test_smp, 2level_64M_2cpus),
 		VM_TEST(test_smp, pae_64M_2cpus),
+		VM_TEST(test_smp, pae_64M_4cpus),
 		VM_TEST_SETUP(test_noflushipi, 2level_64M_2cpus, setup_noflushipi),
 		VM_TEST_SETUP(test_noflushipi, pae_64M_2cpus, setup_noflushipi),
 		cmocka_unit_test(no_ap_entry),

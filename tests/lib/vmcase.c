@@ -20,6 +20,7 @@ const struct vm_case vm_cases[NR_VM_CASES] = {
 	[VM_CASE_pae_1G] = { "pae 1G", PAGING_PAE, 1ull << 30, 1 },
 	[VM_CASE_2level_64M_2cpus] = { "2level 64M, 2 vCPUs", PAGING_2LEVEL, 64ull << 20, 2 },
 	[VM_CASE_pae_64M_2cpus] = { "pae 64M, 2 vCPUs", PAGING_PAE, 64ull << 20, 2 },
+	[VM_CASE_pae_64M_4cpus] = { "pae 64M, 4 vCPUs", PAGING_PAE, 64ull << 20, 4 },
 	[VM_CASE_pae_256M] = { "pae 256M", PAGING_PAE, 256ull << 20, 1 },
 	[VM_CASE_2level_64M_modern] = { "2level 64M, vmalloc=modern", PAGING_2LEVEL, 64ull << 20, 1,
 					"vmalloc=modern" },

@@ -34,6 +34,7 @@ enum vm_case_id {
 	VM_CASE_pae_1G,
 	VM_CASE_2level_64M_2cpus,
 	VM_CASE_pae_64M_2cpus,
+	VM_CASE_pae_64M_4cpus,
 	VM_CASE_pae_256M,
 	VM_CASE_2level_64M_modern,
 	VM_CASE_pae_64M_modern,
