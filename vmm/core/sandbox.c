@@ -155,7 +155,10 @@ static const int common_calls[] = {
 	SCMP_SYS(newfstatat),
 	SCMP_SYS(fstat),
 	SCMP_SYS(clock_gettime),
+	/* The kick (pthread_kill): glibc asks gettid when a thread kicks itself,
+	 * as main does from its SIGINT/SIGTERM handler (vm_interrupt). */
 	SCMP_SYS(getpid),
+	SCMP_SYS(gettid),
 	SCMP_SYS(tgkill),
 	SCMP_SYS(exit),
 	SCMP_SYS(exit_group),
