@@ -34,81 +34,9 @@
 
 #include "shared/layout.h"
 #include "tests/lib/testvm.h"
+#include "tests/lib/vmmproc.h"
 #include "vmm/core/core.h"
 #include "vmm/inspect/inspect.h"
-
-#define VMM "build/bin/vmm"
-
-extern char **environ;
-
-struct child {
-	int status; /* exit status, or -1 when it did not exit normally */
-	char *out, *err;
-};
-
-static char *slurp(const char *path)
-{
-	struct stat st;
-	char *buf;
-	FILE *f = fopen(path, "rb");
-
-	assert_non_null(f);
-	assert_int_equal(fstat(fileno(f), &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
-	buf[st.st_size] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* Run VMM with argv (NULL-terminated, without argv[0]); capture everything. */
-static void run_vmm(struct child *c, const char *const *args)
-{
-	char out_path[] = "/tmp/test_cli_out_XXXXXX", err_path[] = "/tmp/test_cli_err_XXXXXX";
-	posix_spawn_file_actions_t fa;
-	char *argv[32];
-	int fd_out, fd_err, wst, n = 0;
-	pid_t pid;
-
-	argv[n++] = (char *)VMM;
-	while (args[n - 1] && n < 31) {
-		argv[n] = (char *)args[n - 1];
-		n++;
-	}
-	argv[n] = NULL;
-	fd_out = mkstemp(out_path);
-	fd_err = mkstemp(err_path);
-	assert_true(fd_out >= 0 && fd_err >= 0);
-	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fd_out, 1), 0);
-	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fd_err, 2), 0);
-	assert_int_equal(posix_spawn(&pid, VMM, &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	assert_int_equal(waitpid(pid, &wst, 0), pid);
-	close(fd_out);
-	close(fd_err);
-	c->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
-	c->out = slurp(out_path);
-	c->err = slurp(err_path);
-	unlink(out_path);
-	unlink(err_path);
-}
-
-static void child_free(struct child *c)
-{
-	free(c->out);
-	free(c->err);
-}
-
-static void expect_status(const struct child *c, int want)
-{
-	if (c->status != want) {
-		print_error("exit status %d, expected %d\n--- stdout:\n%s\n--- stderr:\n%s\n",
-			    c->status, want, c->out, c->err);
-		fail();
-	}
-}
 
 /* The line of text that holds offset i, as "%.*s" arguments. */
 static int line_len(const char *text, size_t i, const char **start)
@@ -323,12 +251,12 @@ static int teardown(void **state)
 static void demo(const char *const *args, bool modern)
 {
 	unsigned int ops = 0, checks = 0, viol = 1;
-	struct child c;
+	struct vmm_child c;
 	const char *last;
 	size_t len;
 
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	len = strlen(c.out);
 	assert_true(len > 1 && c.out[len - 1] == '\n');
 	c.out[len - 1] = '\0';
@@ -372,7 +300,7 @@ static void demo(const char *const *args, bool modern)
 	assert_non_null(strstr(c.out, "guest: Trying to vfree() nonexistent vm area"));
 	assert_non_null(strstr(c.out, "(DMA)"));
 	assert_non_null(strstr(c.out, "flushes: 1 flush_tlb_all"));
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 static void test_demo_2level(void **state)
@@ -415,59 +343,59 @@ static void test_demo_modern_pae(void **state)
 static void test_demo_vmalloc_fault(void **state)
 {
 	static const char *const args[] = { "-q", "--no-check", GUEST_ELF, NULL };
-	struct child c;
+	struct vmm_child c;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	assert_non_null(strstr(c.out, "[P RW A] (+A)\n"));
 	assert_non_null(strstr(c.out, "[P RW A D] (+D)\n"));
 	assert_non_null(strstr(c.out, "vmalloc faults taken: 1\n"));
 	assert_non_null(strstr(c.out, "flushes: none; vmalloc_faults +1\n"));
 	assert_non_null(strstr(c.out, "demo: 33 operations, checks off\n"));
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 /* novmallocfault (the handler does nothing): the demo's touch faults out, V1 says so, exit 76. */
 static void test_demo_novmallocfault(void **state)
 {
 	static const char *const args[] = { "-q", "--cmdline", "novmallocfault", GUEST_ELF, NULL };
-	struct child c;
+	struct vmm_child c;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, VMM_EXIT_CHECK_FAILED);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, VMM_EXIT_CHECK_FAILED);
 	assert_non_null(strstr(c.out, "V1 va=0x"));
 	assert_non_null(strstr(c.out, "actual it faulted out: vector 14"));
 	assert_non_null(strstr(c.out, " V1 2, "));
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 static void test_script_exact(void **state)
 {
 	const char *const args[] = { "-q",	 "-m",	      "64M",	 "--no-check",
 				     "--script", script_path, GUEST_ELF, NULL };
-	struct child c;
+	struct vmm_child c;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	expect_text(c.out, layout(script_out));
 	expect_text(c.err, "");
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 static void test_script_checked(void **state)
 {
 	const char *const args[] = { "-q", "-m", "64M", "--script", script_path, GUEST_ELF, NULL };
-	struct child c;
+	struct vmm_child c;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	assert_non_null(strstr(c.out, "script: 7 operations, "));
 	assert_non_null(strstr(c.out, " checks, 0 violations\n"));
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 static void test_dumps_after_script(void **state)
@@ -477,18 +405,18 @@ static void test_dumps_after_script(void **state)
 				     "--dump",	 "mem",	      "--vtop",	 "b",
 				     "--vtop",	 "b+0x1000",  GUEST_ELF, NULL };
 	char *want;
-	struct child c;
+	struct vmm_child c;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	want = malloc(strlen(script_out) + strlen(dumps_2level) + 1);
 	assert_non_null(want);
 	strcpy(want, script_out);
 	strcat(want, dumps_2level);
 	expect_text(c.out, layout(want));
 	free(want);
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 static void test_vtop_pae(void **state)
@@ -496,13 +424,13 @@ static void test_vtop_pae(void **state)
 	const char *const args[] = { "-q",     "-m",	     "64M",	 "--paging",
 				     "pae",    "--no-check", "--script", script_path,
 				     "--vtop", "b",	     GUEST_ELF,	 NULL };
-	struct child c;
+	struct vmm_child c;
 	const char *v;
 	char *p;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	v = strstr(c.out, "VIRTUAL");
 	assert_non_null(v);
 	/* The one value that legitimately varies: bit 5 of the PDPT entry (ignored by the
@@ -511,7 +439,7 @@ static void test_vtop_pae(void **state)
 	if (p)
 		p[23] = '0';
 	expect_text(v, layout(vtop_pae));
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 /* --dump alone: boot, dump, exit; nothing vmalloc'd yet. */
@@ -519,13 +447,13 @@ static void test_dump_alone(void **state)
 {
 	static const char *const args[] = { "-q",      "-m", "64M", "--dump", "vmallocinfo,mem",
 					    GUEST_ELF, NULL };
-	struct child c;
+	struct vmm_child c;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	expect_text(c.out, "00000000c0000000-00000000c4000000 0000000004000000 -rw\n");
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 static void test_json(void **state)
@@ -533,19 +461,19 @@ static void test_json(void **state)
 	const char *const args[] = { "-q",	  "-m",	    "64M", "--no-check", "--script",
 				     script_path, "--json", "-",   GUEST_ELF,	 NULL };
 	unsigned int objects = 0;
-	struct child c;
+	struct vmm_child c;
 	char *p;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	for (p = c.out; (p = strstr(p, "\n{\"type\":")); p++)
 		objects++;
 	assert_int_equal(objects, 8); /* 7 operations and the summary */
 	assert_non_null(strstr(c.out, "\"guest\":\"Trying to vfree() bad address (c4800004)\\n\""));
 	assert_non_null(strstr(c.out, "{\"type\":\"summary\",\"operations\":7,\"checked\":false,"
 				      "\"checks\":0,\"violations\":0}\n"));
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 /*
@@ -558,19 +486,19 @@ static void test_json_modern(void **state)
 				     "--no-check", "--cmdline", "vmalloc=modern",
 				     "--script",   script_path, "--json",
 				     "-",	   GUEST_ELF,	NULL };
-	struct child c;
+	struct vmm_child c;
 	char *last;
 
 	(void)state;
-	run_vmm(&c, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	last = strstr(c.out, "\"op\":\"b = vmalloc_dma 4096\"");
 	assert_non_null(last);
 	if (!strstr(last, "\"areas\":[{\"addr\":\"0xc4805000\",\"size\":8192,")) {
 		print_error("%s\n", last);
 		fail_msg("the last operation's areas: expected b alone at 0xc4805000");
 	}
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 struct bad_run {
@@ -605,7 +533,7 @@ static void test_bad_input(void **state)
 		const struct bad_run *b = &bad_runs[i];
 		char path[] = "/tmp/test_cli_bad_XXXXXX", want[512];
 		const char *args[16];
-		struct child c;
+		struct vmm_child c;
 		int n = 0;
 
 		if (b->script) {
@@ -623,7 +551,7 @@ static void test_bad_input(void **state)
 		if (strcmp(b->args[0] ? b->args[0] : "", "--json"))
 			args[n++] = GUEST_ELF;
 		args[n] = NULL;
-		run_vmm(&c, args);
+		vmm_child_run(&c, args, NULL);
 		snprintf(want, sizeof(want), b->err, path);
 		if (c.status != b->status || !strstr(c.err, want)) {
 			print_error("case %zu: expected status %d and '%s' in stderr;\n"
@@ -631,7 +559,7 @@ static void test_bad_input(void **state)
 				    i, b->status, want, c.status, c.err);
 			nbad++;
 		}
-		child_free(&c);
+		vmm_child_free(&c);
 		if (b->script)
 			unlink(path);
 	}

@@ -35,102 +35,25 @@
 #include <cmocka.h>
 
 #include "tests/lib/testvm.h"
+#include "tests/lib/vmmproc.h"
 #include "vmm/core/core.h"
 
-#define VMM   "build/bin/vmm"
 #define GUEST "guest.elf"
-
-extern char **environ;
-
-struct child {
-	int status; /* exit status, or -1 when it did not exit normally */
-	char *out, *err;
-};
-
-static char *slurp(int fd)
-{
-	struct stat st;
-	char *buf;
-
-	assert_int_equal(fstat(fd, &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_non_null(buf);
-	assert_int_equal(pread(fd, buf, (size_t)st.st_size, 0), st.st_size);
-	buf[st.st_size] = '\0';
-	return buf;
-}
-
-/* Run VMM with args (NULL-terminated, without argv[0]) and, if hook is not
- * NULL, VMM_SANDBOX_TEST_FORBIDDEN=hook in its environment. */
-static void run_vmm(struct child *c, const char *hook, const char *const *args)
-{
-	char out_path[] = "/tmp/test_sandbox_out_XXXXXX",
-	     err_path[] = "/tmp/test_sandbox_err_XXXXXX";
-	char hookvar[64], *envp[256], *argv[32];
-	posix_spawn_file_actions_t fa;
-	int fd_out, fd_err, wst, n = 0, e = 0;
-	pid_t pid;
-
-	argv[n++] = (char *)VMM;
-	while (args[n - 1] && n < 31) {
-		argv[n] = (char *)args[n - 1];
-		n++;
-	}
-	argv[n] = NULL;
-	for (n = 0; environ[n] && e < 254; n++)
-		if (strncmp(environ[n], "VMM_SANDBOX_TEST_FORBIDDEN=", 27))
-			envp[e++] = environ[n];
-	if (hook) {
-		snprintf(hookvar, sizeof(hookvar), "VMM_SANDBOX_TEST_FORBIDDEN=%s", hook);
-		envp[e++] = hookvar;
-	}
-	envp[e] = NULL;
-	fd_out = mkstemp(out_path);
-	fd_err = mkstemp(err_path);
-	assert_true(fd_out >= 0 && fd_err >= 0);
-	unlink(out_path);
-	unlink(err_path);
-	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fd_out, 1), 0);
-	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fd_err, 2), 0);
-	assert_int_equal(posix_spawn(&pid, VMM, &fa, NULL, argv, envp), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	assert_int_equal(waitpid(pid, &wst, 0), pid);
-	c->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
-	c->out = slurp(fd_out);
-	c->err = slurp(fd_err);
-	close(fd_out);
-	close(fd_err);
-}
-
-static void child_free(struct child *c)
-{
-	free(c->out);
-	free(c->err);
-}
-
-static void expect_status(const struct child *c, int want)
-{
-	size_t n = strlen(c->out);
-
-	if (c->status != want)
-		fail_msg("exit status %d, expected %d\n--- stdout (end):\n%s\n--- stderr:\n%s",
-			 c->status, want, c->out + (n > 2000 ? n - 2000 : 0), c->err);
-}
 
 /* The forbidden call stops the run with 78 and a line naming thread and call. */
 static void expect_stopped_by(const char *hook, const char *thread, const char *const *args)
 {
-	char line[128];
-	struct child c;
+	char line[128], hookvar[64];
+	struct vmm_child c;
 
-	run_vmm(&c, hook, args);
-	expect_status(&c, VMM_EXIT_SANDBOX);
+	snprintf(hookvar, sizeof(hookvar), "VMM_SANDBOX_TEST_FORBIDDEN=%s", hook);
+	vmm_child_run(&c, args, hookvar);
+	vmm_child_expect_status(&c, VMM_EXIT_SANDBOX);
 	snprintf(line, sizeof(line), "vmm: sandbox: thread %s made system call %d (getppid)",
 		 thread, SYS_getppid);
 	if (!strstr(c.err, line))
 		fail_msg("stderr lacks \"%s\":\n%s", line, c.err);
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 static void test_vcpu_thread_forbidden(void **state)
@@ -163,13 +86,13 @@ static void test_no_sandbox(void **state)
 	const char *const args[] = {
 		"-q", "--no-sandbox", "--cpus", "2", "--selftest", GUEST, NULL
 	};
-	struct child c;
+	struct vmm_child c;
 
 	(void)state;
-	run_vmm(&c, "vcpu", args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, "VMM_SANDBOX_TEST_FORBIDDEN=vcpu");
+	vmm_child_expect_status(&c, 0);
 	assert_null(strstr(c.err, "sandbox"));
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 /* Everything the binary does after set-up, under the sandbox: four vCPUs, the
@@ -182,13 +105,13 @@ static void test_demo_everything(void **state)
 				     "--json", json,	 "--html",
 				     html,     "--dump", "vmallocinfo,tlb,mem",
 				     "--demo", GUEST,	 NULL };
-	struct child c;
+	struct vmm_child c;
 	int fj = mkstemp(json), fh = mkstemp(html);
 
 	(void)state;
 	assert_true(fj >= 0 && fh >= 0);
-	run_vmm(&c, NULL, args);
-	expect_status(&c, 0);
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, 0);
 	/* the summary, then (the demo frees all it maps) a tlb line and a mem line */
 	assert_non_null(strstr(c.out, " checks, 0 violations\n"));
 	assert_non_null(strstr(c.out, "00000000c0000000: 0000000000000000 -G"));
@@ -199,7 +122,7 @@ static void test_demo_everything(void **state)
 	close(fh);
 	unlink(json);
 	unlink(html);
-	child_free(&c);
+	vmm_child_free(&c);
 }
 
 /* The VM's own ends under the sandbox: the watchdog's kick (--timeout), the
@@ -224,14 +147,14 @@ static void test_ends_sandboxed(void **state)
 		const char *const args[] = { "-q",	    "--selftest", "--cpus",
 					     ends[i].cpus,  "--timeout",  ends[i].timeout,
 					     ends[i].guest, NULL };
-		struct child c;
+		struct vmm_child c;
 
-		run_vmm(&c, NULL, args);
-		expect_status(&c, ends[i].status);
+		vmm_child_run(&c, args, NULL);
+		vmm_child_expect_status(&c, ends[i].status);
 		if (!strstr(c.err, ends[i].says))
 			fail_msg("%s: stderr lacks \"%s\":\n%s", ends[i].guest, ends[i].says,
 				 c.err);
-		child_free(&c);
+		vmm_child_free(&c);
 	}
 }
 
