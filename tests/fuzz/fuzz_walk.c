@@ -91,17 +91,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int l = 0; l < WALK_NR_LEVELS; l++)
 		walk_entry_at(&res, (enum walk_level)l);
 
-	/* Each call that fails must say why (the error convention). */
+	/* Each call that fails (< 0) must say why (the error convention);
+	 * walk_range also returns what range_fn returned to stop it (> 0). */
 	err[0] = 0;
 	if (walk_range(&ctx, start, end, (flags & 0x80) ? WALK_RANGE_ALL_PAGES : 0, range_fn, &ra,
-		       err, sizeof(err)) &&
+		       err, sizeof(err)) < 0 &&
 	    !err[0])
 		fuzz_abort("walk_range", "failed without a message");
 	err[0] = 0;
-	if (dump_tlb(null, &ctx, err, sizeof(err)) && !err[0])
+	if (dump_tlb(null, &ctx, err, sizeof(err)) < 0 && !err[0])
 		fuzz_abort("dump_tlb", "failed without a message");
 	err[0] = 0;
-	if (dump_mem(null, &ctx, err, sizeof(err)) && !err[0])
+	if (dump_mem(null, &ctx, err, sizeof(err)) < 0 && !err[0])
 		fuzz_abort("dump_mem", "failed without a message");
 
 	err[0] = 0;
