@@ -133,82 +133,90 @@ static uint32_t operand_value(const struct demo_session *s, const struct script_
 	return (uint32_t)(base + (uint64_t)o->offset); /* 32-bit guest: wraps */
 }
 
-/* The mailbox command for op. */
+/* How an operation's words become a mailbox command's arguments. */
+enum op_args {
+	ARGS_NONE,	 /* no argument */
+	ARGS_N0,	 /* the size or count */
+	ARGS_ADDR,	 /* the address */
+	ARGS_ADDR_N0_N1, /* the address, then the two numbers (fill, check) */
+	ARGS_N0_N1,	 /* the two numbers (fault_inject) */
+	ARGS_N0_N1_N2,	 /* count, zone, prot (vmap) */
+	ARGS_PROBE,	 /* the address, read or write, the value */
+	ARGS_VFREE,	 /* the address, then every vCPU (the hot vfree) */
+};
+
+static const struct {
+	uint32_t cmd;
+	enum op_args args;
+} op_commands[SOP_NR_KINDS] = {
+	[SOP_VMALLOC] = { CMD_VMALLOC, ARGS_N0 },
+	[SOP_VMALLOC_DMA] = { CMD_VMALLOC_DMA, ARGS_N0 },
+	[SOP_VMALLOC_32] = { CMD_VMALLOC_32, ARGS_N0 },
+	[SOP_VMAP] = { CMD_VMAP, ARGS_N0_N1_N2 },
+	[SOP_VMAP_PUT] = { CMD_VMAP_PUT, ARGS_ADDR },
+	[SOP_VFREE] = { CMD_VFREE, ARGS_VFREE },
+	[SOP_PROBE_READ] = { CMD_PROBE, ARGS_PROBE },
+	[SOP_PROBE_WRITE] = { CMD_PROBE, ARGS_PROBE },
+	[SOP_FILL] = { CMD_FILL, ARGS_ADDR_N0_N1 },
+	[SOP_CHECK] = { CMD_CHECK, ARGS_ADDR_N0_N1 },
+	[SOP_NEW_MM] = { CMD_NEW_MM, ARGS_NONE },
+	[SOP_SWITCH_MM] = { CMD_SWITCH_MM, ARGS_ADDR },
+	[SOP_TOUCH] = { CMD_TOUCH, ARGS_ADDR },
+	[SOP_FAULT_INJECT] = { CMD_FAULT_INJECT, ARGS_N0_N1 },
+	[SOP_PURGE] = { CMD_PURGE, ARGS_NONE },
+	[SOP_VM_UNMAP_ALIASES] = { CMD_VM_UNMAP_ALIASES, ARGS_NONE },
+};
+
+/* The mailbox command for op (CMD_NONE for a comment). */
 static void op_command(const struct demo_session *s, const struct script_op *op, uint32_t *cmd,
 		       uint32_t *args, unsigned int *nargs)
 {
 	uint32_t addr = operand_value(s, &op->addr);
 
 	memset(args, 0, MBOX_ARGS * sizeof(*args));
-	*nargs = 1;
-	switch (op->kind) {
-	case SOP_VMALLOC:
-	case SOP_VMALLOC_DMA:
-	case SOP_VMALLOC_32:
-		*cmd = op->kind == SOP_VMALLOC	     ? CMD_VMALLOC
-		       : op->kind == SOP_VMALLOC_DMA ? CMD_VMALLOC_DMA
-						     : CMD_VMALLOC_32;
+	*cmd = (unsigned int)op->kind < SOP_NR_KINDS ? op_commands[op->kind].cmd : CMD_NONE;
+	switch (*cmd == CMD_NONE ? ARGS_NONE : op_commands[op->kind].args) { /* a comment: none */
+	case ARGS_NONE:
+		*nargs = 0;
+		break;
+	case ARGS_N0:
 		args[0] = op->n[0];
+		*nargs = 1;
 		break;
-	case SOP_VMAP:
-		*cmd = CMD_VMAP;
-		args[0] = op->n[0];
-		args[1] = op->n[1];
-		args[2] = op->n[2];
-		*nargs = 4;
-		break;
-	case SOP_VMAP_PUT:
-		*cmd = CMD_VMAP_PUT;
+	case ARGS_ADDR:
 		args[0] = addr;
+		*nargs = 1;
 		break;
-	case SOP_VFREE:
-		/* Checked, a vfree runs hot on every vCPU: T2/T4 judge what their TLBs did. */
-		*cmd = s->checker ? CMD_VFREE_HOT : CMD_VFREE;
-		args[0] = addr;
-		args[1] = (1u << s->vm->nr_vcpus) - 1;
-		*nargs = 2;
-		break;
-	case SOP_PROBE_READ:
-	case SOP_PROBE_WRITE:
-		*cmd = CMD_PROBE;
-		args[0] = addr;
-		args[1] = op->kind == SOP_PROBE_READ ? PROBE_READ : PROBE_WRITE;
-		args[2] = op->n[0];
-		*nargs = 3;
-		break;
-	case SOP_FILL:
-	case SOP_CHECK:
-		*cmd = op->kind == SOP_FILL ? CMD_FILL : CMD_CHECK;
+	case ARGS_ADDR_N0_N1:
 		args[0] = addr;
 		args[1] = op->n[0];
 		args[2] = op->n[1];
 		*nargs = 3;
 		break;
-	case SOP_NEW_MM:
-		*cmd = CMD_NEW_MM;
-		*nargs = 0;
-		break;
-	case SOP_SWITCH_MM:
-		*cmd = CMD_SWITCH_MM;
-		args[0] = addr;
-		break;
-	case SOP_TOUCH:
-		*cmd = CMD_TOUCH;
-		args[0] = addr;
-		break;
-	case SOP_FAULT_INJECT:
-		*cmd = CMD_FAULT_INJECT;
+	case ARGS_N0_N1:
 		args[0] = op->n[0];
 		args[1] = op->n[1];
 		*nargs = 2;
 		break;
-	case SOP_PURGE:
-	case SOP_VM_UNMAP_ALIASES:
-		*cmd = op->kind == SOP_PURGE ? CMD_PURGE : CMD_VM_UNMAP_ALIASES;
-		*nargs = 0;
+	case ARGS_N0_N1_N2:
+		args[0] = op->n[0];
+		args[1] = op->n[1];
+		args[2] = op->n[2];
+		*nargs = 4; /* the fourth, prot's high half, stays 0 */
 		break;
-	default:
-		*cmd = CMD_NONE;
+	case ARGS_PROBE:
+		args[0] = addr;
+		args[1] = op->kind == SOP_PROBE_READ ? PROBE_READ : PROBE_WRITE;
+		args[2] = op->n[0];
+		*nargs = 3;
+		break;
+	case ARGS_VFREE:
+		/* Checked, a vfree runs hot on every vCPU: T2/T4 judge what their TLBs did. */
+		if (s->checker)
+			*cmd = CMD_VFREE_HOT;
+		args[0] = addr;
+		args[1] = (1u << s->vm->nr_vcpus) - 1;
+		*nargs = 2;
 		break;
 	}
 }
@@ -504,7 +512,7 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 	ret = read_counters(s->vm, &ca, ev);
 	if (ret)
 		return ret;
-	if (inspect_walk_ctx(s->vm, &wb, NULL, 0) ||
+	if (inspect_walk_ctx(s->vm, &wb, why, sizeof(why)) ||
 	    pt_snapshot_take(&before, &wb, s->vmalloc_start, VMALLOC_END, why, sizeof(why))) {
 		ret = vmm_errf(err, errlen, -EIO,
 			       "cannot read the guest's page tables before '%s'%s%s", op->text,
@@ -536,7 +544,7 @@ static int run_op(struct demo_session *s, const struct script_op *op, struct op_
 		o->tlb[i] = cb.tlb[i] - ca.tlb[i];
 		o->vmalloc[i] = cb.vm[i] - ca.vm[i];
 	}
-	if (inspect_walk_ctx(s->vm, &wa, NULL, 0) ||
+	if (inspect_walk_ctx(s->vm, &wa, why, sizeof(why)) ||
 	    pt_snapshot_take(&after, &wa, s->vmalloc_start, VMALLOC_END, why, sizeof(why)) ||
 	    pt_diff(&before, &after, &o->changes, &o->nr_changes, why, sizeof(why))) {
 		ret = vmm_errf(err, errlen, -EIO,
