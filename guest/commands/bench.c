@@ -105,7 +105,9 @@ static int fill_areas(void **areas, uint32_t n)
 	return 0;
 }
 
-static int fix_size(uint32_t loops, struct bench_run *b)
+/* loops one-page vmalloc+vfree pairs; fix_size_alloc_test writes a byte into
+ * each page first (touch), the plain pair does not. */
+static int one_page_pairs(uint32_t loops, int write, struct bench_run *b)
 {
 	uint32_t i;
 	void *p;
@@ -118,18 +120,14 @@ static int fix_size(uint32_t loops, struct bench_run *b)
 			rv = -1;
 			break;
 		}
-		touch(p, 0);
+		if (write)
+			touch(p, 0);
 		vfree(p);
 	}
 	bench_end(b);
 	return rv;
 }
 
-/*
- * lazy_max_pages() pairs of 1-page areas, then one area of each pair
- * freed: holes that a 1-page request (two pages with its guard) fills
- * exactly.  Pointer arrays from vmalloc, as the original keeps them.
- */
 static int full_fit(uint32_t loops, struct bench_run *b)
 {
 	uint32_t junk = lazy_max_pages(), i, made;
@@ -245,31 +243,6 @@ static int align_shift(struct bench_run *b)
 	return rv;
 }
 
-static int vmalloc_pair(uint32_t loops, struct bench_run *b)
-{
-	uint32_t i;
-	void *p;
-	int rv = 0;
-
-	bench_begin(b);
-	for (i = 0; i < loops; i++) {
-		p = vmalloc(PAGE_SIZE);
-		if (!p) {
-			rv = -1;
-			break;
-		}
-		vfree(p);
-	}
-	bench_end(b);
-	return rv;
-}
-
-/*
- * One object of the class stays allocated throughout, as in any running
- * kernel: otherwise each kfree empties the slab and hands its page back,
- * and the loop would time the page allocator, by whatever else happens to
- * hold objects of that class.
- */
 static int kmalloc_pair(uint32_t loops, struct bench_run *b)
 {
 	void *keep = kmalloc(32, GFP_KERNEL), *p;
@@ -330,7 +303,7 @@ static int run_scenario(uint32_t id, uint32_t loops, uint32_t *seed, struct benc
 {
 	switch (id) {
 	case BENCH_FIX_SIZE:
-		return fix_size(loops, b);
+		return one_page_pairs(loops, 1, b);
 	case BENCH_FULL_FIT:
 		return full_fit(loops, b);
 	case BENCH_LONG_BUSY_LIST:
@@ -340,7 +313,7 @@ static int run_scenario(uint32_t id, uint32_t loops, uint32_t *seed, struct benc
 	case BENCH_ALIGN_SHIFT:
 		return align_shift(b);
 	case BENCH_VMALLOC_PAIR:
-		return vmalloc_pair(loops, b);
+		return one_page_pairs(loops, 0, b);
 	case BENCH_KMALLOC_PAIR:
 		return kmalloc_pair(loops, b);
 	case BENCH_LOOKUP_AT_N:
