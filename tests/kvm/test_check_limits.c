@@ -241,22 +241,6 @@ static void test_timeout(void **state)
 #define BOUND_TRANSLATIONS		(4ull * CHECK_M7_ALL_PAGES)
 #define BOUND_RSS_FACTOR		1 /* host memory for one check: at most the guest's RAM */
 
-static double cpu_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static long peak_rss_kib(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss;
-}
-
 /*
  * vmlist replaced by 100,000 nodes: the first covers the whole vmalloc
  * range (VM_ALLOC, so every page of the range is walked and judged), each
@@ -304,11 +288,11 @@ static void hostile_vmlist(const char *name)
 	head = (uint32_t)(PAGE_OFFSET + node_pa[0]);
 	assert_int_equal(gmem_write32(&fx.v->t.vm->mem, fx.v->gk.vmlist, head), 0);
 
-	rss = peak_rss_kib();
-	cpu = cpu_seconds();
+	rss = testvm_peak_rss_kib();
+	cpu = testvm_cpu_seconds();
 	check_static();
-	cpu = cpu_seconds() - cpu;
-	rss = peak_rss_kib() - rss;
+	cpu = testvm_cpu_seconds() - cpu;
+	rss = testvm_peak_rss_kib() - rss;
 	printf("  [%s] one check of %u listed areas (%u pages listed, %u in the range): "
 	       "%.3f s CPU, peak RSS +%ld KiB, %" PRIu64 " guest reads, %" PRIu64
 	       " translations, %u violations\n",

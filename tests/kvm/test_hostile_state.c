@@ -61,14 +61,6 @@ static struct guest_mem *gm(void)
 	return &fx.v->t.vm->mem;
 }
 
-static long peak_rss_kib(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss;
-}
-
 static uint32_t vmalloc_bytes(uint32_t size)
 {
 	const uint32_t args[1] = { size };
@@ -229,7 +221,7 @@ static void test_vmlist_million(void **state)
 	assert_int_equal(gmem_write32(gm(), fx.v->gk.vmlist, (uint32_t)(PAGE_OFFSET + node_pa[0])),
 			 0);
 
-	rss = peak_rss_kib();
+	rss = testvm_peak_rss_kib();
 	/* Bounded by count: the reader stops after INSPECT_VMLIST_MAX nodes. */
 	assert_int_equal(inspect_read_vmlist(&fx.v->gk, NULL, 0, &info), -EBADMSG);
 	assert_int_equal(info.defect, VMLIST_TOO_LONG);
@@ -238,7 +230,7 @@ static void test_vmlist_million(void **state)
 	/* Each listed area is 2 pages: a few reads per area and per page of the
 	 * range's page tables, whatever the list's length. */
 	expect_check_reports("10^6 vmlist nodes", 8ull * INSPECT_VMLIST_MAX + (1u << 20));
-	rss = peak_rss_kib() - rss;
+	rss = testvm_peak_rss_kib() - rss;
 	printf("  [%s] 10^6 vmlist nodes: %u read, peak RSS +%ld KiB, %" PRIu64
 	       " guest reads in one check, %u violations\n",
 	       fx.name, info.nr, rss, fx.rep.guest_reads, fx.rep.nr_violations);

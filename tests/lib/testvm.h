@@ -56,4 +56,9 @@ const char *testvm_where(void);
  * the tests run; call first thing in a KVM test's main(). */
 void testvm_start(const char *suite);
 
+/* This process's peak resident set so far (getrusage), in KiB, and its CPU
+ * time in seconds: what the bound tests measure around one host-side step. */
+long testvm_peak_rss_kib(void);
+double testvm_cpu_seconds(void);
+
 #endif /* TESTS_LIB_TESTVM_H */
