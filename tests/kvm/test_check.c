@@ -49,22 +49,6 @@ static const struct vm_case *boot(void **state)
 
 /* ---- Reports ---- */
 
-static void print_report(const struct check_report *rep)
-{
-	unsigned int i, n = rep->nr_violations < CHECK_MAX_VIOLATIONS ? rep->nr_violations
-								      : CHECK_MAX_VIOLATIONS;
-	struct walk_result res;
-
-	check_report_print(stderr, rep);
-	testvm_walk_ctx(&vf->t, &vf->wc);
-	for (i = 0; i < n && i < 8; i++) {
-		if (!rep->v[i].va)
-			continue;
-		walk(&vf->wc, rep->v[i].va, &res);
-		walk_fprint(stderr, &res);
-	}
-}
-
 static void check_now(const struct check_op *op, unsigned flags)
 {
 	int ret = check_guest(vf->ck, op, flags, &fx.rep);
@@ -73,7 +57,7 @@ static void check_now(const struct check_op *op, unsigned flags)
 	for (r = 0; r < CHECK_NR_RULES; r++)
 		fx.runs[r] += fx.rep.rule_run[r];
 	if (ret) {
-		print_report(&fx.rep);
+		vmfx_print_report(vf, &fx.rep);
 		fail_msg("%s: check_guest returned %d", vf->c->name, ret);
 	}
 }
@@ -81,7 +65,7 @@ static void check_now(const struct check_op *op, unsigned flags)
 static void expect_silent(const char *what)
 {
 	if (fx.rep.nr_violations) {
-		print_report(&fx.rep);
+		vmfx_print_report(vf, &fx.rep);
 		fail_msg("%s: %s: expected no violation, actual %u", vf->c->name, what,
 			 fx.rep.nr_violations);
 	}
@@ -103,7 +87,7 @@ static const struct check_violation *expect_rule(const char *rule, uint64_t va, 
 	const struct check_violation *v = find_rule(rule, va);
 
 	if (!v) {
-		print_report(&fx.rep);
+		vmfx_print_report(vf, &fx.rep);
 		fail_msg("%s: %s: expected a %s violation at 0x%08" PRIx64 ", actual %u violations "
 			 "(report above)",
 			 vf->c->name, what, rule, va, fx.rep.nr_violations);
@@ -521,7 +505,7 @@ static void test_operation_rules(void **state)
 	expect_rule("P2", a, "vfree that freed nothing");
 	expect_rule("T2", a, "pages still readable after 'vfree'");
 	if (find_rule("T2", a + 2 * PAGE_SIZE)) {
-		print_report(&fx.rep);
+		vmfx_print_report(vf, &fx.rep);
 		fail_msg("%s: T2 fired for the guard page, which does fault", c->name);
 	}
 	expect_rule("T3", a, "no flush in 'vfree'");
@@ -682,7 +666,7 @@ static void test_novmallocfault(void **state)
 			fx.rep.v[i].level == WALK_PGD && strstr(fx.rep.v[i].actual, "not present");
 	}
 	if (!faulted || !fault_seen || !entry_seen) {
-		print_report(&fx.rep);
+		vmfx_print_report(vf, &fx.rep);
 		fail_msg("%s: novmallocfault: expected the touch to fault out (%u) and V1 to name "
 			 "the fault (%d) and the PGD entry not present (%d)",
 			 c->name, faulted, fault_seen, entry_seen);
@@ -908,7 +892,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 				live[nlive++] = made(size, false);
 		}
 		if (fx.rep.nr_violations) {
-			print_report(&fx.rep);
+			vmfx_print_report(vf, &fx.rep);
 			fail_msg("%s: seed 0x%08x, op %u (status %u): %u violation(s) on a correct "
 				 "guest",
 				 c->name, seed, i, fx.reply.status, fx.rep.nr_violations);
@@ -921,7 +905,7 @@ static void random_ops(const struct vm_case *c, unsigned int nr_ops, unsigned in
 			op2(i % 150 == 149 ? CMD_VM_UNMAP_ALIASES : CMD_PURGE, 0, 0,
 			    CHECK_STATIC | CHECK_PROBES);
 			if (fx.reply.status != ST_OK || fx.rep.nr_violations) {
-				print_report(&fx.rep);
+				vmfx_print_report(vf, &fx.rep);
 				fail_msg("%s: seed 0x%08x, purge after op %u: status %u, %u "
 					 "violation(s)",
 					 c->name, seed, i, fx.reply.status, fx.rep.nr_violations);

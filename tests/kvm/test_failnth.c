@@ -115,20 +115,11 @@ static void print_walks(void)
 static void checker_silent(const struct check_op *op)
 {
 	struct check_report rep;
-	struct walk_result res;
-	unsigned int i;
 	int ret = check_guest(vf->ck, op, CHECK_STATIC, &rep);
 
 	if (!ret && !rep.nr_violations)
 		return;
-	check_report_print(stderr, &rep);
-	walk_ctx();
-	for (i = 0; i < rep.nr_violations && i < 4; i++) {
-		if (rep.v[i].va) {
-			walk(&vf->wc, rep.v[i].va, &res);
-			walk_fprint(stderr, &res);
-		}
-	}
+	vmfx_print_report(vf, &rep);
 	FAIL("the checker after command %u (0x%x, 0x%x): %d, %u violation(s) (report above) %s",
 	     op->cmd, op->args[0], op->args[1], ret, rep.nr_violations, rep.err);
 }

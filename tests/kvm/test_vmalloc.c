@@ -96,7 +96,6 @@ static struct guest_reply reply;
 static void checker_silent(const struct check_op *op, const char *after)
 {
 	struct check_report rep;
-	struct walk_result res;
 	unsigned int i;
 	int ret = check_guest(vf->ck, op, fx.check_flags, &rep);
 
@@ -104,14 +103,7 @@ static void checker_silent(const struct check_op *op, const char *after)
 		fx.runs[i] += rep.rule_run[i];
 	if (!ret && !rep.nr_violations)
 		return;
-	check_report_print(stderr, &rep);
-	walk_ctx();
-	for (i = 0; i < rep.nr_violations && i < 4; i++) {
-		if (rep.v[i].va) {
-			walk(&vf->wc, rep.v[i].va, &res);
-			walk_fprint(stderr, &res);
-		}
-	}
+	vmfx_print_report(vf, &rep);
 	fail_msg("%s: the checker after %s: %d, %u violation(s) (report above)", vf->c->name, after,
 		 ret, rep.nr_violations);
 }

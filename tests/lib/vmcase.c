@@ -112,3 +112,19 @@ int vmfx_teardown(void **state)
 	*state = NULL;
 	return 0;
 }
+
+void vmfx_print_report(struct vmfx *f, const struct check_report *rep)
+{
+	unsigned int i, n = rep->nr_violations < CHECK_MAX_VIOLATIONS ? rep->nr_violations
+								      : CHECK_MAX_VIOLATIONS;
+	struct walk_result res;
+
+	check_report_print(stderr, rep);
+	testvm_walk_ctx(&f->t, &f->wc);
+	for (i = 0; i < n && i < 8; i++) {
+		if (!rep->v[i].va)
+			continue;
+		walk(&f->wc, rep->v[i].va, &res);
+		walk_fprint(stderr, &res);
+	}
+}

@@ -75,4 +75,8 @@ int vmfx_teardown(void **state);
 	}
 #define VM_TEST(fn, id) VM_TEST_SETUP(fn, id, vmfx_setup)
 
+/* A failed check, to stderr: the report, then the walk (on vCPU 0's tables as
+ * they are now) of each violation's address, the first eight. */
+void vmfx_print_report(struct vmfx *f, const struct check_report *rep);
+
 #endif /* TESTS_LIB_VMCASE_H */
