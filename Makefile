@@ -24,7 +24,6 @@ GUEST_LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 # The VMM in three layers, each its own archive, each built only on the
 # ones below it (tools/check-layers enforces it): core runs a guest,
 # inspect reads and judges its state, cli is the command line.
-VMM_LAYERS := core inspect cli
 layer_objs = $(patsubst %.c,$(O)/%.o,$(filter-out vmm/cli/main.c,$(wildcard vmm/$(1)/*.c)))
 # Link order: the layer above first.
 VMM_LIBS := $(O)/libvmm-cli.a $(O)/libvmm-inspect.a $(O)/libvmm-core.a
@@ -153,7 +152,7 @@ test:
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) $(RUNNER_TESTS) $(FORMAT_TESTS) $(BROWSER_TESTS) \
 		-- $(KVM_MODES) -- $(KVM_TESTS) $(EXAMPLES)
 
-check-unit: all $(UNIT_TESTS) $(FUZZ_BINS)
+check-unit: all $(UNIT_TESTS) fuzz-build
 	tools/run-tests $(UNIT_TESTS) $(BUILD_TESTS) -- --
 
 check-kvm: all $(KVM_TESTS) $(EXAMPLES) $(TEST_GUESTS)

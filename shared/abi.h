@@ -189,7 +189,6 @@ enum probe_seq {
 #define HOT_MAX_PAGES	      12
 #define HOT_TAG_MAGIC	      0x7a000000u
 #define HOT_TAG(pfn)	      (HOT_TAG_MAGIC | ((uint32_t)(pfn)&0x00ffffffu))
-#define HOT_TAG_IS(v)	      (((v)&0xff000000u) == HOT_TAG_MAGIC)
 #define HOT_FAULTED	      0x80000000u /* hot_probe.outcome: the read faulted */
 #define HOT_OUTCOME(vec, err) (HOT_FAULTED | ((uint32_t)(err)&0xffffu) << 8 | ((vec)&0xffu))
 #define HOT_VECTOR(o)	      ((o)&0xffu)

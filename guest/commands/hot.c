@@ -89,11 +89,12 @@ static int cmd_vfree_hot(const uint32_t *args, uint32_t *results)
 	struct hot_vfree h = { .addr = (void *)(unsigned long)args[0] };
 	struct vm_struct *area;
 
-	for (area = vmlist; area; area = area->next)
-		if (area->addr == h.addr)
-			break;
-	if (!area || !(area->flags & VM_ALLOC) || area->size < 2 * PAGE_SIZE ||
-	    choose_pages(area, &hot_evidence)) {
+	/* Either allocator's areas (vmalloc=modern keeps no vmlist). */
+	read_lock(&vmlist_lock);
+	area = find_vm_area_locked((unsigned long)h.addr);
+	read_unlock(&vmlist_lock);
+	if (!area || area->addr != h.addr || !(area->flags & VM_ALLOC) ||
+	    area->size < 2 * PAGE_SIZE || choose_pages(area, &hot_evidence)) {
 		/* Nothing of ours to tag (vmap'd data, a bad address): a plain vfree. */
 		hot_vfree_op(&h);
 	} else if (smp_hot_sequence(args[1], hot_vfree_op, &h)) {

@@ -90,7 +90,6 @@ void rb_replace_node(struct rb_node *old, struct rb_node *new, struct rb_root *r
 
 /* In-order neighbours; NULL past either end. */
 struct rb_node *rb_first(const struct rb_root *root);
-struct rb_node *rb_last(const struct rb_root *root);
 struct rb_node *rb_next(const struct rb_node *node);
 struct rb_node *rb_prev(const struct rb_node *node);
 

@@ -240,15 +240,6 @@ struct rb_node *rb_first(const struct rb_root *root)
 	return n;
 }
 
-struct rb_node *rb_last(const struct rb_root *root)
-{
-	struct rb_node *n = root->node;
-
-	while (n && n->right)
-		n = n->right;
-	return n;
-}
-
 struct rb_node *rb_next(const struct rb_node *node)
 {
 	const struct rb_node *p;

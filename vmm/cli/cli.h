@@ -221,7 +221,7 @@ size_t utf8_sanitize(const char *s, char *out, size_t outlen);
 /* ---- demo ---- */
 
 /*
- * Running scripts (vmm/cli/script.h) against a live guest, and the demo: a
+ * Running scripts (the parser above) against a live guest, and the demo: a
  * built-in script that walks a newcomer through the vmalloc subsystem.
  *
  * After each operation a few lines go to out:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The checker's driver (check.h): one snapshot is read (check_snap.c),
+ * The checker's driver (its API in inspect.h): one snapshot is read (check_snap.c),
  * then the rule families judge it (check_areas.c, check_map.c,
  * check_pages.c), then the probes run (check_tlb.c, check_hw.c).
  *
@@ -583,4 +583,13 @@ void check_ctx_free(struct check_ctx *ctx)
 	free(ctx->odd);
 	free(ctx->v1.e);
 	free(ctx);
+}
+
+int frame_cmp(const void *a, const void *b)
+{
+	const struct frame *x = a, *y = b;
+
+	if (x->pfn != y->pfn)
+		return x->pfn < y->pfn ? -1 : 1;
+	return x->va < y->va ? -1 : x->va > y->va;
 }

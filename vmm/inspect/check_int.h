@@ -6,7 +6,7 @@
  *    vmalloc=modern's busy tree, free tree and purge list), the walks
  *    of every area page, the page tables of the vmalloc range, the entries
  *    outside it (M8), mem_map counts, counters, KVM's translations of the
- *    M7 sample -- taken through kstate.h and the walker, judging nothing;
+ *    M7 sample -- taken through the kstate readers and the walker, judging nothing;
  *  - judging (check_areas.c, check_map.c, check_pages.c): the rules as pure
  *    functions of that snapshot (and of the previous one for P2, M8).
  * The probe rules (check_tlb.c, check_hw.c) act in the guest, so each of
@@ -225,7 +225,6 @@ struct check_ctx {
 	size_t nr_odd, cap_odd;
 	struct entry_snap *m8_now;
 	size_t m8_now_nr;
-	size_t polls;
 
 	/*
 	 * V1: at the end of the last check, the PGD (2-level) or PMD (PAE)
@@ -252,6 +251,8 @@ void __attribute__((format(printf, 3, 4))) set_text(char *buf, size_t len, const
 #define ACTUAL(v, ...) set_text((v)->actual, sizeof((v)->actual), __VA_ARGS__)
 void __attribute__((format(printf, 2, 3))) observe(struct check_report *rep, const char *fmt, ...);
 int grow(void **arr, size_t *cap, size_t need, size_t elem);
+/* qsort order of struct frame: by pfn, then by va (M4's duplicates, P2's frames). */
+int frame_cmp(const void *a, const void *b);
 /* -ETIMEDOUT (with rep->err set) once --timeout expired; polled in the long loops. */
 int check_stopped(struct check_ctx *ctx);
 const struct area_hist *hist_find(const struct check_ctx *ctx, uint32_t addr);
@@ -266,7 +267,7 @@ int snap_index(struct snapshot *s);
 bool table_entry_bad(uint64_t e);
 
 /*
- * The M7 sample (documented in check.h): every page when an area set has
+ * The M7 sample (documented in inspect.h): every page when an area set has
  * at most CHECK_M7_ALL_PAGES pages; otherwise each area's first and last
  * page (for the first CHECK_M7_ALL_PAGES / 2 areas) and every stride-th
  * page counted over all of them.

@@ -40,15 +40,6 @@ static bool is_alloc_cmd(uint32_t cmd)
 	       cmd == CMD_VMAP || cmd == CMD_GET_VM_AREA;
 }
 
-static int cmp_frame_pfn_va(const void *a, const void *b)
-{
-	const struct frame *x = a, *y = b;
-
-	if (x->pfn != y->pfn)
-		return x->pfn < y->pfn ? -1 : 1;
-	return x->va < y->va ? -1 : x->va > y->va;
-}
-
 /*
  * The freed area's frames, grouped by pfn (sorted: O(n log n), not the
  * O(n^2) of counting each frame's mappings by a scan): a frame mapped k
@@ -75,7 +66,7 @@ static int p2_vfree_frames(struct check_ctx *ctx, const struct snapshot *prev, u
 	if (!fr)
 		return -ENOMEM;
 	memcpy(fr, &prev->frames[first], n * sizeof(*fr));
-	qsort(fr, n, sizeof(*fr), cmp_frame_pfn_va);
+	qsort(fr, n, sizeof(*fr), frame_cmp);
 	for (i = 0; i < n; i = j) {
 		const struct frame *f = &fr[i]; /* the lowest va mapping this pfn */
 		struct guest_page pg;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading one snapshot of the guest for the checker (check_int.h): every
- * page-table entry through the walker (walk.h) on swapper_pg_dir (vmalloc
+ * page-table entry through the walker on swapper_pg_dir (vmalloc
  * writes there), KVM's view on vCPU 0's current CR3, kernel structures
- * through kstate.h.  Nothing here judges: a defect is recorded as found.
+ * through the kstate readers.  Nothing here judges: a defect is recorded as found.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -258,9 +258,13 @@ int snap_tables(struct check_ctx *ctx, struct snapshot *s, bool strays)
 		if (ret)
 			return ret;
 	}
-	ctx->pt_pfns = realloc(ctx->pt_pfns, (ctx->nr_tables + 1) * sizeof(uint64_t));
-	if (!ctx->pt_pfns)
-		return -ENOMEM;
+	{
+		uint64_t *p = realloc(ctx->pt_pfns, (ctx->nr_tables + 1) * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM; /* the old array stays ctx's, freed with it */
+		ctx->pt_pfns = p;
+	}
 	for (i = 0; i < ctx->nr_tables; i++)
 		ctx->pt_pfns[i] = ctx->tables[i].pa >> PAGE_SHIFT;
 	qsort(ctx->pt_pfns, ctx->nr_tables, sizeof(uint64_t), cmp_u64);

@@ -3,7 +3,7 @@
  * T1-T4 (spec/checks.md) and the stale-TLB observation, through the
  * guest's probes (shared/abi.h).  A probe acts in the guest, so each one is
  * judged as it comes back.  The pages probed in an area are chosen as M7's
- * sample (check.h): all of them up to CHECK_M7_ALL_PAGES.
+ * sample (inspect.h): all of them up to CHECK_M7_ALL_PAGES.
  *
  * After CMD_VFREE_HOT, T2 and T4 are judged from the evidence the guest
  * recorded in one stretch in guest mode per CPU (touch, vfree, probe: up to

@@ -154,9 +154,9 @@ int walk_range(const struct walk_ctx *ctx, uint64_t start, uint64_t end, unsigne
 
 /*
  * Reading the guest kernel's state the way a debugger does: symbols from
- * the guest ELF (vmm/core/symbols.h) locate vmlist, mem_map, zone_table and the
+ * the guest ELF (core.h's symbols) locate vmlist, mem_map, zone_table and the
  * counters; their layout comes from shared/kstructs.h; every byte is read
- * through the checked accessor (vmm/core/guestmem.h).  Nothing the guest wrote
+ * through core.h's checked accessor.  Nothing the guest wrote
  * is trusted: a bad pointer or a looping list is a result that says what
  * and where, never a crash or an endless loop.
  *
@@ -325,7 +325,7 @@ const char *vmlist_defect_str(enum vmlist_defect d);
  * What one operation changed in the page tables.  A snapshot holds every
  * PGD and PMD entry of the tables at ctx->cr3 and the PTEs of every present
  * PTE page in a virtual range (the vmalloc range), all read through the
- * walker (vmm/inspect/walk.h), so it works on the live guest and on synthetic tables
+ * walker (above), so it works on the live guest and on synthetic tables
  * alike.  Two snapshots compare entry by entry, keyed by level and virtual
  * address: a changed value is one change "old -> new".
  */
@@ -389,7 +389,7 @@ void pt_change_format(const struct pt_change *c, enum walk_mode mode, char *buf,
 
 /*
  * Page-table dumps in formats people already read, built from the walker's
- * results (vmm/inspect/walk.h), never from walks of their own:
+ * results (above), never from walks of their own:
  *
  *  --dump tlb   QEMU monitor "info tlb" (target/i386/monitor.c tlb_info_32 /
  *               tlb_info_pae32, print_pte)
@@ -434,8 +434,8 @@ void dump_vmallocinfo_line(FILE *f, uint32_t start, uint32_t end, const char *ca
  * V1, H1), and A3 on vmalloc=modern's trees (README "vmalloc=modern"),
  * evaluated against the live guest after each operation.  The areas are
  * vmlist's, or in vmalloc=modern the busy tree's (vmalloc_mode says which).  It reads
- * guest state only through vmm/inspect/kstate.h (symbols + the checked accessor)
- * and the one page-table walker (vmm/inspect/walk.h); with CHECK_PROBES it also
+ * guest state only through vmm/inspect/inspect.h (symbols + the checked accessor)
+ * and the one page-table walker (vmm/inspect/inspect.h); with CHECK_PROBES it also
  * asks the guest to probe addresses through the mailbox, so the guest must
  * be waiting at DB_READY.
  *
