@@ -11,8 +11,8 @@
  *   byte 0       bit 0 CR4.PAE, 1 CR4.PSE, 2 CR4.PGE, 3 EFER.NXE,
  *                4 KVM_TRANSLATE disagrees with the walker
  *   bytes 1-4    CR3
- *   bytes 5-72   the operation (struct check_op: cmd, args[6], status, results[8])
- *   bytes 73-76  n: how many bytes of the rest are guest RAM
+ *   bytes 5-68   the operation (struct check_op: cmd, args[6], status, results[8])
+ *   bytes 69-72  n: how many bytes of the rest are guest RAM
  *   n bytes      guest RAM from FAKE_INPUT_PA (the kernel's variables first)
  *   the rest     patches, 8 bytes each (gpa, 32-bit value): what the
  *                operation changed

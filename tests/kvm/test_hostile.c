@@ -28,9 +28,9 @@
 #include <cmocka.h>
 
 #include "tests/lib/testvm.h"
+#include "tests/lib/vmmproc.h"
 #include "vmm/core/core.h"
 
-#define VMM	      "build/bin/vmm"
 #define KEEP	      (256u << 10) /* bytes of each stream kept for the assertions */
 #define RUN_LIMIT_SEC 240
 
@@ -101,7 +101,7 @@ static void run_vmm(const char *const *argv, int signo, const char *wait_for, st
 	if (pid == 0) {
 		dup2(out[1], 1);
 		dup2(err[1], 2);
-		execv(VMM, (char *const *)argv);
+		execv(VMM_BIN, (char *const *)argv);
 		_exit(127);
 	}
 	close(out[1]);
@@ -121,6 +121,10 @@ static void run_vmm(const char *const *argv, int signo, const char *wait_for, st
 		if (now_sec() - start > RUN_LIMIT_SEC) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
+			if (out[0] >= 0)
+				close(out[0]);
+			if (err[0] >= 0)
+				close(err[0]);
 			fail_msg("%s %s: still running after %d s", argv[0], argv[1],
 				 RUN_LIMIT_SEC);
 		}
@@ -192,7 +196,7 @@ static void expect(const char *guest, const struct outcome *o, int status,
 
 static struct outcome result; /* large: one run at a time */
 
-#define ARGS(...)  ((const char *const[]){ VMM, __VA_ARGS__, NULL })
+#define ARGS(...)  ((const char *const[]){ VMM_BIN, __VA_ARGS__, NULL })
 #define PARTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* The mailbox is announced once, by the boot CPU, aligned, wholly inside RAM. */

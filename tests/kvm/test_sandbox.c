@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -184,8 +185,13 @@ static void sandboxed_child(int wfd, volatile int *go)
 		_exit(4); /* write(2) is allowed: a closed fd says EBADF */
 	if (write(wfd, &kvm_fd, sizeof(kvm_fd)) != sizeof(kvm_fd))
 		_exit(5);
-	while (!__atomic_load_n(go, __ATOMIC_SEQ_CST))
-		syscall(SYS_futex, go, FUTEX_WAIT, 0, NULL, NULL, 0);
+	for (int waited = 0; !__atomic_load_n(go, __ATOMIC_SEQ_CST); waited++) {
+		const struct timespec second = { 1, 0 };
+
+		if (waited == 60)
+			_exit(6); /* the parent never said go */
+		syscall(SYS_futex, go, FUTEX_WAIT, 0, &second, NULL, 0);
+	}
 	_exit(0);
 }
 
@@ -224,6 +230,8 @@ static void test_process_state(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		/* Never outlive a parent whose assertion failed before it said go. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(pfd[0]);
 		sandboxed_child(pfd[1], go);
 	}

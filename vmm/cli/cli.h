@@ -371,11 +371,16 @@ int demo_run_script(struct demo_session *s, const struct script *script, struct 
 void demo_print_op_start(struct demo_session *s, const struct script_op *op);
 void demo_print_outcome(struct demo_session *s, const struct op_outcome *o);
 
+/* Page-table changes as the trace lists them: {level, va, entry, old, new, flags}
+ * each; NULL only when out of memory. */
+json_t *demo_changes_json(const struct pt_change *chs, size_t nr);
+
 /* o as one JSON object (demo_json.c); NULL only when out of memory. */
 json_t *demo_outcome_json(const struct op_outcome *o);
 
-/* The areas, zone use and IPIs of o as JSON members of obj (also in the trace); false: no memory. */
-bool demo_outcome_json_state(json_t *obj, const struct op_outcome *o);
+/* The zone a guest-physical address lies in (ZONE_*), and a zone's name. */
+unsigned int demo_zone_of(uint64_t pa);
+const char *demo_zone_name(unsigned int zone);
 
 /* ---- html ---- */
 

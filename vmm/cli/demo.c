@@ -260,9 +260,16 @@ void op_outcome_free(struct op_outcome *o)
 	o->nr_changes = o->nr_by_checks = 0;
 }
 
-static unsigned int zone_of(uint64_t pa)
+unsigned int demo_zone_of(uint64_t pa)
 {
 	return pa < ZONE_DMA_LIMIT ? ZONE_DMA : pa < ZONE_NORMAL_LIMIT ? ZONE_NORMAL : ZONE_HIGHMEM;
+}
+
+const char *demo_zone_name(unsigned int zone)
+{
+	static const char *const names[MAX_NR_ZONES] = { "DMA", "Normal", "HighMem" };
+
+	return zone < MAX_NR_ZONES ? names[zone] : "?";
 }
 
 /* The frames behind [addr, addr + pages pages) into o. */
@@ -278,7 +285,7 @@ static void read_frames(struct op_outcome *o, const struct walk_ctx *ctx, uint32
 			o->unmapped++;
 			continue;
 		}
-		o->zones[zone_of(r.pa)]++;
+		o->zones[demo_zone_of(r.pa)]++;
 		if (i < OUTCOME_FRAMES_LISTED) {
 			o->frame_mapped[i] = true;
 			o->frame_pa[i] = r.pa;
@@ -629,12 +636,14 @@ int demo_run_script(struct demo_session *s, const struct script *script, struct 
 
 	ev->kind = VM_EV_READY;
 	ev->msg[0] = '\0';
-	if (!s->have_gk && !inspect_init(&s->gk, s->vm, s->syms, ierr, sizeof(ierr)))
+	if (!s->have_gk) {
+		if (inspect_init(&s->gk, s->vm, s->syms, ierr, sizeof(ierr)))
+			return vmm_errf(err, errlen, -EIO, "cannot inspect the guest: %s", ierr);
 		s->have_gk = true;
+	}
 	if (!s->vmalloc_start &&
-	    (!s->have_gk || inspect_vmalloc_start(&s->gk, &s->vmalloc_start, NULL, 0)))
-		return vmm_errf(err, errlen, -EIO,
-				"cannot read the guest's vmalloc_start (symbol missing?)");
+	    inspect_vmalloc_start(&s->gk, &s->vmalloc_start, ierr, sizeof(ierr)))
+		return vmm_errf(err, errlen, -EIO, "cannot read the guest's %s", ierr);
 	for (i = 0; i < script->nr; i++) {
 		const struct script_op *op = &script->ops[i];
 

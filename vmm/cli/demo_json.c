@@ -29,29 +29,32 @@ static json_t *counters(const char *const *names, unsigned int n, const uint32_t
 	return obj;
 }
 
-static json_t *changes(const struct op_outcome *o, bool *ok)
+json_t *demo_changes_json(const struct pt_change *chs, size_t nr)
 {
+	bool ok = true;
 	json_t *arr = json_array();
 	char flags[80];
 	size_t k;
 
-	for (k = 0; arr && k < o->nr_changes; k++) {
-		const struct pt_change *ch = &o->changes[k];
+	for (k = 0; arr && k < nr; k++) {
+		const struct pt_change *ch = &chs[k];
 		json_t *c = json_object();
 
 		if (c) {
-			put(c, "level", json_string(walk_level_name(ch->level)), ok);
-			put(c, "va", json_hex(ch->va), ok);
-			put(c, "entry", json_hex(ch->addr), ok);
-			put(c, "old", json_hex(ch->old_value), ok);
-			put(c, "new", json_hex(ch->new_value), ok);
+			put(c, "level", json_string(walk_level_name(ch->level)), &ok);
+			put(c, "va", json_hex(ch->va), &ok);
+			put(c, "entry", json_hex(ch->addr), &ok);
+			put(c, "old", json_hex(ch->old_value), &ok);
+			put(c, "new", json_hex(ch->new_value), &ok);
 			pt_flags_str(ch->new_value, ch->level, flags, sizeof(flags));
-			put(c, "flags", json_string(flags), ok);
+			put(c, "flags", json_string(flags), &ok);
 		}
-		append(arr, c, ok);
+		append(arr, c, &ok);
 	}
-	if (!arr)
-		*ok = false;
+	if (arr && !ok) {
+		json_decref(arr);
+		arr = NULL;
+	}
 	return arr;
 }
 
@@ -94,9 +97,9 @@ static json_t *checks(const struct check_report *rep, bool *ok)
 	return obj;
 }
 
-bool demo_outcome_json_state(json_t *j, const struct op_outcome *o)
+/* The areas, zone use and IPIs of o as JSON members of j; false: no memory. */
+static bool demo_outcome_json_state(json_t *j, const struct op_outcome *o)
 {
-	static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "HighMem" };
 	json_t *areas = o->areas_read ? json_array() : json_null();
 	json_t *zones = o->zones_read ? json_array() : json_null();
 	bool ok = areas && zones;
@@ -115,7 +118,7 @@ bool demo_outcome_json_state(json_t *j, const struct op_outcome *o)
 		const struct guest_zone *z = &o->zone_use[i];
 
 		append(zones,
-		       json_pack("{s:s, s:I, s:I, s:I, s:I}", "name", zone_names[i], "size",
+		       json_pack("{s:s, s:I, s:I, s:I, s:I}", "name", demo_zone_name(i), "size",
 				 (json_int_t)z->size, "present", (json_int_t)z->present, "managed",
 				 (json_int_t)z->managed, "free", (json_int_t)z->free),
 		       &ok);
@@ -157,7 +160,7 @@ json_t *demo_outcome_json(const struct op_outcome *o)
 	put(j, "paging", json_string(walk_mode_name(o->mode)), &ok);
 	put(j, "cr3_before", json_hex(o->cr3_before), &ok);
 	put(j, "cr3_after", json_hex(o->cr3_after), &ok);
-	put(j, "changes", changes(o, &ok), &ok);
+	put(j, "changes", demo_changes_json(o->changes, o->nr_changes), &ok);
 	put(j, "tlb", counters(outcome_tlb_names, OUTCOME_NR_TLB, o->tlb, &ok), &ok);
 	put(j, "vmalloc", counters(outcome_vmalloc_names, OUTCOME_NR_VMALLOC, o->vmalloc, &ok),
 	    &ok);

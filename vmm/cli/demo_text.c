@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The demo's text: what demo.h shows, printed from an op_outcome. */
+/* The demo's text: what cli.h's demo section shows, printed from an op_outcome. */
 #include "vmm/cli/cli.h"
 
 #include <inttypes.h>
@@ -9,13 +9,6 @@
 #include "shared/layout.h"
 #include "shared/mmu.h"
 #include "vmm/inspect/inspect.h"
-
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "HighMem" };
-
-static unsigned int zone_of(uint64_t pa)
-{
-	return pa < ZONE_DMA_LIMIT ? ZONE_DMA : pa < ZONE_NORMAL_LIMIT ? ZONE_NORMAL : ZONE_HIGHMEM;
-}
 
 /* "frames: pfn 0x3a (DMA), ..." for the pages of a vmalloc or vmap result. */
 static void print_frames(FILE *out, const struct op_outcome *o)
@@ -28,7 +21,7 @@ static void print_frames(FILE *out, const struct op_outcome *o)
 			if (o->frame_mapped[i])
 				fprintf(out, "%s pfn 0x%" PRIx64 " (%s)", i ? "," : "",
 					o->frame_pa[i] >> PAGE_SHIFT,
-					zone_names[zone_of(o->frame_pa[i])]);
+					demo_zone_name(demo_zone_of(o->frame_pa[i])));
 	} else {
 		fprintf(out, " %u pages: %u DMA, %u Normal, %u HighMem", o->frame_pages,
 			o->zones[ZONE_DMA], o->zones[ZONE_NORMAL], o->zones[ZONE_HIGHMEM]);

@@ -137,30 +137,6 @@ static json_t *entries(const struct pt_snap_entry *e, size_t nr)
 	return arr;
 }
 
-/* The changes the checker's own walks made (set A/D), in the trace's form. */
-static json_t *by_checks(const struct op_outcome *o)
-{
-	json_t *arr = json_array();
-	char flags[80];
-	size_t k;
-
-	for (k = 0; arr && k < o->nr_by_checks; k++) {
-		const struct pt_change *ch = &o->by_checks[k];
-
-		pt_flags_str(ch->new_value, ch->level, flags, sizeof(flags));
-		if (json_array_append_new(arr,
-					  json_pack("{s:s,s:o,s:o,s:o,s:o,s:s}", "level",
-						    walk_level_name(ch->level), "va",
-						    json_hex(ch->va), "entry", json_hex(ch->addr),
-						    "old", json_hex(ch->old_value), "new",
-						    json_hex(ch->new_value), "flags", flags))) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return arr;
-}
-
 int html_view_add(struct html_view *hv, const struct op_outcome *o)
 {
 	json_t *j = demo_outcome_json(o);
@@ -174,7 +150,8 @@ int html_view_add(struct html_view *hv, const struct op_outcome *o)
 		ok = !json_object_set_new(j, "initial_ptes",
 					  entries(o->initial_ptes, o->nr_initial_ptes));
 	if (ok && o->nr_by_checks)
-		ok = !json_object_set_new(j, "by_checks", by_checks(o));
+		ok = !json_object_set_new(j, "by_checks",
+					  demo_changes_json(o->by_checks, o->nr_by_checks));
 	if (!ok) {
 		json_decref(j);
 		return -ENOMEM;

@@ -74,6 +74,7 @@ void vcpu_dump_state(struct vcpu *vcpu, FILE *out)
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct mailbox mb;
+	int ret;
 
 	fprintf(out, "--- vCPU %u state ---\n", vcpu->id);
 	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) == 0) {
@@ -88,7 +89,8 @@ void vcpu_dump_state(struct vcpu *vcpu, FILE *out)
 	} else {
 		fprintf(out, "KVM_GET_REGS: %s\n", strerror(errno));
 	}
-	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) == 0) {
+	ret = vcpu_get_sregs(vcpu, &sregs);
+	if (ret == 0) {
 		print_segment(out, "CS", &sregs.cs);
 		print_segment(out, "DS", &sregs.ds);
 		print_segment(out, "SS", &sregs.ss);
@@ -99,7 +101,7 @@ void vcpu_dump_state(struct vcpu *vcpu, FILE *out)
 			(unsigned long long)sregs.cr3, (unsigned long long)sregs.cr4,
 			(unsigned long long)sregs.efer);
 	} else {
-		fprintf(out, "KVM_GET_SREGS: %s\n", strerror(errno));
+		fprintf(out, "KVM_GET_SREGS: %s\n", strerror(-ret));
 	}
 	if (vm_mailbox_read(vcpu->vm, &mb) == 0 && mb.exc.valid)
 		fprintf(out,

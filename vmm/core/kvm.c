@@ -347,9 +347,10 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, uint32_t eax, 
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
+	int ret = vcpu_get_sregs(vcpu, &sregs);
 
-	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
-		return vmm_errf(err, errlen, -errno, "KVM_GET_SREGS: %s", strerror(errno));
+	if (ret)
+		return vmm_errf(err, errlen, ret, "KVM_GET_SREGS: %s", strerror(-ret));
 	flat_segment(&sregs.cs, 0x08, 0xb); /* execute/read, accessed */
 	flat_segment(&sregs.ds, 0x10, 0x3); /* read/write, accessed */
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
@@ -370,8 +371,9 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, uint32_t eax, 
 	sregs.gdt.limit = 0;
 	sregs.idt.base = 0;
 	sregs.idt.limit = 0;
-	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0)
-		return vmm_errf(err, errlen, -errno, "KVM_SET_SREGS: %s", strerror(errno));
+	ret = vcpu_set_sregs(vcpu, &sregs);
+	if (ret)
+		return vmm_errf(err, errlen, ret, "KVM_SET_SREGS: %s", strerror(-ret));
 
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = entry;
