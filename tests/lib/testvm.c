@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -156,12 +155,36 @@ void testvm_start(const char *suite)
 	print_message("[ INFO     ] %s: running on %s\n", suite, testvm_where());
 }
 
+static long vm_hwm_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 long testvm_peak_rss_kib(void)
 {
-	struct rusage ru;
+	FILE *f = fopen("/proc/self/clear_refs", "w");
 
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss;
+	/* "5": reset the peak RSS to the current RSS (Linux 4.0 and later). */
+	if (!f || fputs("5", f) < 0 || fclose(f)) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return vm_hwm_kib();
+}
+
+long testvm_peak_rss_since(void)
+{
+	return vm_hwm_kib();
 }
 
 double testvm_cpu_seconds(void)

@@ -56,9 +56,14 @@ const char *testvm_where(void);
  * the tests run; call first thing in a KVM test's main(). */
 void testvm_start(const char *suite);
 
-/* This process's peak resident set so far (getrusage), in KiB, and its CPU
- * time in seconds: what the bound tests measure around one host-side step. */
+/* This process's peak resident set (VmHWM) in KiB, after resetting the peak
+ * to the current RSS: call it before a step (the start) and
+ * testvm_peak_rss_since() after it (the peak since).  Earlier tests' larger
+ * peaks, which getrusage() would keep, do not hide the step's growth.
+ * -1 when /proc cannot say. */
 long testvm_peak_rss_kib(void);
+long testvm_peak_rss_since(void);
+/* CPU time in seconds, printed beside the bound tests' counts. */
 double testvm_cpu_seconds(void);
 
 #endif /* TESTS_LIB_TESTVM_H */
