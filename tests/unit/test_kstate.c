@@ -315,6 +315,25 @@ static void test_init_kmalloc_classes(void **state)
 			fail();
 		}
 	}
+	/* A size the ELF claims past the end of RAM is refused at init, by name. */
+	{
+		struct sym_table t = syms_without(fx, buf, NULL);
+		struct guest_kernel gk;
+		char err[256] = "";
+		int ret;
+
+		for (size_t j = 0; j < t.nr; j++)
+			if (!strcmp(buf[j].name, "kmalloc_stats"))
+				buf[j].size = 0x40000000ull;
+		ret = inspect_init(&gk, fx->vm, &t, err, sizeof(err));
+		if (ret != -EINVAL || !strstr(err, "kmalloc_stats")) {
+			print_error(
+				"kmalloc_stats of 1 GiB in a small guest: expected -EINVAL naming "
+				"it, got %d '%s'\n",
+				ret, err);
+			fail();
+		}
+	}
 }
 
 /* ---- inspect_read_kva32, inspect_lowmem_end, inspect_vmalloc_start ---- */

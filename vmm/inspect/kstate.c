@@ -56,8 +56,11 @@ int inspect_init(struct guest_kernel *gk, struct vm *vm, const struct sym_table 
 				 needs[i].name, size, needs[i].min_size);
 			return -EINVAL;
 		}
+		/* kmalloc_stats is read whole (one entry per class): all of it in RAM. */
 		if (sym_virt_to_phys(addr, &pa) != 0 ||
-		    !gmem_ptr(&vm->mem, pa, needs[i].min_size ? needs[i].min_size : 4)) {
+		    !gmem_ptr(&vm->mem, pa, needs[i].min_size ? needs[i].min_size : 4) ||
+		    (!strcmp(needs[i].name, "kmalloc_stats") && size > needs[i].min_size &&
+		     !gmem_ptr(&vm->mem, pa, size))) {
 			snprintf(err, errlen,
 				 "guest symbol %s at 0x%08" PRIx64
 				 " is outside the direct map or RAM; inspection off",
