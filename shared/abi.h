@@ -104,7 +104,94 @@ enum mbox_cmd {
 				    result2/3: cycles of the whole test, low/high word,
 				    result4/5: cycles of the loops only, low/high word,
 				    result6: nodes visited, result7: TLB flushes (below) */
+	CMD_STRESS = 24,	 /* one round of the stress run, below: arg0: operations each CPU
+				    runs (0: the last round: each CPU frees all it holds), arg1: CPUs
+				    that take part (bit n: CPU n; CPU 0 always), arg2: seed, arg3:
+				    STRESS_* flags -> result0: operations of the round, all CPUs;
+				    result1/2: cycles of the round on CPU 0, low/high word; result3:
+				    kernel address of struct stress_state; result4: lock-order
+				    inversions seen since boot; result5: areas held after the round */
 	CMD_MAX
+};
+
+/*
+ * CMD_STRESS (guest/commands/stress.c).  Every CPU in arg1 runs its own
+ * seeded stream of arg0 operations at the same time as the others:
+ * vmalloc, vmalloc_dma, vmalloc_32, vmap, vfree of one of its own areas,
+ * and probes.  A round ends when every CPU has finished its operations, so
+ * the command's return is a quiescent point (no operation half done) at
+ * which the host runs its rules on the whole state.  STRESS_BEGIN starts a
+ * run: each CPU's stream is seeded from (arg2, CPU number), and the same
+ * seed gives every CPU the same stream of choices; later rounds go on with
+ * the streams.  The interleaving of the CPUs is whatever the hardware does.
+ */
+#define STRESS_BEGIN 1u /* arg3: reset the counts and seed the streams */
+
+enum stress_op {
+	STRESS_VMALLOC = 0,
+	STRESS_VMALLOC_DMA = 1,
+	STRESS_VMALLOC_32 = 2,
+	STRESS_VMAP = 3,
+	STRESS_VFREE = 4,
+	STRESS_PROBE = 5,
+	STRESS_OP_NR
+};
+
+/*
+ * Lock classes (guest/include/spinlock.h): every lock of the guest belongs
+ * to one, and the lock-order validator records, for each acquisition, the
+ * pair (class held, class taken).  The host names them from this list.
+ */
+enum lock_class {
+	LOCK_CLASS_NONE = 0,
+	LOCK_CLASS_VMLIST = 1,	   /* vmlist_lock (rwlock) */
+	LOCK_CLASS_PAGE_TABLE = 2, /* init_mm.page_table_lock and every mm's */
+	LOCK_CLASS_ZONE = 3,	   /* zone->lock, every zone */
+	LOCK_CLASS_KMALLOC = 4,	   /* a kmalloc cache's lock */
+	LOCK_CLASS_MM_POOL = 5,	   /* fork.c's pool of mm_structs */
+	LOCK_CLASS_LOGBUF = 6,	   /* printk's logbuf_lock */
+	LOCK_CLASS_CALL = 7,	   /* smp_call_function's call_lock */
+	LOCK_CLASS_NR
+};
+#define LOCK_CLASS_NAMES                                                                           \
+	{ "(none)", "vmlist_lock", "page_table_lock", "zone->lock", "kmalloc cache lock",          \
+	  "mm_pool_lock", "logbuf_lock", "call_lock" }
+
+struct stress_cpu {
+	uint32_t ops[STRESS_OP_NR]; /* operations of each kind, since STRESS_BEGIN */
+	uint32_t failed;	    /* allocations that returned NULL (no memory or no space) */
+	uint32_t live;		    /* areas this CPU holds now */
+	uint32_t probe_bad;	    /* probes of its own areas that faulted or read back another value */
+	uint32_t stale;		    /* reads of a page whose vfree (flush included) had returned, on
+				       another CPU, that did not fault: a stale translation (T4) */
+	uint32_t stale_va;	    /* the first such read: address, */
+	uint32_t stale_data;	    /* and what it returned (the freed frame's tag) */
+	uint32_t lock_acquires;	    /* locks taken on this CPU (every class) */
+	uint32_t lock_spins;	    /* pause-loop iterations spent waiting for them */
+	uint32_t ipis_sent;	    /* flush requests this CPU sent to others */
+	uint32_t ipis_taken;	    /* flush requests it carried out */
+	uint32_t vfrees;	    /* vfree calls (those whose flush sent the IPIs) */
+	uint32_t cycles_lo;	    /* rdtsc cycles spent in this CPU's rounds, low/high word */
+	uint32_t cycles_hi;
+};
+
+struct lock_inversion {
+	uint32_t found; /* inversions seen since boot (the first is described) */
+	uint32_t held;	/* enum lock_class: CPU `cpu` took `taken` while holding `held`, */
+	uint32_t taken;
+	uint32_t cpu;
+	uint32_t first_cpu; /* after CPU `first_cpu` had taken `held` while holding `taken` */
+};
+
+#define STRESS_MAGIC 0x53545253u /* "STRS" */
+
+struct stress_state {
+	uint32_t magic;	 /* STRESS_MAGIC once a run has begun */
+	uint32_t rounds; /* rounds since STRESS_BEGIN */
+	uint32_t cpus;	 /* arg1 of the last round */
+	uint32_t seed;
+	struct stress_cpu cpu[MAX_CPUS];
+	struct lock_inversion inversion; /* the validator's report (kept across runs) */
 };
 
 /*

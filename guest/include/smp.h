@@ -37,6 +37,14 @@ void smp_init(void);
  */
 int smp_hot_sequence(uint32_t cpus, void (*op)(void *), void *arg);
 extern struct hot_evidence hot_evidence;
+/*
+ * Work for an AP, as a kernel thread of 2.4 would do it: fn(arg) runs in
+ * CPU cpu's idle loop (not in an interrupt handler), and smp_start_on()
+ * returns at once.  -1 if cpu is 0, not online, or still busy (nothing
+ * done).  smp_wait_for() returns once that CPU has finished.
+ */
+int smp_start_on(unsigned int cpu, void (*fn)(void *), void *arg);
+void smp_wait_for(unsigned int cpu);
 /* Run a 32-bit probe (PROBE_READ/PROBE_WRITE) on CPU cpu; results as CMD_PROBE's.
  * Returns -1 if cpu is not online. */
 int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results);

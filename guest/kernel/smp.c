@@ -57,7 +57,8 @@ static uint64_t ap_boot_pdpt[PTRS_PER_PGD_PAE] __aligned(32);
 enum {
 	SMP_OP_FLUSH = 1,
 	SMP_OP_PROBE = 2,
-	SMP_OP_HOT = 3 /* join CMD_VFREE_HOT's sequence (smp_hot_sequence) */
+	SMP_OP_HOT = 3, /* join CMD_VFREE_HOT's sequence (smp_hot_sequence) */
+	SMP_OP_CALL = 4 /* smp_start_on(): args[0](args[1]) in the idle loop */
 };
 
 struct smp_slot {
@@ -170,6 +171,9 @@ static void run_request(struct smp_slot *s, unsigned int cpu)
 		break;
 	case SMP_OP_HOT:
 		hot_ap(s, cpu);
+		break;
+	case SMP_OP_CALL:
+		((void (*)(void *))(uintptr_t)s->args[0])((void *)(uintptr_t)s->args[1]);
 		break;
 	case SMP_OP_PROBE:
 		if (s->args[1] == PROBE_WRITE)
@@ -332,6 +336,22 @@ int smp_hot_sequence(uint32_t cpus, void (*op)(void *), void *arg)
 	for (cpu = 1; cpu < NR_CPUS; cpu++)
 		slots[cpu].hot = 0;
 	return 0;
+}
+
+int smp_start_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	const uint32_t args[3] = { (uint32_t)(uintptr_t)fn, (uint32_t)(uintptr_t)arg, 0 };
+
+	if (cpu == 0 || !cpu_online(cpu) || slots[cpu].ack != slots[cpu].req)
+		return -1;
+	post(cpu, SMP_OP_CALL, args);
+	return 0;
+}
+
+void smp_wait_for(unsigned int cpu)
+{
+	if (cpu_online(cpu))
+		wait_ack(cpu);
 }
 
 int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value, uint32_t *results)
