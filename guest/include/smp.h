@@ -26,6 +26,15 @@ extern int smp_no_flush_ipi;
  * (negative controls for T4 and T2). */
 extern int smp_no_ap_flush;
 extern int smp_no_local_flush;
+/*
+ * apnowp (tests only): the APs run with CR0.WP clear.  KVM's shadow MMU
+ * keys its shadow page tables by CR0.WP among other things, so the APs
+ * then get shadow tables of their own instead of sharing the boot CPU's:
+ * one CPU's flush no longer re-syncs another's entries, and a missing
+ * flush on a CPU shows under shadow paging as it would with per-CPU TLBs.
+ * Nothing of vmalloc depends on WP (its pages are writable).
+ */
+extern int smp_ap_no_wp;
 
 void smp_init(void);
 /*

@@ -186,6 +186,9 @@ static void parse_option(char *word, int first)
 	} else if (!strcmp(word, "noflushipi") && !val) {
 		smp_no_flush_ipi = 1;
 		return;
+	} else if (!strcmp(word, "apnowp") && !val) {
+		smp_ap_no_wp = 1;
+		return;
 	} else if (!strcmp(word, "noapflush") && !val) {
 		smp_no_ap_flush = 1;
 		return;

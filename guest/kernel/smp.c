@@ -38,6 +38,7 @@ volatile uint32_t smp_ipi_flushes[NR_CPUS];
 int smp_no_flush_ipi;
 int smp_no_ap_flush;
 int smp_no_local_flush;
+int smp_ap_no_wp;
 struct hot_evidence hot_evidence;
 
 /* Read by ap_startup_32 with paging off (at their physical addresses). */
@@ -217,6 +218,8 @@ void ap_start_kernel(unsigned int cpu)
 	__write_cr4_uncounted(mmu_cr4_features);
 	if (cpu >= NR_CPUS)
 		panic("AP with CPU number %u (at most %u CPUs)", cpu, NR_CPUS);
+	if (smp_ap_no_wp) /* see smp.h */
+		write_cr0(read_cr0() & ~X86_CR0_WP);
 	cpu_up[cpu] = 1;
 	__atomic_add_fetch(&smp_cpus_online, 1, __ATOMIC_SEQ_CST);
 	ap_idle(cpu);

@@ -16,11 +16,18 @@
  *    the address and the frame; under nested paging the fraction is
  *    printed.
  *  - noapflush (CPU 1 acknowledges and counts a flush request without
- *    flushing) and novfreeflush on two vCPUs: the fraction is printed
- *    under both MMUs.  Under shadow paging the vCPUs share KVM's shadow
- *    page tables, so the other CPU's flush removes the entry for both and
- *    nothing can show; under nested paging it shows only with two nested
- *    CPUs (tools/run-tests gives this binary --smp 2 under npt).
+ *    flushing).  KVM's shadow MMU shares its shadow page tables between
+ *    vCPUs of the same paging role, so there CPU 0's flush re-syncs the
+ *    entry for both and hides CPU 1's missing flush (0 of 20 repeats).
+ *    This case boots with apnowp (guest/include/smp.h): CPU 1 runs with
+ *    CR0.WP clear, a role of its own, hence shadow tables of its own, as
+ *    CPUs have TLBs of their own.  Under shadow paging the missing flush
+ *    must then show in every repeat; under nested paging it shows only
+ *    with two nested CPUs (tools/run-tests gives this binary --smp 2
+ *    under npt), in a fraction that is printed.  The same role split with
+ *    every flush present must show nothing.
+ *  - novfreeflush on two vCPUs: CPU 1's flush covers CPU 0 under shadow
+ *    paging (with or without apnowp); the fraction is printed.
  * In every case the mechanism must have run: evidence from every vCPU,
  * and no violation of any other rule.
  */
@@ -80,6 +87,12 @@ static int setup_novfreeflush(void **state)
 	return vmfx_setup_cmdline(state, "novfreeflush");
 }
 
+/* Two vCPUs with shadow tables of their own under shadow paging (see the top). */
+static int setup_apnowp(void **state)
+{
+	return vmfx_setup_cmdline(state, "apnowp");
+}
+
 static int setup_nopgeflush(void **state)
 {
 	return vmfx_setup_cmdline(state, "nopgeflush");
@@ -87,7 +100,7 @@ static int setup_nopgeflush(void **state)
 
 static int setup_noapflush(void **state)
 {
-	return vmfx_setup_cmdline(state, "noapflush");
+	return vmfx_setup_cmdline(state, "noapflush apnowp");
 }
 
 static void check(const struct check_op *op)
@@ -224,6 +237,13 @@ static void test_flushes_present(void **state)
 	assert_int_equal(t.t4, 0);
 }
 
+/* The same with CPU 1 on shadow tables of its own (apnowp): the positive
+ * side of the two-vCPU negative controls. */
+static void test_flushes_present_apnowp(void **state)
+{
+	test_flushes_present(state);
+}
+
 /* CPU 0's flush missing on a machine where no other CPU flushes: T2, always under shadow. */
 static void boot_cpu_unflushed(const char *word)
 {
@@ -245,9 +265,21 @@ static void boot_cpu_unflushed(const char *word)
 	}
 }
 
+/* Under shadow paging the repeats of a two-vCPU case must all show the
+ * rule; elsewhere the fraction printed by run() is the result. */
+static void expect_every_repeat_under_shadow(const char *word, const char *rule, unsigned int n)
+{
+	if (under_shadow() && n != REPEATS)
+		fail_msg("%s: %s: %s fired in %u of %u repeats, expected every one under shadow "
+			 "paging (CPU 1 has shadow tables of its own: apnowp)",
+			 fx.name, word, rule, n, REPEATS);
+}
+
 /* vfree's flush missing on CPU 0.  Alone, T2 always under shadow; on two
- * vCPUs, CPU 1 still flushes (and under shadow paging KVM's shared shadow
- * tables make that flush cover CPU 0 too): the fraction is reported. */
+ * vCPUs, CPU 1 still flushes, and that flush covers CPU 0 under shadow
+ * paging even when CPU 1 runs with apnowp (0 of 20 repeats: KVM re-syncs
+ * CPU 0's entries too when the writer is the CPU that did not flush):
+ * the fraction is reported. */
 static void test_novfreeflush(void **state)
 {
 	struct tally t;
@@ -284,6 +316,7 @@ static void test_noapflush(void **state)
 		fail_msg("%s: CPU 1 acknowledged %u flush requests, expected at least %u", fx.name,
 			 read_sym32("smp_ipi_flushes", 1) - before, REPEATS);
 	assert_int_equal(t.t2, 0); /* CPU 0's own flush is there */
+	expect_every_repeat_under_shadow("noapflush", "T4", t.t4);
 	if (t.t4)
 		assert_names_stale(t.first_t4, 1);
 }
@@ -294,6 +327,7 @@ int main(void)
 		VM_TEST(test_flushes_present, 2level_64M),
 		VM_TEST(test_flushes_present, 2level_64M_2cpus),
 		VM_TEST(test_flushes_present, pae_64M_2cpus),
+		VM_TEST_SETUP(test_flushes_present_apnowp, 2level_64M_2cpus, setup_apnowp),
 		VM_TEST_SETUP(test_novfreeflush, 2level_64M, setup_novfreeflush),
 		VM_TEST_SETUP(test_nopgeflush, 2level_64M, setup_nopgeflush),
 		VM_TEST_SETUP(test_novfreeflush, 2level_64M_2cpus, setup_novfreeflush),
