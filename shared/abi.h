@@ -16,7 +16,7 @@
 #ifndef SHARED_ABI_H
 #define SHARED_ABI_H
 
-#define VMM_ABI_VERSION 2u
+#define VMM_ABI_VERSION 3u
 #define MAILBOX_MAGIC	0x584f424du /* "MBOX" */
 
 /* I/O ports. */
@@ -24,7 +24,6 @@
 #define PORT_EXIT     0xf4 /* outl: guest exit status (0..63) */
 #define PORT_HELLO    0xf5 /* outl: physical address of struct mailbox */
 #define PORT_DOORBELL 0xf6 /* outl: DB_* */
-#define PORT_IPI      0xf7 /* outl: a CPU number: wake that CPU from HLT */
 
 #define GUEST_EXIT_MAX 63u /* larger exit values are a protocol error */
 
@@ -154,24 +153,26 @@ enum lock_class {
 	LOCK_CLASS_NR
 };
 #define LOCK_CLASS_NAMES                                                                           \
-	{ "(none)", "vmlist_lock", "page_table_lock", "zone->lock", "kmalloc cache lock",          \
-	  "mm_pool_lock", "logbuf_lock", "call_lock" }
+	{                                                                                          \
+		"(none)", "vmlist_lock", "page_table_lock", "zone->lock", "kmalloc cache lock",    \
+			"mm_pool_lock", "logbuf_lock", "call_lock"                                 \
+	}
 
 struct stress_cpu {
 	uint32_t ops[STRESS_OP_NR]; /* operations of each kind, since STRESS_BEGIN */
 	uint32_t failed;	    /* allocations that returned NULL (no memory or no space) */
 	uint32_t live;		    /* areas this CPU holds now */
-	uint32_t probe_bad;	    /* probes of its own areas that faulted or read back another value */
-	uint32_t stale;		    /* reads of a page whose vfree (flush included) had returned, on
+	uint32_t probe_bad;  /* probes of its own areas that faulted or read back another value */
+	uint32_t stale;	     /* reads of a page whose vfree (flush included) had returned, on
 				       another CPU, that did not fault: a stale translation (T4) */
-	uint32_t stale_va;	    /* the first such read: address, */
-	uint32_t stale_data;	    /* and what it returned (the freed frame's tag) */
-	uint32_t lock_acquires;	    /* locks taken on this CPU (every class) */
-	uint32_t lock_spins;	    /* pause-loop iterations spent waiting for them */
-	uint32_t ipis_sent;	    /* flush requests this CPU sent to others */
-	uint32_t ipis_taken;	    /* flush requests it carried out */
-	uint32_t vfrees;	    /* vfree calls (those whose flush sent the IPIs) */
-	uint32_t cycles_lo;	    /* rdtsc cycles spent in this CPU's rounds, low/high word */
+	uint32_t stale_va;   /* the first such read: address, */
+	uint32_t stale_data; /* and what it returned (the freed frame's tag) */
+	uint32_t lock_acquires; /* locks taken on this CPU (every class) */
+	uint32_t lock_spins;	/* pause-loop iterations spent waiting for them */
+	uint32_t ipis_sent;	/* flush requests this CPU sent to others */
+	uint32_t ipis_taken;	/* flush requests it carried out */
+	uint32_t vfrees;	/* vfree calls (those whose flush sent the IPIs) */
+	uint32_t cycles_lo;	/* rdtsc cycles spent in this CPU's rounds, low/high word */
 	uint32_t cycles_hi;
 };
 
