@@ -289,7 +289,7 @@ int main(int argc, char **argv)
 	cfg.nr_vcpus = 2;
 	boot(&cfg, &img);
 	printf("\nguest: 64M, 2-level paging, 2 vCPUs\n");
-	table("per operation on two vCPUs (a flush_tlb_all also wakes vCPU 1, which flushes):");
+	table("per operation on two vCPUs (flush_tlb_all also interrupts vCPU 1):");
 	shutdown(&img);
 
 	check_scaling(&img, rep);
