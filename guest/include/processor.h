@@ -98,7 +98,7 @@ static inline void cpu_relax(void)
 
 #define X86_EFLAGS_IF 0x00000200u
 
-/* Interrupts (EFLAGS.IF): off until smp_init(), and always on a one-CPU guest. */
+/* EFLAGS.IF: off on a one-CPU guest throughout; on an SMP guest, on from smp_init() on. */
 static inline unsigned long local_save_flags(void)
 {
 	unsigned long flags;

@@ -311,8 +311,6 @@ struct vm {
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	/* CPUID 0x80000008 EAX[7:0] as given to the vCPUs (0: leaf absent). */
 	unsigned int maxphyaddr;
-	/* KVM_CREATE_IRQCHIP was made (more than one vCPU): in-kernel LAPICs. */
-	bool irqchip;
 
 	/* Set once, by vCPU 0's HELLO under lock: where the mailbox lives.
 	 * mailbox_valid is stored (release) after mailbox_gpa and read

@@ -128,7 +128,6 @@ static int create_irqchip(struct vm *vm, char *err, size_t errlen)
 				vm->cfg.nr_vcpus);
 	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
 		return vmm_errf(err, errlen, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
-	vm->irqchip = true;
 	return 0;
 }
 
