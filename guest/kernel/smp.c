@@ -23,10 +23,12 @@
 #include <io.h>
 #include <mm.h>
 #include <kernel.h>
+#include <mailbox.h>
 #include <page.h>
 #include <pgtable.h>
 #include <sched.h>
 #include <processor.h>
+#include <selftest.h>
 #include <smp.h>
 #include <spinlock.h>
 #include <string.h>
@@ -551,6 +553,66 @@ int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value,
 		results[i] = slots[cpu].results[i];
 	return 0;
 }
+
+/* ---- Self-test ---- */
+
+static volatile uint32_t selftest_ran[NR_CPUS];
+
+static void selftest_count_me(void *info)
+{
+	(void)info;
+	selftest_ran[smp_current_cpu()]++;
+}
+
+static void selftest_flush_tlb_all(void *info)
+{
+	(void)info;
+	flush_tlb_all();
+}
+
+/*
+ * With two CPUs or more: smp_call_function() runs its function once on
+ * every other CPU and not on the caller; and each AP's flush_tlb_all(),
+ * run by its idle loop with interrupts on, sends one IPI to every other
+ * CPU, the boot CPU included (waiting meanwhile in smp_wait_for()), and
+ * each of them flushes.
+ */
+static int selftest_smp_ipi(void)
+{
+	uint32_t ran[NR_CPUS], flushes[NR_CPUS], sent;
+	unsigned int cpu, other, n = smp_cpus_online;
+
+	if (n < 2)
+		return 0;
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		ran[cpu] = selftest_ran[cpu];
+	CHECK(smp_call_function(selftest_count_me, NULL, 1) == 0, "");
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		CHECK(selftest_ran[cpu] - ran[cpu] == (cpu != 0 && cpu_online(cpu)),
+		      "CPU %u ran the function %u times", cpu,
+		      (unsigned int)(selftest_ran[cpu] - ran[cpu]));
+	if (smp_no_flush_ipi)
+		return 0;
+	for (cpu = 1; cpu < NR_CPUS; cpu++) {
+		if (!cpu_online(cpu))
+			continue;
+		for (other = 0; other < NR_CPUS; other++)
+			flushes[other] = smp_ipi_flushes[other];
+		sent = smp_ipis_sent[cpu];
+		CHECK(smp_start_on(cpu, selftest_flush_tlb_all, NULL) == 0, "CPU %u is busy", cpu);
+		smp_wait_for(cpu);
+		CHECK(smp_ipis_sent[cpu] - sent == n - 1,
+		      "CPU %u sent %u IPIs for one flush_tlb_all, expected %u", cpu,
+		      (unsigned int)(smp_ipis_sent[cpu] - sent), n - 1);
+		for (other = 0; other < NR_CPUS; other++)
+			CHECK(other == cpu || !cpu_up_or_boot(other) ||
+				      smp_ipi_flushes[other] - flushes[other] == 1,
+			      "CPU %u's flush_tlb_all: CPU %u carried out %u flushes, expected 1",
+			      cpu, other, (unsigned int)(smp_ipi_flushes[other] - flushes[other]));
+	}
+	return 0;
+}
+DEFINE_SELFTEST(smp_ipi, selftest_smp_ipi);
 
 /*
  * Bring the APs up.  They turn paging on at ap_startup_32, which runs at

@@ -160,6 +160,28 @@ static unsigned int free_behind_cpu1(void)
 	return stale;
 }
 
+/* The guest's self-test smp_ipi (kernel/smp.c): every CPU sends IPIs and takes them. */
+static void selftest_smp_ipi(void)
+{
+	uint32_t i, count = 1;
+	struct guest_reply reply;
+	struct vm_event ev;
+
+	for (i = 0; i < count; i++) {
+		if (guest_selftest(vf->t.vm, i, &count, &reply, &ev))
+			fail_msg("%s: self-test %u stopped the VM: %s", fx.name, i, ev.msg);
+		/* The text is the name, then a newline and why it failed. */
+		if (strncmp(reply.text, "smp_ipi", 7) ||
+		    (reply.text[7] != '\n' && reply.text[7] != '\0'))
+			continue;
+		if (reply.status != ST_OK)
+			fail_msg("%s: self-test smp_ipi failed: %.*s", fx.name, (int)reply.text_len,
+				 reply.text);
+		return;
+	}
+	fail_msg("%s: the guest has no self-test smp_ipi (%u self-tests)", fx.name, count);
+}
+
 /* Every vCPU of the case came up (under PAE too: each AP loads the boot PDPT copy). */
 static void online(void)
 {
@@ -209,6 +231,7 @@ static void test_smp(void **state)
 		fail_msg("%s: the vfree's IPIs were not counted by their sender, CPU 0", name);
 	printf("%s (%s): CPUs 1..%u flushed on vfree (%llu IPIs), T4 silent\n", name,
 	       testvm_where(), cpus - 1, (unsigned long long)fx.vfree_ipis);
+	selftest_smp_ipi();
 }
 
 static void test_noflushipi(void **state)
