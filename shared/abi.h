@@ -16,7 +16,7 @@
 #ifndef SHARED_ABI_H
 #define SHARED_ABI_H
 
-#define VMM_ABI_VERSION 2u
+#define VMM_ABI_VERSION 3u
 #define MAILBOX_MAGIC	0x584f424du /* "MBOX" */
 
 /* I/O ports. */
@@ -24,7 +24,6 @@
 #define PORT_EXIT     0xf4 /* outl: guest exit status (0..63) */
 #define PORT_HELLO    0xf5 /* outl: physical address of struct mailbox */
 #define PORT_DOORBELL 0xf6 /* outl: DB_* */
-#define PORT_IPI      0xf7 /* outl: a CPU number: wake that CPU from HLT */
 
 #define GUEST_EXIT_MAX 63u /* larger exit values are a protocol error */
 

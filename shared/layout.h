@@ -15,27 +15,35 @@
  *             | 8 MiB hole (VMALLOC_OFFSET)|  catches stray direct-map accesses
  *  VMALLOC_START -------------------------+
  *             | vmalloc / vmap areas      |
- *  VMALLOC_END+---------------------------+ FIXADDR_TOP - 2 pages of gap
- *             | fixmap / kmap (unused)    |
+ *  VMALLOC_END+---------------------------+ FIXADDR_START - 2 pages of gap
  *  0xFF800000 +---------------------------+ FIXADDR_START
- *             | top 8 MiB: never mapped   |
+ *             | fixmap (top 8 MiB):       |
+ *             | unmapped but for          |
+ *  0xFFFFE000 | FIX_APIC_BASE (SMP only)  | FIXADDR_TOP
  *  0xFFFFFFFF +---------------------------+
  *
  * VMALLOC_END is fixed at 0xFF800000 - 2 pages: Linux 2.4 puts the fixmap
  * and kmap areas just below 4 GiB and ends vmalloc two pages below their
- * start.  We have no fixmap users, so we choose a fixed start for that
- * area (the top 8 MiB, two PGD entries in 2-level mode) so that
- * VMALLOC_END does not depend on configuration and the host can check it.
+ * start.  We choose a fixed start for that area (the top 8 MiB, two PGD
+ * entries in 2-level mode) so that VMALLOC_END does not depend on
+ * configuration and the host can check it.  The fixmap's slots count down
+ * from FIXADDR_TOP, as 2.4's __fix_to_virt(); its one user is the local
+ * APIC's register page (slot 0, 0xFFFFE000), mapped uncached by a guest
+ * with more than one CPU.
  */
 #ifndef SHARED_LAYOUT_H
 #define SHARED_LAYOUT_H
 
-#define PAGE_OFFSET    0xc0000000u
-#define TASK_SIZE      PAGE_OFFSET
-#define MAXMEM	       (896u << 20) /* largest lowmem direct map */
-#define VMALLOC_OFFSET (8u << 20)
-#define FIXADDR_START  0xff800000u
-#define VMALLOC_END    (FIXADDR_START - 2 * 4096u)
+#define PAGE_OFFSET	 0xc0000000u
+#define TASK_SIZE	 PAGE_OFFSET
+#define MAXMEM		 (896u << 20) /* largest lowmem direct map */
+#define VMALLOC_OFFSET	 (8u << 20)
+#define FIXADDR_START	 0xff800000u
+#define VMALLOC_END	 (FIXADDR_START - 2 * 4096u)
+#define FIXADDR_TOP	 0xffffe000u
+#define __fix_to_virt(x) (FIXADDR_TOP - ((unsigned int)(x) << 12))
+/* Fixmap slots (2.4's enum fixed_addresses). */
+#define FIX_APIC_BASE 0
 /* VMALLOC_START depends on high_memory, known at boot: */
 #define VMALLOC_START_FOR(high_memory)                                                             \
 	(((high_memory) + 2 * VMALLOC_OFFSET - 1) & ~(VMALLOC_OFFSET - 1))

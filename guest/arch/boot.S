@@ -129,16 +129,18 @@ enable_pae_paging:
  * maps this page at 0 for the moment, CR4 without PGE, EFER.NXE), turns
  * paging on with it and goes high to ap_start_kernel(cpu) on the stack
  * smp_init() allocated for it (smp.c), which loads the IDT, sets CR4.PGE and joins.
- * Until then it halts: with interrupts off, only PORT_IPI (the VMM) resumes it.
+ * Until then it spins, paging off, on ap_boot_turn, which smp_init() sets
+ * to each CPU's number in turn: one AP at a time turns paging on (see the
+ * PAE comment in smp_init).  No HLT: with interrupts off nothing would end it.
  */
 	.globl ap_startup_32
 ap_startup_32:
 	cli
 	cld
 	jmp 4f
-1:	hlt			/* the VMM parks us until smp_init()'s PORT_IPI */
-4:	cmpl $0, PHYS(ap_boot_go)
-	je 1b
+1:	pause
+4:	cmpl %ebx, PHYS(ap_boot_turn)
+	jne 1b
 	movl PHYS(ap_boot_cr4), %eax
 	movl %eax, %cr4
 	cmpl $0, PHYS(ap_boot_nxe)

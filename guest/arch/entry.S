@@ -5,6 +5,9 @@
  * the vector, then common code saves the rest of struct pt_regs
  * (ptrace.h) and calls do_exception(regs).  A handler that returns
  * resumes at regs->eip (a fixup may have changed it).
+ *
+ * The local APIC's vectors (2.4's BUILD_SMP_INTERRUPT) have an entry each
+ * that saves the same struct pt_regs and calls its C handler.
  */
 #include "boot_defs.h"
 
@@ -87,3 +90,43 @@ exception_common:
 	popl %es
 	addl $8, %esp			/* vector, error code */
 	iret
+
+/* Vector vec's entry: the frame of exception_common, then fn(regs). */
+	.macro BUILD_INTERRUPT name, fn, vec
+	.globl \name
+	.balign 16
+\name:
+	pushl $0
+	pushl $\vec
+	cld
+	pushl %es
+	pushl %ds
+	pushl %eax
+	pushl %ebp
+	pushl %edi
+	pushl %esi
+	pushl %edx
+	pushl %ecx
+	pushl %ebx
+	movl $__KERNEL_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	pushl %esp
+	call \fn
+	addl $4, %esp
+	popl %ebx
+	popl %ecx
+	popl %edx
+	popl %esi
+	popl %edi
+	popl %ebp
+	popl %eax
+	popl %ds
+	popl %es
+	addl $8, %esp
+	iret
+	.endm
+
+	BUILD_INTERRUPT call_function_interrupt, smp_call_function_interrupt, 0xfb
+	BUILD_INTERRUPT reschedule_interrupt, smp_reschedule_interrupt, 0xfc
+	BUILD_INTERRUPT spurious_interrupt, smp_spurious_interrupt, 0xff

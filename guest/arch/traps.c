@@ -9,6 +9,7 @@
  * page-table walk for CR2, hands the same to the host in the mailbox,
  * rings DB_OOPS and stops the machine.
  */
+#include <apic.h>
 #include <extable.h>
 #include <io.h>
 #include <kernel.h>
@@ -37,6 +38,7 @@ _Static_assert(BOOT_MSR_EFER == MSR_EFER && BOOT_EFER_NXE == EFER_NXE, "boot_def
 _Static_assert(NR_CPUS == MAX_CPUS, "boot_defs.h: NR_CPUS must be shared/abi.h's MAX_CPUS");
 
 #define NR_EXCEPTIONS 32
+#define NR_VECTORS    256
 
 struct gate_desc {
 	uint16_t offset_low;
@@ -46,10 +48,12 @@ struct gate_desc {
 	uint16_t offset_high;
 } __attribute__((packed));
 
-static struct gate_desc idt_table[NR_EXCEPTIONS] __aligned(8);
+/* Vectors without a gate are not present: one arriving is a #NP, an oops. */
+static struct gate_desc idt_table[NR_VECTORS] __aligned(8);
 
-/* arch/entry.S: 32 stubs, 16 bytes apart. */
+/* arch/entry.S: 32 stubs, 16 bytes apart; the APIC vectors' entries. */
 extern const char exception_stubs[];
+extern const char call_function_interrupt[], reschedule_interrupt[], spurious_interrupt[];
 
 void do_exception(struct pt_regs *regs);
 
@@ -98,19 +102,28 @@ void load_idt(void)
 	__asm__ __volatile__("lidt %0" : : "m"(idt_descr));
 }
 
+/* An interrupt gate (IF off on entry), ring 0 only. */
+static void set_intr_gate(unsigned int vector, const void *addr)
+{
+	uint32_t handler = (uint32_t)(uintptr_t)addr;
+
+	idt_table[vector].offset_low = handler & 0xffff;
+	idt_table[vector].selector = __KERNEL_CS;
+	idt_table[vector].zero = 0;
+	idt_table[vector].type_attr = 0x8e;
+	idt_table[vector].offset_high = handler >> 16;
+}
+
 void trap_init(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < NR_EXCEPTIONS; i++) {
-		uint32_t handler = (uint32_t)(uintptr_t)exception_stubs + 16 * i;
-
-		idt_table[i].offset_low = handler & 0xffff;
-		idt_table[i].selector = __KERNEL_CS;
-		idt_table[i].zero = 0;
-		idt_table[i].type_attr = 0x8e;
-		idt_table[i].offset_high = handler >> 16;
-	}
+	for (i = 0; i < NR_EXCEPTIONS; i++)
+		set_intr_gate(i, exception_stubs + 16 * i);
+	/* Only an SMP guest's APIC delivers these (arch/apic.c, kernel/smp.c). */
+	set_intr_gate(CALL_FUNCTION_VECTOR, call_function_interrupt);
+	set_intr_gate(RESCHEDULE_VECTOR, reschedule_interrupt);
+	set_intr_gate(SPURIOUS_APIC_VECTOR, spurious_interrupt);
 	load_idt();
 }
 

@@ -107,6 +107,16 @@ extern unsigned long vmalloc_start;
 #define MAKE_GLOBAL(x) __pgprot((uint64_t)(x) | (cpu_has_pge ? _PAGE_GLOBAL : 0))
 #define PAGE_KERNEL    MAKE_GLOBAL(__PAGE_KERNEL)
 #define PAGE_KERNEL_RO MAKE_GLOBAL(__PAGE_KERNEL_RO)
+/* Device registers: uncached (2.4 has PCD only; PWT as well makes it UC whatever the PAT). */
+#define PAGE_KERNEL_NOCACHE MAKE_GLOBAL(__PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
+
+/*
+ * Map phys at fixmap slot idx (shared/layout.h) in swapper_pg_dir, with a
+ * page table from bootmem if the slot's has none yet (2.4's fixrange_init
+ * and __set_fixmap in one): boot time only, before bootmem_done().
+ */
+void __set_fixmap(unsigned int idx, unsigned long phys, pgprot_t flags);
+#define set_fixmap_nocache(idx, phys) __set_fixmap(idx, phys, PAGE_KERNEL_NOCACHE)
 
 /* x86 caches are coherent with each other and with page-table changes: nothing to do. */
 #define flush_cache_all()                                                                          \

@@ -96,7 +96,9 @@ static inline void cpu_relax(void)
 	__asm__ __volatile__("pause" : : : "memory");
 }
 
-/* The guest runs with interrupts off throughout; these keep code honest about it. */
+#define X86_EFLAGS_IF 0x00000200u
+
+/* EFLAGS.IF: off on a one-CPU guest throughout; on an SMP guest, on from smp_init() on. */
 static inline unsigned long local_save_flags(void)
 {
 	unsigned long flags;
@@ -108,6 +110,16 @@ static inline unsigned long local_save_flags(void)
 static inline void local_irq_disable(void)
 {
 	__asm__ __volatile__("cli" : : : "memory");
+}
+
+static inline void local_irq_enable(void)
+{
+	__asm__ __volatile__("sti" : : : "memory");
+}
+
+static inline int irqs_disabled(void)
+{
+	return !(local_save_flags() & X86_EFLAGS_IF);
 }
 
 static inline void local_irq_restore(unsigned long flags)

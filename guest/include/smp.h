@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Several CPUs (kernel/smp.c).  There is no interrupt controller: an
- * "IPI" is a request the boot CPU posts in the target CPU's work slot in
- * shared memory, then a write of that CPU's number to PORT_IPI, on which
- * the VMM resumes it from the HLT it idles in, interrupts off.
+ * Several CPUs (kernel/smp.c), interrupting each other through their local
+ * APICs (arch/apic.c): smp_call_function() as 2.4's, and requests posted
+ * to an AP's idle loop, which a RESCHEDULE_VECTOR IPI wakes.
  */
 #ifndef GUEST_SMP_H
 #define GUEST_SMP_H
@@ -18,6 +17,11 @@ extern unsigned int smp_cpus_expected;
 extern volatile uint32_t smp_cpus_online;
 /* Per CPU: flush requests it has carried out (read by the host's rule T4). */
 extern volatile uint32_t smp_ipi_flushes[NR_CPUS];
+/* Per CPU: IPIs it has sent (counted by the sender; read by the host, which sees no exit). */
+extern volatile uint32_t smp_ipis_sent[NR_CPUS];
+/* noipiack: the last AP comes online with interrupts off and never answers an IPI
+ * (a negative control: the caller's wait times out and names it). */
+extern int smp_no_ipi_ack;
 /* noflushipi: flush_tlb_all() does not ask the other CPUs (a negative control). */
 extern int smp_no_flush_ipi;
 
@@ -37,6 +41,15 @@ extern int smp_no_local_flush;
 extern int smp_ap_no_wp;
 
 void smp_init(void);
+/*
+ * func(info) on every other online CPU, in its CALL_FUNCTION_VECTOR
+ * handler (interrupts off, so func must be short and must not sleep or
+ * take a lock its caller may hold); returns once each has started it, with
+ * wait once each has returned.  Panics if called with interrupts disabled
+ * (it could deadlock) and if a CPU does not answer within a few seconds,
+ * naming the CPUs that did not.  Returns 0.
+ */
+int smp_call_function(void (*func)(void *info), void *info, int wait);
 /*
  * CMD_VFREE_HOT's sequence (shared/abi.h) over hot_evidence's va[]/tag[]
  * (filled by the caller): the CPUs in cpus (bit n: CPU n; this one always)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* start_kernel (Linux 2.4 init/main.c): bring the kernel up, then serve the host. */
+#include <apic.h>
 #include <bootmem.h>
 #include <kernel.h>
 #include <mailbox.h>
@@ -63,6 +64,8 @@ void start_kernel(unsigned long magic, unsigned long mbi_phys)
 
 	setup_arch(mbi_phys);
 	paging_init();
+	if (smp_cpus_expected > 1)
+		init_apic_mappings();
 	mem_init();
 	bootmem_done();
 	kmem_cache_init();

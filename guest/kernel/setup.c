@@ -183,6 +183,9 @@ static void parse_option(char *word, int first)
 	} else if (!strcmp(word, "cpus") && val && !parse_ulong(val, &n) && n >= 1) {
 		smp_cpus_expected = n;
 		return;
+	} else if (!strcmp(word, "noipiack") && !val) {
+		smp_no_ipi_ack = 1;
+		return;
 	} else if (!strcmp(word, "noflushipi") && !val) {
 		smp_no_flush_ipi = 1;
 		return;

@@ -1,30 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Several CPUs, without an interrupt controller.
+ * Several CPUs, with KVM's in-kernel local APICs (Linux 2.4
+ * arch/i386/kernel/smp.c and smpboot.c, much reduced).
  *
  * The VMM starts CPUs 1..N-1 (APs) at ap_startup_32 (arch/boot.S); they
- * wait with paging off until smp_init() publishes the boot CPU's paging
- * state, come up on swapper_pg_dir with the same CR4 and EFER.NXE, and
- * then sit in ap_idle() with interrupts off, halted between requests.
+ * wait with paging off, spinning, until smp_init() lets each in turn come
+ * up on swapper_pg_dir with the same CR4 and EFER.NXE, enable its APIC
+ * and sit in ap_idle() with interrupts on, halted between requests.
  *
- * The "IPI" is a request in the target's work slot plus a wake-up: the
- * boot CPU writes the request, bumps `req` and writes the CPU number to
- * PORT_IPI; the VMM, which parks a halted AP's thread (no interrupt
- * controller: HLT leaves KVM_RUN), lets that CPU run again; it carries the
- * request out and sets `ack` to the same value; the boot CPU waits for it.
- * Only the boot CPU posts, so there is no queue.  This is what 2.4's
- * smp_call_function() does with a real IPI and a counter.
+ * Two kinds of cross-CPU work, as in 2.4:
+ * - smp_call_function(): func(info) on every other CPU in interrupt
+ *   context, by a CALL_FUNCTION_VECTOR IPI written to the xAPIC ICR, the
+ *   caller counting the answers (flush_tlb_all's remote half);
+ * - a request in an AP's work slot (smp_start_on, smp_probe_on, the hot
+ *   sequence), run by its idle loop in process context; post() wakes the
+ *   AP from its HLT with a RESCHEDULE_VECTOR IPI.  Only the boot CPU
+ *   posts, so there is no queue.
  */
+#include <apic.h>
 #include <extable.h>
 #include <gfp.h>
 #include <io.h>
 #include <mm.h>
 #include <kernel.h>
+#include <mailbox.h>
 #include <page.h>
 #include <pgtable.h>
 #include <sched.h>
 #include <processor.h>
+#include <selftest.h>
 #include <smp.h>
+#include <spinlock.h>
 #include <string.h>
 #include <tlbflush.h>
 
@@ -35,14 +41,17 @@
 unsigned int smp_cpus_expected = 1;
 volatile uint32_t smp_cpus_online = 1;
 volatile uint32_t smp_ipi_flushes[NR_CPUS];
+volatile uint32_t smp_ipis_sent[NR_CPUS];
 int smp_no_flush_ipi;
+int smp_no_ipi_ack;
 int smp_no_ap_flush;
 int smp_no_local_flush;
 int smp_ap_no_wp;
 struct hot_evidence hot_evidence;
 
-/* Read by ap_startup_32 with paging off (at their physical addresses). */
-volatile uint32_t ap_boot_go, ap_boot_cr3, ap_boot_cr4, ap_boot_nxe;
+/* Read by ap_startup_32 with paging off (at their physical addresses);
+ * ap_boot_turn is the number of the one AP that may go on. */
+volatile uint32_t ap_boot_turn, ap_boot_cr3, ap_boot_cr4, ap_boot_nxe;
 /* Each AP's initial stack pointer, from the page allocator (a static array
  * would grow the kernel image and move every frame the host's exact-output
  * tests expect). */
@@ -56,7 +65,6 @@ uint32_t ap_boot_stack_top[NR_CPUS];
 static uint64_t ap_boot_pdpt[PTRS_PER_PGD_PAE] __aligned(32);
 
 enum {
-	SMP_OP_FLUSH = 1,
 	SMP_OP_PROBE = 2,
 	SMP_OP_HOT = 3, /* join CMD_VFREE_HOT's sequence (smp_hot_sequence) */
 	SMP_OP_CALL = 4 /* smp_start_on(): args[0](args[1]) in the idle loop */
@@ -76,8 +84,36 @@ struct smp_slot {
 
 static struct smp_slot slots[NR_CPUS];
 static volatile uint8_t cpu_up[NR_CPUS];
+/* Each CPU's APIC ID, read by the CPU itself as it comes up (2.4's x86_cpu_to_apicid). */
+static uint32_t cpu_apicid[NR_CPUS];
 
 #define barrier() __asm__ __volatile__("" : : : "memory")
+
+static inline uint64_t get_cycles(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * The number of the CPU this runs on, from the stack it runs on: each AP's
+ * is its own block from smp_init(), anything else is the boot CPU's.  No
+ * APIC read, so no exit: a hot CPU may call it.  (To be replaced by 2.4's
+ * stack-based smp_processor_id().)
+ */
+static unsigned int smp_current_cpu(void)
+{
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
+	unsigned int cpu;
+
+	for (cpu = 1; cpu < NR_CPUS; cpu++)
+		if (ap_boot_stack_top[cpu] && sp < ap_boot_stack_top[cpu] &&
+		    sp >= ap_boot_stack_top[cpu] - (1ul << AP_STACK_SHIFT))
+			return cpu;
+	return 0;
+}
 
 /* A CPU in its idle loop, no longer running on the identity entry. */
 static int cpu_online(unsigned int cpu)
@@ -85,7 +121,14 @@ static int cpu_online(unsigned int cpu)
 	return cpu < NR_CPUS && cpu_up[cpu];
 }
 
-/* An AP's flush on request: counted even under noapflush, which is the point of that control. */
+/* An IPI target: an AP in its idle loop, or the boot CPU (up since smp_init). */
+static int cpu_up_or_boot(unsigned int cpu)
+{
+	return cpu == 0 ? smp_cpus_online > 1 : cpu_online(cpu);
+}
+
+/* A flush on request (an IPI, or a hot CPU's memory request): counted even under noapflush,
+ * which is the point of that control. */
 static void ap_flush(unsigned int cpu)
 {
 	if (!smp_no_ap_flush)
@@ -167,11 +210,11 @@ static void run_request(struct smp_slot *s, unsigned int cpu)
 	int err;
 
 	switch (s->op) {
-	case SMP_OP_FLUSH:
-		ap_flush(cpu);
-		break;
 	case SMP_OP_HOT:
+		/* Interrupts off throughout: see flush_tlb_all(). */
+		local_irq_disable();
 		hot_ap(s, cpu);
+		local_irq_enable();
 		break;
 	case SMP_OP_CALL:
 		((void (*)(void *))(uintptr_t)s->args[0])((void *)(uintptr_t)s->args[1]);
@@ -189,19 +232,27 @@ static void run_request(struct smp_slot *s, unsigned int cpu)
 	}
 }
 
+/*
+ * Requests run here, in process context with interrupts on: a long one
+ * (smp_start_on) still takes flush IPIs.  The slot is tested with
+ * interrupts off and `sti; hlt` follows: sti takes effect after the next
+ * instruction, so a wake-up IPI that arrives after the test is taken by
+ * the HLT (ending it) and never lost.
+ */
 static void __noreturn ap_idle(unsigned int cpu)
 {
 	struct smp_slot *s = &slots[cpu];
 
 	for (;;) {
-		uint32_t req = s->req;
+		uint32_t req;
 
+		local_irq_disable();
+		req = s->req;
 		if (req == s->ack) {
-			/* A wake-up posted since the test is not lost: the VMM
-			 * remembers it and does not park this HLT. */
-			__asm__ __volatile__("hlt" : : : "memory");
+			__asm__ __volatile__("sti; hlt" : : : "memory");
 			continue;
 		}
+		local_irq_enable();
 		barrier();
 		run_request(s, cpu);
 		barrier();
@@ -220,8 +271,14 @@ void ap_start_kernel(unsigned int cpu)
 		panic("AP with CPU number %u (at most %u CPUs)", cpu, NR_CPUS);
 	if (smp_ap_no_wp) /* see smp.h */
 		write_cr0(read_cr0() & ~X86_CR0_WP);
+	setup_local_APIC();
+	cpu_apicid[cpu] = hard_smp_processor_id();
+	barrier();
 	cpu_up[cpu] = 1;
 	__atomic_add_fetch(&smp_cpus_online, 1, __ATOMIC_SEQ_CST);
+	if (smp_no_ipi_ack && cpu == smp_cpus_expected - 1)
+		for (;;) /* noipiack: online, but deaf to every IPI */
+			cpu_relax();
 	ap_idle(cpu);
 }
 
@@ -236,7 +293,8 @@ static void post(unsigned int cpu, uint32_t op, const uint32_t *args)
 	barrier();
 	s->req = s->req + 1;
 	barrier();
-	outl(cpu, PORT_IPI);
+	send_IPI_single(cpu_apicid[cpu], RESCHEDULE_VECTOR);
+	smp_ipis_sent[smp_current_cpu()]++;
 }
 
 static void wait_ack(unsigned int cpu)
@@ -248,50 +306,178 @@ static void wait_ack(unsigned int cpu)
 	barrier();
 }
 
-/*
- * flush_tlb_all()'s remote half: every other online CPU flushes, and we
- * wait.  A CPU spinning hot (smp_hot_sequence) gets the request through
- * memory only: a PORT_IPI wake-up would make it leave guest mode.
- */
-static void flush_tlb_others(void)
-{
-	unsigned int cpu;
+/* ---- smp_call_function ---- */
 
-	if (smp_no_flush_ipi)
-		return;
-	for (cpu = 1; cpu < NR_CPUS; cpu++) {
-		if (!cpu_online(cpu))
+/*
+ * How long a caller waits for the answers: generous, since under nested
+ * emulation a vCPU's host thread may not run for a while (about 2 to 5 s
+ * at the TSC rates seen).  Only a CPU that cannot take the IPI (interrupts
+ * off for good, as noipiack's) exhausts it.
+ */
+#define SMP_CALL_TIMEOUT_CYCLES (10ull * 1000 * 1000 * 1000)
+
+struct call_data_struct {
+	void (*func)(void *info);
+	void *info;
+	int wait;
+	volatile uint32_t started;  /* CPUs that have read func and info */
+	volatile uint32_t finished; /* CPUs whose func(info) returned (wait only) */
+	volatile uint32_t answered; /* bit n: CPU n counted itself (for the timeout's message) */
+};
+
+static spinlock_t call_lock = SPIN_LOCK_UNLOCKED;
+static struct call_data_struct *volatile call_data;
+
+void smp_call_function_interrupt(struct pt_regs *regs);
+void smp_reschedule_interrupt(struct pt_regs *regs);
+void smp_spurious_interrupt(struct pt_regs *regs);
+
+void smp_call_function_interrupt(struct pt_regs *regs)
+{
+	struct call_data_struct *data = call_data;
+	void (*func)(void *) = data->func;
+	void *info = data->info;
+	int wait = data->wait;
+	unsigned int cpu = smp_current_cpu();
+
+	(void)regs;
+	ack_APIC_irq();
+	barrier();
+	/* Once started is counted the caller may reuse data (wait == 0): read it before. */
+	__atomic_or_fetch(&data->answered, 1u << cpu, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&data->started, 1, __ATOMIC_SEQ_CST);
+	func(info);
+	if (wait)
+		__atomic_add_fetch(&data->finished, 1, __ATOMIC_SEQ_CST);
+}
+
+/* A wake-up for the idle loop (post()): the interrupt ending its HLT is all it does. */
+void smp_reschedule_interrupt(struct pt_regs *regs)
+{
+	(void)regs;
+	ack_APIC_irq();
+}
+
+/* The APIC withdrew an interrupt it had signalled: no EOI is due. */
+void smp_spurious_interrupt(struct pt_regs *regs)
+{
+	(void)regs;
+}
+
+/* Wait until *count reaches want; on timeout, panic naming the CPUs in mask that did not answer. */
+static void call_wait(volatile uint32_t *count, uint32_t want, uint32_t mask,
+		      const struct call_data_struct *data, const char *what)
+{
+	uint64_t start = get_cycles();
+	char names[3 * NR_CPUS + 1];
+	unsigned int cpu, n = 0;
+
+	while (*count != want) {
+		if (get_cycles() - start <= SMP_CALL_TIMEOUT_CYCLES) {
+			cpu_relax();
 			continue;
-		if (slots[cpu].hot)
-			slots[cpu].flush_req = slots[cpu].flush_req + 1;
-		else
-			post(cpu, SMP_OP_FLUSH, NULL);
-	}
-	for (cpu = 1; cpu < NR_CPUS; cpu++) {
-		if (!cpu_online(cpu))
-			continue;
-		if (slots[cpu].hot)
-			while (slots[cpu].flush_ack != slots[cpu].flush_req)
-				barrier();
-		else
-			wait_ack(cpu);
+		}
+		for (cpu = 0; cpu < NR_CPUS; cpu++)
+			if ((mask & ~data->answered) >> cpu & 1)
+				n += snprintf(names + n, sizeof(names) - n, " %u", cpu);
+		panic("smp_call_function: no answer (%s) from CPU%s%s after %llu cycles: "
+		      "%u of %u",
+		      what, n > 2 ? "s" : "", names, (unsigned long long)SMP_CALL_TIMEOUT_CYCLES,
+		      (unsigned int)*count, (unsigned int)want);
 	}
 	barrier();
 }
 
 /*
+ * func(info) on the online CPUs in mask but this one, by a
+ * CALL_FUNCTION_VECTOR IPI each; returns once all have started it, or
+ * with wait once all have finished.  Interrupts must be on: two CPUs
+ * calling at once each wait for the other's answer, and the one spinning
+ * on call_lock must still take the IPI of the one holding it.
+ */
+static int smp_call_function_mask(uint32_t mask, void (*func)(void *info), void *info, int wait)
+{
+	struct call_data_struct data;
+	unsigned int cpu, self = smp_current_cpu(), cpus = 0;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu == self || !cpu_up_or_boot(cpu))
+			mask &= ~(1u << cpu);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		cpus += mask >> cpu & 1;
+	if (!cpus)
+		return 0;
+	if (irqs_disabled())
+		panic("smp_call_function on CPU %u with interrupts disabled: a CPU calling it "
+		      "at the same time would wait for this one forever",
+		      self);
+	data.func = func;
+	data.info = info;
+	data.wait = wait;
+	data.started = 0;
+	data.finished = 0;
+	data.answered = 0;
+
+	spin_lock(&call_lock);
+	call_data = &data;
+	barrier();
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!(mask >> cpu & 1))
+			continue;
+		send_IPI_single(cpu_apicid[cpu], CALL_FUNCTION_VECTOR);
+		smp_ipis_sent[self]++;
+	}
+	call_wait(&data.started, cpus, mask, &data, "started");
+	if (wait)
+		call_wait(&data.finished, cpus, mask, &data, "finished");
+	spin_unlock(&call_lock);
+	return 0;
+}
+
+int smp_call_function(void (*func)(void *info), void *info, int wait)
+{
+	return smp_call_function_mask(~0u, func, info, wait);
+}
+
+/* The handler of flush_tlb_all's IPI: counted even under noapflush, which is the point of
+ * that control (an IPI handler that skips its flush). */
+static void flush_tlb_all_ipi(void *info)
+{
+	(void)info;
+	ap_flush(smp_current_cpu());
+}
+
+/*
  * Locally first, then the others (they may still be using what was
- * cleared): 2.4 sends each an IPI whose handler runs __flush_tlb_all()
- * and waits until all have; here the "IPI" is a request in each CPU's
- * work slot and a PORT_IPI write that wakes it.
+ * cleared), and wait until all have flushed, as 2.4 does.  A CPU spinning
+ * hot (smp_hot_sequence) keeps interrupts off and gets the request through
+ * memory instead: taking an interrupt makes a vCPU leave guest mode, and
+ * that exit empties a nested TLB, which would hide the very missing flush
+ * the sequence is there to catch.
  */
 void flush_tlb_all(void)
 {
+	uint32_t hot = 0;
+	unsigned int cpu;
+
 	if (smp_no_local_flush)
 		tlb_counters.flush_all++; /* novfreeflush: counted, not done */
 	else
 		__flush_tlb_all();
-	flush_tlb_others();
+	if (smp_no_flush_ipi)
+		return;
+	for (cpu = 1; cpu < NR_CPUS; cpu++) {
+		if (!cpu_online(cpu) || !slots[cpu].hot)
+			continue;
+		hot |= 1u << cpu;
+		slots[cpu].flush_req = slots[cpu].flush_req + 1;
+	}
+	smp_call_function_mask(~hot, flush_tlb_all_ipi, NULL, 1);
+	for (cpu = 1; cpu < NR_CPUS; cpu++)
+		if (hot >> cpu & 1)
+			while (slots[cpu].flush_ack != slots[cpu].flush_req)
+				barrier();
+	barrier();
 }
 
 int smp_hot_sequence(uint32_t cpus, void (*op)(void *), void *arg)
@@ -371,6 +557,66 @@ int smp_probe_on(unsigned int cpu, uint32_t addr, uint32_t kind, uint32_t value,
 	return 0;
 }
 
+/* ---- Self-test ---- */
+
+static volatile uint32_t selftest_ran[NR_CPUS];
+
+static void selftest_count_me(void *info)
+{
+	(void)info;
+	selftest_ran[smp_current_cpu()]++;
+}
+
+static void selftest_flush_tlb_all(void *info)
+{
+	(void)info;
+	flush_tlb_all();
+}
+
+/*
+ * With two CPUs or more: smp_call_function() runs its function once on
+ * every other CPU and not on the caller; and each AP's flush_tlb_all(),
+ * run by its idle loop with interrupts on, sends one IPI to every other
+ * CPU, the boot CPU included (waiting meanwhile in smp_wait_for()), and
+ * each of them flushes.
+ */
+static int selftest_smp_ipi(void)
+{
+	uint32_t ran[NR_CPUS], flushes[NR_CPUS], sent;
+	unsigned int cpu, other, n = smp_cpus_online;
+
+	if (n < 2)
+		return 0;
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		ran[cpu] = selftest_ran[cpu];
+	CHECK(smp_call_function(selftest_count_me, NULL, 1) == 0, "");
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		CHECK(selftest_ran[cpu] - ran[cpu] == (cpu != 0 && cpu_online(cpu)),
+		      "CPU %u ran the function %u times", cpu,
+		      (unsigned int)(selftest_ran[cpu] - ran[cpu]));
+	if (smp_no_flush_ipi)
+		return 0;
+	for (cpu = 1; cpu < NR_CPUS; cpu++) {
+		if (!cpu_online(cpu))
+			continue;
+		for (other = 0; other < NR_CPUS; other++)
+			flushes[other] = smp_ipi_flushes[other];
+		sent = smp_ipis_sent[cpu];
+		CHECK(smp_start_on(cpu, selftest_flush_tlb_all, NULL) == 0, "CPU %u is busy", cpu);
+		smp_wait_for(cpu);
+		CHECK(smp_ipis_sent[cpu] - sent == n - 1,
+		      "CPU %u sent %u IPIs for one flush_tlb_all, expected %u", cpu,
+		      (unsigned int)(smp_ipis_sent[cpu] - sent), n - 1);
+		for (other = 0; other < NR_CPUS; other++)
+			CHECK(other == cpu || !cpu_up_or_boot(other) ||
+				      smp_ipi_flushes[other] - flushes[other] == 1,
+			      "CPU %u's flush_tlb_all: CPU %u carried out %u flushes, expected 1",
+			      cpu, other, (unsigned int)(smp_ipi_flushes[other] - flushes[other]));
+	}
+	return 0;
+}
+DEFINE_SELFTEST(smp_ipi, selftest_smp_ipi);
+
 /*
  * Bring the APs up.  They turn paging on at ap_startup_32, which runs at
  * its physical address, so swapper_pg_dir maps the first PMD at 0 while
@@ -399,13 +645,16 @@ void smp_init(void)
 		ap_boot_cr3 = pae_enabled ? __pa(ap_boot_pdpt) : __pa(swapper_pg_dir);
 		ap_boot_cr4 = mmu_cr4_features & ~X86_CR4_PGE;
 		ap_boot_nxe = nx_enabled;
+		/* This CPU's APIC, and interrupts on from now on, as 2.4 runs. */
+		setup_local_APIC();
+		cpu_apicid[0] = hard_smp_processor_id();
+		local_irq_enable();
 		barrier();
-		ap_boot_go = 1;
 		/*
-		 * They halt until then (ap_startup_32): wake each, one at a time.
-		 * Under PAE an AP's walks may set bit 5 of ap_boot_pdpt's entries
-		 * (see above), which the next AP's PDPT load would refuse with a
-		 * #GP before it has an IDT: so the copy is made afresh for each.
+		 * They spin until their turn (ap_startup_32): let each go, one at a
+		 * time.  Under PAE an AP's walks may set bit 5 of ap_boot_pdpt's
+		 * entries (see above), which the next AP's PDPT load would refuse
+		 * with a #GP before it has an IDT: so the copy is made afresh for each.
 		 */
 		for (cpu = 1; cpu < smp_cpus_expected; cpu++) {
 			if (pae_enabled) {
@@ -416,10 +665,11 @@ void smp_init(void)
 							  ~(uint64_t)PDPTE_RESERVED_PAE;
 				barrier();
 			}
-			outl(cpu, PORT_IPI);
+			ap_boot_turn = cpu;
 			for (spins = 0; smp_cpus_online < cpu + 1 && spins < (1ul << 28); spins++)
 				cpu_relax();
 		}
+		ap_boot_turn = 0;
 		pmd_clear(ident);
 		__flush_tlb();
 		flush_tlb_all();

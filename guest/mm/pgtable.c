@@ -128,6 +128,20 @@ void paging_init(void)
 	printk(KERN_INFO "vmalloc area: %08lx - %08x\n", vmalloc_start, VMALLOC_END);
 }
 
+void __set_fixmap(unsigned int idx, unsigned long phys, pgprot_t flags)
+{
+	unsigned long vaddr = __fix_to_virt(idx);
+	pmd_t *pmd = pmd_offset(pgd_offset_k(vaddr), vaddr);
+
+	if (pmd_none(pmdp_get(pmd))) {
+		pte_t *pte_page = alloc_bootmem_low_pages(PAGE_SIZE);
+
+		set_pmd(pmd, __pmd(__pa(pte_page) | _KERNPG_TABLE));
+	}
+	set_pte(pte_offset(pmd, vaddr), mk_pte_phys(phys, flags));
+	__flush_tlb_one(vaddr);
+}
+
 /* ---- Inspection. ---- */
 
 /* Read a page-table entry by physical address, through the direct map; -1 if out of reach. */

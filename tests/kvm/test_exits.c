@@ -41,10 +41,13 @@ static const struct exit_case exit_cases[] = {
 	{ TEST_GUEST("halt"), VM_EV_HALTED, VMM_EXIT_GUEST_HALTED, "halted", "halting", 0, 1 },
 	{ TEST_GUEST("bad_exit"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL, "exit status 200", "", 0, 1 },
 	{ TEST_GUEST("spin"), VM_EV_TIMEOUT, VMM_EXIT_TIMEOUT, "--timeout 2 s", "spinning", 2, 1 },
-	{ TEST_GUEST("bad_ipi"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL,
-	  "IPI (port 0xf7) to CPU 5: only the APs (CPUs 1..N-1) can be woken, and this VM has 1 "
-	  "vCPU",
-	  "waking CPU 5", 0, 1 },
+	{ TEST_GUEST("bad_ipi"), VM_EV_UNEXPECTED_IO, VMM_EXIT_UNEXPECTED_IO,
+	  "write of 4 byte(s) x1 to port 0x00f7", "old IPI port", 0, 1 },
+	/* Halted or spinning with IF=0 under the in-kernel LAPIC: the kicks still stop them. */
+	{ TEST_GUEST("smp_halt"), VM_EV_TIMEOUT, VMM_EXIT_TIMEOUT, "--timeout 2 s",
+	  "both CPUs halting", 2, 2 },
+	{ TEST_GUEST("smp_spin"), VM_EV_TIMEOUT, VMM_EXIT_TIMEOUT, "--timeout 2 s", "AP spinning",
+	  2, 2 },
 	{ TEST_GUEST("ap_triple_fault"), VM_EV_TRIPLE_FAULT, VMM_EXIT_TRIPLE_FAULT,
 	  "vCPU 1: guest triple fault", "boot CPU waiting", 0, 2 },
 	{ TEST_GUEST("ap_exit_port"), VM_EV_PROTOCOL, VMM_EXIT_PROTOCOL,
@@ -95,9 +98,11 @@ EXIT_TEST(mmio_outside_ram_stops, 4)
 EXIT_TEST(hlt_with_nothing_to_wake, 5)
 EXIT_TEST(reserved_exit_status_is_refused, 6)
 EXIT_TEST(spinning_guest_times_out, 7)
-EXIT_TEST(ipi_to_a_missing_cpu_is_refused, 8)
-EXIT_TEST(ap_triple_fault_stops_the_vm, 9)
-EXIT_TEST(ap_writing_the_exit_port_is_refused, 10)
+EXIT_TEST(old_ipi_port_is_unexpected_io, 8)
+EXIT_TEST(smp_halted_with_if0_times_out, 9)
+EXIT_TEST(smp_ap_spinning_with_if0_times_out, 10)
+EXIT_TEST(ap_triple_fault_stops_the_vm, 11)
+EXIT_TEST(ap_writing_the_exit_port_is_refused, 12)
 
 int main(void)
 {
@@ -110,7 +115,9 @@ int main(void)
 		cmocka_unit_test(test_hlt_with_nothing_to_wake),
 		cmocka_unit_test(test_reserved_exit_status_is_refused),
 		cmocka_unit_test(test_spinning_guest_times_out),
-		cmocka_unit_test(test_ipi_to_a_missing_cpu_is_refused),
+		cmocka_unit_test(test_old_ipi_port_is_unexpected_io),
+		cmocka_unit_test(test_smp_halted_with_if0_times_out),
+		cmocka_unit_test(test_smp_ap_spinning_with_if0_times_out),
 		cmocka_unit_test(test_ap_triple_fault_stops_the_vm),
 		cmocka_unit_test(test_ap_writing_the_exit_port_is_refused),
 	};

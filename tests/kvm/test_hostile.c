@@ -324,7 +324,11 @@ static void test_console_rate_limit(void **state)
 	free(buf);
 }
 
-/* --timeout 0 and a guest that never answers: SIGINT (130) and SIGTERM (143) stop it. */
+/*
+ * --timeout 0 and a guest that never answers: SIGINT (130) and SIGTERM (143)
+ * stop it, also two vCPUs both halted with interrupts off, whose HLTs
+ * wait inside KVM_RUN under the in-kernel LAPIC (only the kick ends them).
+ */
 static void test_never_answers_signals(void **state)
 {
 	static const int sigs[] = { SIGINT, SIGTERM };
@@ -335,6 +339,11 @@ static void test_never_answers_signals(void **state)
 		run_vmm(ARGS("--selftest", "-m", "16M", "--timeout", "0", TEST_GUEST("spin")),
 			sigs[i], "spin: spinning forever\n", &result);
 		expect("spin", &result, 128 + sigs[i], NULL, PARTS("stopped by SIG"));
+		assert_non_null(strstr(result.err.keep, sigs[i] == SIGINT ? "SIGINT" : "SIGTERM"));
+		run_vmm(ARGS("--selftest", "-m", "16M", "--cpus", "2", "--timeout", "0",
+			     TEST_GUEST("smp_halt")),
+			sigs[i], "smp_halt: both CPUs halting with interrupts off\n", &result);
+		expect("smp_halt", &result, 128 + sigs[i], NULL, PARTS("stopped by SIG"));
 		assert_non_null(strstr(result.err.keep, sigs[i] == SIGINT ? "SIGINT" : "SIGTERM"));
 	}
 }

@@ -313,7 +313,7 @@ struct op_outcome {
 	uint32_t tlb[MBOX_RESULTS]; /* counter deltas (CMD_COUNTERS 1, 0) */
 	uint32_t vmalloc[MBOX_RESULTS];
 	uint64_t vm_exits;
-	uint64_t ipis; /* PORT_IPI writes during the command (wake-ups of other vCPUs) */
+	uint64_t ipis; /* IPIs the guest's CPUs sent during the command (smp_ipis_sent[]) */
 
 	/* The state after the operation (the JSON trace and the HTML view). */
 	struct outcome_area *areas; /* owned; vmlist in its order */

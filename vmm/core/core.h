@@ -299,7 +299,6 @@ struct vcpu {
 	/* thread is set: vCPU 0 once vm_run() ran; an AP while its thread
 	 * (run.c) is not yet joined */
 	bool thread_valid;
-	bool ipi_pending; /* a PORT_IPI not yet consumed by a HLT (under vm->lock) */
 };
 
 struct vm {
@@ -337,7 +336,7 @@ struct vm {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* vm_destroy() began (set under lock): the watchdog kicks no one
-	 * any more, APs leave ap_park() and their run loop. */
+	 * any more, APs leave their run loop. */
 	bool stopping;
 	volatile int timed_out;
 	/* The signal vm_interrupt() was given, or 0: vCPU 0 stops at its
@@ -349,13 +348,11 @@ struct vm {
 	 * ap_event (under lock) and kicks vCPU 0, whose vm_run() reports it. */
 	volatile int ap_failed;
 	struct vm_event ap_event;
-	pthread_cond_t ap_wake;	      /* with vm->lock: a PORT_IPI, or the VM stops */
 	pthread_mutex_t console_lock; /* console output comes from every vCPU thread */
 
 	/* Counters for the benchmark and tests. */
 	uint64_t nr_exits;
 	uint64_t nr_io_exits;
-	uint64_t nr_ipis; /* PORT_IPI writes */
 };
 
 /* Open /dev/kvm, create the VM, its RAM and vCPUs.  On failure returns a

@@ -107,6 +107,30 @@ static int vcpu_set_cpuid(struct vm *vm, struct vcpu *vcpu, char *err, size_t er
 	return 0;
 }
 
+/*
+ * Several vCPUs: KVM's in-kernel LAPICs (with its PIC and IOAPIC, which
+ * nothing here drives), before any vCPU exists, as KVM requires.  The
+ * guest's IPIs are xAPIC ICR writes that KVM delivers without an exit, and
+ * an AP's HLT waits in the kernel for one.  One vCPU has no one to
+ * interrupt it, so it keeps the plain machine, where HLT leaves KVM_RUN
+ * and the VMM reports it (exit 77): with an irqchip that HLT would wait
+ * for an interrupt that never comes, until --timeout.
+ */
+static int create_irqchip(struct vm *vm, char *err, size_t errlen)
+{
+	if (vm->cfg.nr_vcpus < 2)
+		return 0;
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0)
+		return vmm_errf(err, errlen, -ENOTSUP,
+				"/dev/kvm: missing capability KVM_CAP_IRQCHIP (needed for --cpus "
+				"%u: the guest's inter-processor interrupts go through KVM's "
+				"in-kernel LAPIC); run with --cpus 1",
+				vm->cfg.nr_vcpus);
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return vmm_errf(err, errlen, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
+	return 0;
+}
+
 static int vcpu_create(struct vm *vm, unsigned int id, char *err, size_t errlen)
 {
 	struct vcpu *vcpu = &vm->vcpus[id];
@@ -184,7 +208,6 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
 	pthread_cond_init(&vm->cond, &cattr);
 	pthread_condattr_destroy(&cattr);
-	pthread_cond_init(&vm->ap_wake, NULL);
 
 	vm->kvm_fd = open_kvm(err, errlen);
 	if (vm->kvm_fd < 0) {
@@ -205,6 +228,9 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char *err, size_t er
 		ret = vmm_errf(err, errlen, -errno, "KVM_SET_TSS_ADDR: %s", strerror(errno));
 		goto err_destroy;
 	}
+	ret = create_irqchip(vm, err, errlen);
+	if (ret)
+		goto err_destroy;
 
 	vm->mem.size = cfg->ram_size;
 	vm->mem.base = mmap(NULL, cfg->ram_size, PROT_READ | PROT_WRITE,
@@ -249,7 +275,6 @@ err_free:
 	pthread_mutex_destroy(&vm->lock);
 	pthread_mutex_destroy(&vm->console_lock);
 	pthread_cond_destroy(&vm->cond);
-	pthread_cond_destroy(&vm->ap_wake);
 	free(vm);
 	return ret;
 }
@@ -280,7 +305,6 @@ static void *watchdog_main(void *arg)
 		vm->timed_out = 1;
 		for (i = 0; i < vm->nr_vcpus; i++)
 			vcpu_kick(&vm->vcpus[i]);
-		pthread_cond_broadcast(&vm->ap_wake); /* parked APs */
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return NULL;
@@ -385,6 +409,21 @@ static int vcpu_set_boot_state(struct vcpu *vcpu, uint32_t entry, uint32_t eax, 
 	return 0;
 }
 
+/*
+ * Under the in-kernel LAPIC an AP starts UNINITIALIZED (waiting for the
+ * INIT/SIPI a real BIOS and kernel would send); this VMM starts it at once
+ * with the registers it set, as it starts the boot CPU.
+ */
+static int vcpu_set_runnable(struct vcpu *vcpu, char *err, size_t errlen)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	if (ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp) < 0)
+		return vmm_errf(err, errlen, -errno, "KVM_SET_MP_STATE RUNNABLE (vCPU %u): %s",
+				vcpu->id, strerror(errno));
+	return 0;
+}
+
 /* The other vCPUs start where the guest's symbol ap_startup_32 says (a
  * physical address, as the ELF entry); a guest without it has no SMP. */
 static int find_ap_entry(struct vm *vm, const struct elf_image *img, const struct sym_table *syms,
@@ -430,8 +469,11 @@ int vm_boot(struct vm *vm, const struct elf_image *img, const struct sym_table *
 		return ret;
 	if (vm->nr_vcpus > 1) {
 		ret = find_ap_entry(vm, img, syms, &ap_entry, err, errlen);
-		for (i = 1; !ret && i < vm->nr_vcpus; i++)
+		for (i = 1; !ret && i < vm->nr_vcpus; i++) {
 			ret = vcpu_set_boot_state(&vm->vcpus[i], ap_entry, 0, i, err, errlen);
+			if (!ret)
+				ret = vcpu_set_runnable(&vm->vcpus[i], err, errlen);
+		}
 		if (ret)
 			return ret;
 	}
@@ -455,8 +497,7 @@ void vm_destroy(struct vm *vm)
 	 * must not signal an AP's thread once it is gone. */
 	pthread_mutex_lock(&vm->lock);
 	__atomic_store_n(&vm->stopping, true, __ATOMIC_SEQ_CST);
-	pthread_cond_signal(&vm->cond);	      /* the watchdog */
-	pthread_cond_broadcast(&vm->ap_wake); /* APs parked in ap_park() */
+	pthread_cond_signal(&vm->cond); /* the watchdog */
 	pthread_mutex_unlock(&vm->lock);
 	if (vm->watchdog_running)
 		pthread_join(vm->watchdog, NULL);
@@ -477,6 +518,5 @@ void vm_destroy(struct vm *vm)
 	pthread_mutex_destroy(&vm->lock);
 	pthread_mutex_destroy(&vm->console_lock);
 	pthread_cond_destroy(&vm->cond);
-	pthread_cond_destroy(&vm->ap_wake);
 	free(vm);
 }

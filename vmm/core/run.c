@@ -323,31 +323,6 @@ static int pio_doorbell(struct vcpu *vcpu, const struct pio *io, struct vm_event
 	}
 }
 
-/*
- * PORT_IPI: wake CPU n from HLT.  There is no interrupt controller, so a
- * halted AP leaves KVM_RUN and ap_park() holds its thread; this is the
- * guest's only way to start it again (kernel/smp.c).  A wake-up for a CPU
- * that is not halted yet is kept, so the guest cannot lose one between
- * testing its work slot and halting.
- */
-static int pio_ipi(struct vcpu *vcpu, const struct pio *io, struct vm_event *ev)
-{
-	struct vm *vm = vcpu->vm;
-	uint32_t cpu = pio_value(io);
-
-	if (cpu == 0 || cpu >= vm->nr_vcpus)
-		return event(ev, VM_EV_PROTOCOL,
-			     "IPI (port 0x%x) to CPU %" PRIu32 ": only the APs (CPUs 1..N-1) "
-			     "can be woken, and this VM has %u vCPU%s",
-			     PORT_IPI, cpu, vm->nr_vcpus, vm->nr_vcpus == 1 ? "" : "s");
-	pthread_mutex_lock(&vm->lock);
-	vm->vcpus[cpu].ipi_pending = true;
-	pthread_cond_broadcast(&vm->ap_wake);
-	pthread_mutex_unlock(&vm->lock);
-	__atomic_add_fetch(&vm->nr_ipis, 1, __ATOMIC_RELAXED);
-	return 0;
-}
-
 static const struct pio_handler {
 	uint16_t port;
 	bool out;      /* direction the port accepts */
@@ -359,7 +334,6 @@ static const struct pio_handler {
 	{ PORT_EXIT, true, 1 | 2 | 4, "exit", pio_exit },
 	{ PORT_HELLO, true, 4, "hello", pio_hello },
 	{ PORT_DOORBELL, true, 4, "doorbell", pio_doorbell },
-	{ PORT_IPI, true, 4, "IPI", pio_ipi },
 };
 
 static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
@@ -397,27 +371,13 @@ static int handle_io(struct vcpu *vcpu, struct vm_event *ev)
 /* ---- exit handlers ---------------------------------------------------- */
 
 /*
- * An AP halted (waiting to start, or idle between requests): hold its
- * thread until a PORT_IPI for it or the VM's stop, then let the loop head
- * decide; KVM_RUN resumes the guest after its HLT.
+ * Only a one-vCPU VM gets here: with several, the in-kernel LAPIC keeps a
+ * HLT inside KVM_RUN until an interrupt (kvm.c: create_irqchip).  With no
+ * interrupt controller nothing can ever wake this CPU again.
  */
-static int ap_park(struct vcpu *vcpu)
-{
-	struct vm *vm = vcpu->vm;
-
-	pthread_mutex_lock(&vm->lock);
-	while (!vcpu->ipi_pending && !vm->stopping && !vm->timed_out)
-		pthread_cond_wait(&vm->ap_wake, &vm->lock);
-	vcpu->ipi_pending = false;
-	pthread_mutex_unlock(&vm->lock);
-	return 0;
-}
-
 static int handle_hlt(struct vcpu *vcpu, struct vm_event *ev)
 {
-	if (vcpu->id != 0)
-		return ap_park(vcpu);
-	/* No interrupt controller is emulated: nothing can ever wake the boot CPU. */
+	(void)vcpu;
 	return event(ev, VM_EV_HALTED, "guest halted (HLT) without writing the exit port 0x%x",
 		     PORT_EXIT);
 }

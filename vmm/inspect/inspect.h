@@ -271,6 +271,10 @@ int inspect_vmalloc_start(const struct guest_kernel *gk, uint32_t *start, char *
 /* The end of lowmem (__pa(high_memory)): 0, -EFAULT (unreadable) or -EINVAL (not in the
  * direct map), with err naming the value. */
 int inspect_lowmem_end(const struct guest_kernel *gk, uint64_t *end, char *err, size_t errlen);
+/* The IPIs the guest's CPUs have sent so far (the sum of its smp_ipis_sent[] over vm's vCPUs;
+ * they make no exit the host could count): 0, or -ENOENT (no such array) / -EFAULT, with err. */
+int inspect_ipis_sent(struct vm *vm, const struct sym_table *syms, uint64_t *sum, char *err,
+		      size_t errlen);
 
 /* Read a 32-bit word at a kernel (direct-map) virtual address: 0, -EINVAL (not in the
  * direct map) or -EFAULT (outside RAM), with err naming the address. */

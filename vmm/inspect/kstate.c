@@ -414,3 +414,27 @@ int inspect_translate(struct vm *vm, uint64_t va, bool *valid, uint64_t *pa, cha
 				va, strerror(-ret));
 	return 0;
 }
+
+int inspect_ipis_sent(struct vm *vm, const struct sym_table *syms, uint64_t *sum, char *err,
+		      size_t errlen)
+{
+	uint64_t kva = 0, size = 0;
+	unsigned int cpu;
+	uint32_t v;
+
+	*sum = 0;
+	if (sym_lookup(syms, "smp_ipis_sent", &kva, &size) || kva < PAGE_OFFSET ||
+	    size < 4ull * vm->nr_vcpus)
+		return vmm_errf(err, errlen, -ENOENT,
+				"the guest has no smp_ipis_sent[] of %u entries (symbol table)",
+				vm->nr_vcpus);
+	for (cpu = 0; cpu < vm->nr_vcpus; cpu++) {
+		if (gmem_read32(&vm->mem, kva - PAGE_OFFSET + 4ull * cpu, &v))
+			return vmm_errf(err, errlen, -EFAULT,
+					"smp_ipis_sent[%u] (at guest-physical 0x%" PRIx64
+					"): outside guest RAM",
+					cpu, (uint64_t)(kva - PAGE_OFFSET + 4ull * cpu));
+		*sum += v;
+	}
+	return 0;
+}

@@ -294,7 +294,7 @@
     const body = $('flushes').tBodies[0];
     body.textContent = '';
     for (const [k, v] of Object.entries(s.tlb || {})) row(body, v ? 'nz' : '', [['', k], ['', String(v)]]);
-    row(body, s.ipis ? 'nz' : '', [['', 'IPIs (PORT_IPI writes)'], ['', String(s.ipis || 0)]]);
+    row(body, s.ipis ? 'nz' : '', [['', 'IPIs sent (the guest counts them)'], ['', String(s.ipis || 0)]]);
     row(body, '', [['', 'CR3'], ['', s.cr3_before === s.cr3_after ? s.cr3_after + ' (unchanged)' : `${s.cr3_before} -> ${s.cr3_after}`]]);
     row(body, '', [['', 'VM exits'], ['', String(s.vm_exits)]]);
   }
