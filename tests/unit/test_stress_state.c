@@ -97,23 +97,58 @@ static void test_hostile_fields(void **state)
 
 		sound(&st, &x);
 		switch (i) {
-		case 0: st.magic ^= 1; break;
-		case 1: st.rounds = 7; break;
-		case 2: st.cpus = 0xff; break;
-		case 3: st.seed = 43; break;
-		case 4: st.inversion.found = 1; break;
-		case 5: st.inversion.found = x.inversions_seen = 1;
-			st.inversion.held = 1; st.inversion.taken = LOCK_CLASS_NR; break;
-		case 6: st.inversion.found = x.inversions_seen = 1;
-			st.inversion.held = 1; st.inversion.taken = 2; st.inversion.cpu = 9; break;
-		case 7: st.cpu[5].ops[STRESS_PROBE] = 1; break;
-		case 8: st.cpu[0].ops[STRESS_PROBE] += 1; break;
-		case 9: st.cpu[1].failed = 41; break;
-		case 10: st.cpu[1].live = 39; break;
-		case 11: st.cpu[0].probe_bad = 36; break;
-		case 12: st.cpu[1].stale = 1; st.cpu[1].stale_va = 0x1000; break;
-		case 13: st.cpu[0].lock_acquires = 0; break;
-		case 14: x.final = true; x.held[0] = x.held[1] = 13; break;
+		case 0:
+			st.magic ^= 1;
+			break;
+		case 1:
+			st.rounds = 7;
+			break;
+		case 2:
+			st.cpus = 0xff;
+			break;
+		case 3:
+			st.seed = 43;
+			break;
+		case 4:
+			st.inversion.found = 1;
+			break;
+		case 5:
+			st.inversion.found = x.inversions_seen = 1;
+			st.inversion.held = 1;
+			st.inversion.taken = LOCK_CLASS_NR;
+			break;
+		case 6:
+			st.inversion.found = x.inversions_seen = 1;
+			st.inversion.held = 1;
+			st.inversion.taken = 2;
+			st.inversion.cpu = 9;
+			break;
+		case 7:
+			st.cpu[5].ops[STRESS_PROBE] = 1;
+			break;
+		case 8:
+			st.cpu[0].ops[STRESS_PROBE] += 1;
+			break;
+		case 9:
+			st.cpu[1].failed = 41;
+			break;
+		case 10:
+			st.cpu[1].live = 39;
+			break;
+		case 11:
+			st.cpu[0].probe_bad = 36;
+			break;
+		case 12:
+			st.cpu[1].stale = 1;
+			st.cpu[1].stale_va = 0x1000;
+			break;
+		case 13:
+			st.cpu[0].lock_acquires = 0;
+			break;
+		case 14:
+			x.final = true;
+			x.held[0] = x.held[1] = 13;
+			break;
 		}
 		ret = stress_state_check(&st, &x, err, sizeof(err));
 		if (ret != -EBADMSG || !strstr(err, cases[i].field)) {

@@ -451,8 +451,8 @@ int stress_state_check(const struct stress_state *st, const struct stress_expect
  * The whole run on a booted guest at DB_READY, printing each violation (with
  * its walk) to out as it is found; *t is filled.  0 when it ran (see
  * t->nr_violations); -ECANCELED when the VM stopped (*ev says why); another
- * -errno (-EBADMSG: a bad stress_state, -EIO: the state could not be read or
- * judged) with err naming what.
+ * -errno (-EBADMSG: the guest refused CMD_STRESS or broke its contract, e.g. a
+ * bad stress_state; -EIO: the state could not be read or judged) with err naming what.
  */
 int stress_run(struct vm *vm, const struct sym_table *syms, const struct stress_params *p,
 	       FILE *out, struct stress_totals *t, struct vm_event *ev, char *err, size_t errlen);

@@ -54,12 +54,12 @@ int stress_state_check(const struct stress_state *st, const struct stress_expect
 		return vmm_errf(err, errlen, -EBADMSG,
 				"stress_state.seed %u: the host gave seed %u", st->seed, x->seed);
 	if (inv->found != x->inversions_seen)
-		return vmm_errf(err, errlen, -EBADMSG,
-				"stress_state.inversion.found %u differs from the reply's result4 %u",
-				inv->found, x->inversions_seen);
-	if (inv->found &&
-	    (inv->held == LOCK_CLASS_NONE || inv->held >= LOCK_CLASS_NR ||
-	     inv->taken == LOCK_CLASS_NONE || inv->taken >= LOCK_CLASS_NR))
+		return vmm_errf(
+			err, errlen, -EBADMSG,
+			"stress_state.inversion.found %u differs from the reply's result4 %u",
+			inv->found, x->inversions_seen);
+	if (inv->found && (inv->held == LOCK_CLASS_NONE || inv->held >= LOCK_CLASS_NR ||
+			   inv->taken == LOCK_CLASS_NONE || inv->taken >= LOCK_CLASS_NR))
 		return vmm_errf(err, errlen, -EBADMSG,
 				"stress_state.inversion: lock classes %u and %u are not both in "
 				"1..%u",
@@ -93,15 +93,16 @@ int stress_state_check(const struct stress_state *st, const struct stress_expect
 					" allocations",
 					i, c->failed, allocs);
 		if (c->live > allocs - c->failed || (x->final && c->live))
-			return vmm_errf(err, errlen, -EBADMSG,
-					"stress_state.cpu[%u].live %u: %s", i, c->live,
+			return vmm_errf(err, errlen, -EBADMSG, "stress_state.cpu[%u].live %u: %s",
+					i, c->live,
 					x->final ? "the last round leaves nothing held"
 						 : "more than its successful allocations");
 		if (c->probe_bad > c->ops[STRESS_PROBE] || c->stale > c->ops[STRESS_PROBE])
-			return vmm_errf(err, errlen, -EBADMSG,
-					"stress_state.cpu[%u]: probe_bad %u or stale %u exceeds its "
-					"%u probes",
-					i, c->probe_bad, c->stale, c->ops[STRESS_PROBE]);
+			return vmm_errf(
+				err, errlen, -EBADMSG,
+				"stress_state.cpu[%u]: probe_bad %u or stale %u exceeds its "
+				"%u probes",
+				i, c->probe_bad, c->stale, c->ops[STRESS_PROBE]);
 		if (c->stale && (c->stale_va < PAGE_OFFSET || c->stale_va >= VMALLOC_END))
 			return vmm_errf(err, errlen, -EBADMSG,
 					"stress_state.cpu[%u].stale_va 0x%08x: not in the vmalloc "
@@ -202,9 +203,10 @@ static int hot_vfree(struct stress_run_ctx *r, struct vm_event *ev, char *err, s
 	if (ret)
 		return ret;
 	if (reply.status != ST_OK || !addr)
-		return vmm_errf(err, errlen, -EIO,
-				"after %s: vmalloc of %u pages for the hot vfree failed (status %u)",
-				r->where, STRESS_HOT_PAGES, reply.status);
+		return vmm_errf(
+			err, errlen, -EIO,
+			"after %s: vmalloc of %u pages for the hot vfree failed (status %u)",
+			r->where, STRESS_HOT_PAGES, reply.status);
 	args[0] = addr;
 	args[1] = r->t->cpu_mask;
 	if (guest_vfree_hot(r->vm, addr, r->t->cpu_mask, &reply, ev))
@@ -304,8 +306,8 @@ static int free_pages(struct vm *vm, uint64_t *pages, struct vm_event *ev)
 
 	if (guest_call(vm, CMD_FREE_PAGES, NULL, 0, &reply, ev))
 		return -ECANCELED;
-	*pages = (uint64_t)reply.results[0] + reply.results[1] + reply.results[2] +
-		 reply.results[7];
+	*pages =
+		(uint64_t)reply.results[0] + reply.results[1] + reply.results[2] + reply.results[7];
 	return 0;
 }
 
@@ -338,7 +340,7 @@ static int pte_pages(struct stress_run_ctx *r, uint32_t *nr, char *err, size_t e
 
 /* One round of n operations per CPU (0: the freeing round), then its checkpoint. */
 static int stress_round(struct stress_run_ctx *r, uint32_t n, bool begin, uint64_t issued,
-		 struct vm_event *ev, char *err, size_t errlen)
+			struct vm_event *ev, char *err, size_t errlen)
 {
 	struct stress_totals *t = r->t;
 	uint32_t args[4] = { n, t->cpu_mask, r->p->seed, begin ? STRESS_BEGIN : 0 };
@@ -357,7 +359,7 @@ static int stress_round(struct stress_run_ctx *r, uint32_t n, bool begin, uint64
 	if (guest_call(r->vm, CMD_STRESS, args, 4, &reply, ev))
 		return -ECANCELED;
 	if (reply.status != ST_OK)
-		return vmm_errf(err, errlen, -EIO, "CMD_STRESS (%s) refused: status %u (%s)",
+		return vmm_errf(err, errlen, -EBADMSG, "CMD_STRESS (%s) refused: status %u (%s)",
 				r->where, reply.status, demo_status_name(reply.status));
 	t->rounds++;
 	if (n && reply.results[0] != (uint64_t)n * t->nr_cpus)
@@ -412,7 +414,8 @@ static void judge_global_p2(struct stress_run_ctx *r)
 	if ((int64_t)t->free_after == want)
 		return;
 	snprintf(expected, sizeof(expected),
-		 "free pages (with kmalloc's) %" PRIu64 " at the start, less %d new page tables: %" PRId64,
+		 "free pages (with kmalloc's) %" PRIu64
+		 " at the start, less %d new page tables: %" PRId64,
 		 t->free_before, (int)(t->pt_after - t->pt_before), want);
 	snprintf(actual, sizeof(actual), "%" PRIu64 " after the last round", t->free_after);
 	r->where = "the whole run";
@@ -432,8 +435,8 @@ int stress_run(struct vm *vm, const struct sym_table *syms, const struct stress_
 	t->nr_cpus = vm->nr_vcpus;
 	t->cpu_mask = (1u << vm->nr_vcpus) - 1;
 	if (!p->ops || p->ops > STRESS_OPS_MAX || !p->every)
-		return vmm_errf(err, errlen, -EINVAL, "stress: %u operations every %u: out of range",
-				p->ops, p->every);
+		return vmm_errf(err, errlen, -EINVAL,
+				"stress: %u operations every %u: out of range", p->ops, p->every);
 	r.rep = malloc(sizeof(*r.rep));
 	if (!r.rep)
 		return vmm_errf(err, errlen, -ENOMEM, "out of memory for the checker's report");
@@ -497,12 +500,12 @@ void stress_print_summary(FILE *out, const struct stress_totals *t)
 
 json_t *stress_json(const struct stress_totals *t)
 {
-	json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "type", "stress",
-			      "cpus", (json_int_t)t->nr_cpus, "rounds", (json_int_t)t->rounds,
-			      "operations", (json_int_t)t->operations, "round_cycles",
-			      (json_int_t)t->round_cycles, "hot_vfrees", (json_int_t)t->hot_vfrees,
-			      "checks", (json_int_t)t->nr_checks, "violations",
-			      (json_int_t)t->nr_violations);
+	json_t *j =
+		json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "type", "stress", "cpus",
+			  (json_int_t)t->nr_cpus, "rounds", (json_int_t)t->rounds, "operations",
+			  (json_int_t)t->operations, "round_cycles", (json_int_t)t->round_cycles,
+			  "hot_vfrees", (json_int_t)t->hot_vfrees, "checks",
+			  (json_int_t)t->nr_checks, "violations", (json_int_t)t->nr_violations);
 	json_t *cpus = json_array();
 	unsigned int i, k;
 
