@@ -15,6 +15,8 @@
 #include "vmm/core/core.h"
 
 #define DEFAULT_TIMEOUT_SEC 60u
+/* A stress run of the largest K takes hours in a nested machine; a stuck one still ends. */
+#define STRESS_TIMEOUT_SEC 3600u
 
 static int bad(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -104,7 +106,8 @@ void print_usage(FILE *out, const char *prog)
 		"      --cpus N         vCPUs, at most 8 (default: 2 for the demo, so that\n"
 		"                       rule T4 runs; 1 otherwise)\n"
 		"      --timeout SEC    stop a guest still running after SEC seconds\n"
-		"                       (default %u; 0 = never); exit status 124\n"
+		"                       (default %u, with --stress %u; 0 = never); exit status "
+		"124\n"
 		"      --selftest       run the guest's self-tests and report each\n"
 		"\n"
 		"With no --script, --selftest, --dump or --vtop: the demo, a built-in script\n"
@@ -139,7 +142,8 @@ void print_usage(FILE *out, const char *prog)
 		"77 guest halted, 78 forbidden system call (sandbox), 124 timeout.  A demo\n"
 		"or script exits 0 when every check passed, else 76; a bad script line is 64.\n"
 		"So does --stress.\n",
-		prog, DEFAULT_TIMEOUT_SEC, STRESS_OPS_MAX, STRESS_EVERY_DEFAULT);
+		prog, DEFAULT_TIMEOUT_SEC, STRESS_TIMEOUT_SEC, STRESS_OPS_MAX,
+		STRESS_EVERY_DEFAULT);
 }
 
 enum {
@@ -260,7 +264,7 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		{ NULL, 0, NULL, 0 },
 	};
 	char sizeerr[256];
-	bool cpus_given = false, seed_given = false, every_given = false;
+	bool cpus_given = false, seed_given = false, every_given = false, timeout_given = false;
 	int c, ret;
 
 	memset(opts, 0, sizeof(*opts));
@@ -317,6 +321,7 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 					 errlen);
 			if (ret)
 				return ret;
+			timeout_given = true;
 			break;
 		case OPT_SELFTEST:
 			opts->selftest = true;
@@ -427,6 +432,8 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 	/* The stress run is about several CPUs at once. */
 	if (!cpus_given && opts->stress_ops)
 		opts->vm.nr_vcpus = DEMO_CPUS;
+	if (!timeout_given && opts->stress_ops)
+		opts->vm.timeout_sec = STRESS_TIMEOUT_SEC;
 	/* The demo shows every rule of checks.md, and T4 needs a second vCPU. */
 	if (!cpus_given && vmm_options_mode(opts) == MODE_DEMO)
 		opts->vm.nr_vcpus = DEMO_CPUS;
