@@ -425,8 +425,10 @@ struct stress_totals {
 	unsigned int nr_checks;	 /* rule runs (the checker's, plus the stress_state rules) */
 	unsigned int nr_violations;
 	unsigned int rule_runs[CHECK_NR_RULES];
-	uint64_t free_before, free_after; /* CMD_FREE_PAGES: free + kmalloc-held pages */
-	uint32_t pt_before, pt_after;	  /* PTE pages over the vmalloc range */
+	unsigned int lock_order_runs;		/* the guest's lock-order report judged */
+	uint64_t free_before, free_after;	/* CMD_FREE_PAGES: free + kmalloc-held pages */
+	uint32_t objects_before, objects_after; /* CMD_FREE_PAGES: kmalloc objects in use */
+	uint32_t pt_before, pt_after;		/* PTE pages over the vmalloc range */
 	bool have_state;
 	struct stress_state state; /* the last one read (validated) */
 };
