@@ -44,8 +44,8 @@ extern const char *const lock_class_names[LOCK_CLASS_NR];
  * this is an inversion that @g had not reported yet (the caller prints
  * it), else 0; every inversion is counted in g->inv.
  */
-int lockdep_record(struct lockdep_graph *g, const uint8_t *held, unsigned int n,
-		   unsigned int taken, unsigned int cpu);
+int lockdep_record(struct lockdep_graph *g, const uint8_t *held, unsigned int n, unsigned int taken,
+		   unsigned int cpu);
 
 /* Before spinning for a lock of class @cls: validate, count, push it on this CPU's stack. */
 void lock_acquire(unsigned int cls);

@@ -36,13 +36,13 @@ static unsigned int this_cpu(void)
 	unsigned int cpu = smp_processor_id();
 
 	if (cpu >= NR_CPUS)
-		panic("lockdep: CPU number %u at the bottom of the stack (%p): stack overflow?", cpu,
-		      (void *)current_cpu_info());
+		panic("lockdep: CPU number %u at the bottom of the stack (%p): stack overflow?",
+		      cpu, (void *)current_cpu_info());
 	return cpu;
 }
 
-int lockdep_record(struct lockdep_graph *g, const uint8_t *held, unsigned int n,
-		   unsigned int taken, unsigned int cpu)
+int lockdep_record(struct lockdep_graph *g, const uint8_t *held, unsigned int n, unsigned int taken,
+		   unsigned int cpu)
 {
 	unsigned int i;
 	int report = 0;
@@ -61,12 +61,13 @@ int lockdep_record(struct lockdep_graph *g, const uint8_t *held, unsigned int n,
 				g->inv.cpu = cpu;
 				g->inv.first_cpu = first - 1u;
 			}
-			if (!report && !__atomic_exchange_n(&g->reported[a][taken], 1, __ATOMIC_SEQ_CST))
+			if (!report &&
+			    !__atomic_exchange_n(&g->reported[a][taken], 1, __ATOMIC_SEQ_CST))
 				report = 1;
 		}
 		if (!g->first[a][taken])
-			__atomic_compare_exchange_n(&g->first[a][taken], &zero, (uint8_t)(cpu + 1), 0,
-						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+			__atomic_compare_exchange_n(&g->first[a][taken], &zero, (uint8_t)(cpu + 1),
+						    0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	}
 	return report;
 }
@@ -231,10 +232,10 @@ static int selftest_lockdep(void)
 	CHECK(!lockdep_record(&g, zone, 1, LOCK_CLASS_VMLIST, 1), "first order");
 	CHECK(g.inv.found == 0, "%u inversions before the reverse order", g.inv.found);
 	CHECK(lockdep_record(&g, vmlist, 1, LOCK_CLASS_ZONE, 2) == 1, "reverse order not reported");
-	CHECK(g.inv.found == 1 && g.inv.held == LOCK_CLASS_VMLIST && g.inv.taken == LOCK_CLASS_ZONE &&
-		      g.inv.cpu == 2 && g.inv.first_cpu == 1,
-	      "found %u held %u taken %u cpu %u first_cpu %u", g.inv.found, g.inv.held,
-	      g.inv.taken, g.inv.cpu, g.inv.first_cpu);
+	CHECK(g.inv.found == 1 && g.inv.held == LOCK_CLASS_VMLIST &&
+		      g.inv.taken == LOCK_CLASS_ZONE && g.inv.cpu == 2 && g.inv.first_cpu == 1,
+	      "found %u held %u taken %u cpu %u first_cpu %u", g.inv.found, g.inv.held, g.inv.taken,
+	      g.inv.cpu, g.inv.first_cpu);
 	CHECK(!lockdep_record(&g, vmlist, 1, LOCK_CLASS_ZONE, 0), "reported twice");
 	CHECK(g.inv.found == 2 && g.inv.cpu == 2, "found %u, first described on CPU %u",
 	      g.inv.found, g.inv.cpu);
@@ -242,7 +243,8 @@ static int selftest_lockdep(void)
 	 * (zone, vmlist) is the other direction of the pair, printed once too. */
 	CHECK(lockdep_record(&g, both, 2, LOCK_CLASS_VMLIST, 0) == 1 && g.inv.found == 3,
 	      "vmlist under kmalloc and zone: found %u", g.inv.found);
-	CHECK(g.first[LOCK_CLASS_KMALLOC][LOCK_CLASS_VMLIST] == 1, "(kmalloc, vmlist) not recorded");
+	CHECK(g.first[LOCK_CLASS_KMALLOC][LOCK_CLASS_VMLIST] == 1,
+	      "(kmalloc, vmlist) not recorded");
 	return 0;
 }
 DEFINE_SELFTEST(lockdep, selftest_lockdep);
