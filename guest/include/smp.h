@@ -18,6 +18,8 @@ extern unsigned int smp_cpus_expected;
 extern volatile uint32_t smp_cpus_online;
 /* Per CPU: flush requests it has carried out (read by the host's rule T4). */
 extern volatile uint32_t smp_ipi_flushes[NR_CPUS];
+/* Per CPU: flush requests it sent to the others (one per CPU asked). */
+extern volatile uint32_t smp_ipis_sent[NR_CPUS];
 /* noflushipi: flush_tlb_all() does not ask the other CPUs (a negative control). */
 extern int smp_no_flush_ipi;
 

@@ -21,6 +21,7 @@
 #include <mm.h>
 #include <kernel.h>
 #include <page.h>
+#include <percpu.h>
 #include <pgtable.h>
 #include <sched.h>
 #include <processor.h>
@@ -35,6 +36,7 @@
 unsigned int smp_cpus_expected = 1;
 volatile uint32_t smp_cpus_online = 1;
 volatile uint32_t smp_ipi_flushes[NR_CPUS];
+volatile uint32_t smp_ipis_sent[NR_CPUS];
 int smp_no_flush_ipi;
 int smp_no_ap_flush;
 int smp_no_local_flush;
@@ -259,6 +261,7 @@ static void flush_tlb_others(void)
 	for (cpu = 1; cpu < NR_CPUS; cpu++) {
 		if (!cpu_online(cpu))
 			continue;
+		stat_inc(smp_ipis_sent[smp_processor_id()]);
 		if (slots[cpu].hot)
 			slots[cpu].flush_req = slots[cpu].flush_req + 1;
 		else
@@ -392,6 +395,7 @@ void smp_init(void)
 			if (!stack)
 				panic("smp_init: no memory for CPU %u's stack", cpu);
 			ap_boot_stack_top[cpu] = stack + (1ul << AP_STACK_SHIFT);
+			((struct cpu_info *)stack)->cpu = cpu; /* smp_processor_id() */
 		}
 		ap_boot_cr3 = pae_enabled ? __pa(ap_boot_pdpt) : __pa(swapper_pg_dir);
 		ap_boot_cr4 = mmu_cr4_features & ~X86_CR4_PGE;
