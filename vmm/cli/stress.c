@@ -232,8 +232,11 @@ static void state_violation(struct stress_run_ctx *r, const char *rule, uint32_t
 {
 	r->t->nr_violations++;
 	fprintf(r->out, "stress: after %s:\n", r->where);
-	fprintf(r->out, "%s va=0x%08x level=- entry 0x0=0x0: expected %s; actual %s\n", rule, va,
-		expected, actual);
+	if (va)
+		fprintf(r->out, "%s va=0x%08x: expected %s; actual %s\n", rule, va, expected,
+			actual);
+	else
+		fprintf(r->out, "%s: expected %s; actual %s\n", rule, expected, actual);
 }
 
 /* The guest's own findings since the previous checkpoint: stale reads (T4), bad probes (T1),
