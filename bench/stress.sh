@@ -19,12 +19,14 @@ base=
 for n in 1 2 4; do
 	build/bin/vmm -q --timeout 1800 --cpus "$n" --stress "$OPS" --seed 1 --json - guest.elf >"$out"
 	line=$(grep '^{' "$out" | jq -c 'select(.type == "stress")')
-	read -r per all spins ipis < <(jq -r '
+	# (no process substitution: the nested machine has no /dev/fd)
+	stats=$(jq -r '
 		def ops: .vmalloc + .vmalloc_dma + .vmalloc_32 + .vmap + .vfree + .probe;
 		[ (([.per_cpu[] | ops] | add) / ([.per_cpu[].cycles] | add) * 1e6),
 		  (.operations / .round_cycles * 1e6),
 		  (([.per_cpu[].lock_spins] | add) / ([.per_cpu[].lock_acquires] | add)),
 		  (([.per_cpu[].ipis_sent] | add) / ([ .per_cpu[].vfrees ] | add)) ] | @tsv' <<<"$line")
+	read -r per all spins ipis <<<"$stats"
 	base=${base:-$all}
 	awk -v n="$n" -v per="$per" -v all="$all" -v base="$base" -v s="$spins" -v i="$ipis" \
 		'BEGIN { printf "%-5s %13.1f %10.1f %9.2f %11.3f %11.2f\n", n, per, all, all / base, s, i }'
