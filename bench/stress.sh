@@ -29,6 +29,6 @@ for n in 1 2 4; do
 	read -r per all spins ipis <<<"$stats"
 	base=${base:-$all}
 	awk -v n="$n" -v per="$per" -v all="$all" -v base="$base" -v s="$spins" -v i="$ipis" \
-		'BEGIN { printf "%-5s %13.1f %10.1f %9.2f %11.3f %11.2f\n", n, per, all, all / base, s, i }'
+		'BEGIN { printf "%-5s %13.3f %10.3f %9.3f %11.1f %11.2f\n", n, per, all, all / base, s, i }'
 done
 echo "($OPS operations per CPU, seed 1; $(nproc) nested CPU(s), ${KVM_RUN_MMU:-direct})"
