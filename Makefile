@@ -60,7 +60,7 @@ KVM_MODES ?= $(if $(KVM_USABLE),direct npt shadow,npt shadow)
 
 VMM_BIN := $(O)/bin/vmm
 
-.PHONY: all demo example test check-unit check-kvm bench deps clean format format-check install uninstall \
+.PHONY: all demo example test check-unit check-kvm bench stress-controls deps clean format format-check install uninstall \
 	mutate
 all: $(O)/bin/vmm guest.elf
 
@@ -257,6 +257,16 @@ $(O)/bench/%: $(O)/bench/%.o $(VMM_LIBS)
 
 bench: all $(BENCH_BINS)
 	bench/run.sh
+
+# `make stress-controls` (not a test): each negative control of vmm --stress
+# (tests/kvm/test_stress.c) over 10 seeds on each MMU, npt on two nested CPUs
+# (the only place noapflush can show), and the rate each was caught.
+STRESS_CONTROLS := novmlistlock,noptlock,noapflush
+stress-controls: all $(O)/tests/kvm/test_stress
+	TEST_STRESS_CONTROL=$(STRESS_CONTROLS) TEST_STRESS_SEEDS=10 \
+		tools/kvm-run --mmu npt --smp 2 --timeout 7200 $(O)/tests/kvm/test_stress
+	TEST_STRESS_CONTROL=$(STRESS_CONTROLS) TEST_STRESS_SEEDS=10 \
+		tools/kvm-run --mmu shadow --timeout 7200 $(O)/tests/kvm/test_stress
 
 # `make mutate` (not a test: it takes long; README, "Planted defects and
 # mutants"): each mutant of tools/mutants.txt in a scratch copy, caught or not.

@@ -5,7 +5,8 @@
 # per mapped page at 1k, 10k and 100k pages (CPU and peak RSS, with the
 # ratio to 1k), then the two allocators side by side (bench_modes: the
 # guest booted with vmalloc=2.4 and with vmalloc=modern; it fails when a
-# count breaks issue 15's bounds), then the load time of the --html page of
+# count breaks issue 15's bounds), then the stress run's operations per
+# million guest cycles on 1, 2 and 4 vCPUs, lock spins and IPIs (bench/stress.sh), then the load time of the --html page of
 # the demo and of 10,000 operations in headless chromium.  Prints tables;
 # apart from bench_modes' bounds, asserts nothing.
 set -euo pipefail
@@ -36,6 +37,10 @@ echo
 echo "== the two allocators side by side: vmalloc=2.4 and vmalloc=modern, one boot each"
 # The guest's TSC runs at this machine's rate; the nested kernel's clock may not (bench_modes.c).
 tools/kvm-run "$B/bench_modes" --tsc-hz "$("$B/bench_modes" --measure-tsc)"
+
+echo
+echo "== the stress run: 1, 2 and 4 vCPUs at once (npt, two nested CPUs; bench/stress.sh)"
+tools/kvm-run --mmu npt --smp 2 --timeout 3600 bench/stress.sh
 
 echo
 echo "== the --html page in headless chromium: the demo's against 10,000 operations"

@@ -171,7 +171,14 @@ ap_startup_high:
 
 startup_high:
 	load_kernel_segments
+	/*
+	 * The boot CPU's stack: the highest (1 << AP_STACK_SHIFT)-aligned block
+	 * of that size inside init_stack (16 KiB, page aligned, so one always
+	 * fits), as an AP's is; its lowest word, zero in .bss, says CPU 0 to
+	 * smp_processor_id() (include/percpu.h).
+	 */
 	movl $init_stack_top, %esp
+	andl $~((1 << AP_STACK_SHIFT) - 1), %esp
 	xorl %ebp, %ebp
 	pushl $0			/* EFLAGS: IF, DF, AC clear */
 	popfl

@@ -6,7 +6,7 @@
 
 extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
 
-struct fault_record last_fault;
+struct fault_record last_fault_cpu[NR_CPUS];
 
 /* The table is short (one entry per probe site): a linear search will do. */
 const struct exception_table_entry *search_exception_table(unsigned long addr)
@@ -22,14 +22,16 @@ const struct exception_table_entry *search_exception_table(unsigned long addr)
 int fixup_exception(struct pt_regs *regs, unsigned long cr2)
 {
 	const struct exception_table_entry *e = search_exception_table(regs->eip);
+	struct fault_record *f;
 
 	if (!e)
 		return 0;
-	last_fault.vector = regs->vector;
-	last_fault.error_code = regs->error_code;
-	last_fault.cr2 = cr2;
-	last_fault.eip = regs->eip;
-	last_fault.count++;
+	f = &last_fault;
+	f->vector = regs->vector;
+	f->error_code = regs->error_code;
+	f->cr2 = cr2;
+	f->eip = regs->eip;
+	f->count++;
 	regs->eip = e->fixup;
 	return 1;
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include <percpu.h>
 #include <ptrace.h>
 
 struct exception_table_entry {
@@ -32,7 +33,9 @@ struct fault_record {
 	uint32_t count; /* fixed-up exceptions since boot */
 };
 
-extern struct fault_record last_fault;
+/* Per CPU: probes run on every CPU at once; last_fault is the calling CPU's. */
+extern struct fault_record last_fault_cpu[NR_CPUS];
+#define last_fault (last_fault_cpu[smp_processor_id()])
 
 const struct exception_table_entry *search_exception_table(unsigned long addr);
 

@@ -61,6 +61,20 @@ extern struct vm_struct *vmlist;
 extern rwlock_t vmlist_lock;
 
 /*
+ * Test-only boot words (negative controls for the stress run, never for
+ * use): novmlistlock: get_vm_area() walks and links vmlist without
+ * vmlist_lock, so two CPUs can be given overlapping areas; noptlock:
+ * __vmalloc_area_pages() (and the pte_alloc() under it) does not take
+ * init_mm.page_table_lock, so two CPUs can each give one PMD entry a page
+ * table; lockinvert: the first get_vm_area() after boot takes vmlist_lock
+ * while holding a zone->lock, the reverse of vfree()'s order, for the
+ * lock-order validator to report.
+ */
+extern int vmlist_no_lock;
+extern int vmalloc_no_ptlock;
+extern int lock_invert_pending;
+
+/*
  * What vmalloc did since boot, read by the host through the ELF symbol
  * `vmalloc_counters` (eight uint32_t, in this order):
  *

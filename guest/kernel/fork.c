@@ -17,7 +17,7 @@
 
 #define NR_MMS 16
 static struct mm_struct mm_pool[NR_MMS];
-static spinlock_t mm_pool_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t mm_pool_lock = SPIN_LOCK_UNLOCKED_CLASS(LOCK_CLASS_MM_POOL);
 
 struct mm_struct *mm_alloc(void)
 {
@@ -44,7 +44,7 @@ struct mm_struct *mm_alloc(void)
 		mm->mm_count = 0;
 		return NULL;
 	}
-	spin_lock_init(&mm->page_table_lock);
+	spin_lock_init(&mm->page_table_lock, LOCK_CLASS_PAGE_TABLE);
 	mm->id = i + 1;
 	return mm;
 }

@@ -5,7 +5,7 @@
 
 struct mm_struct init_mm = {
 	.pgd = (pgd_t *)swapper_pg_dir,
-	.page_table_lock = SPIN_LOCK_UNLOCKED,
+	.page_table_lock = SPIN_LOCK_UNLOCKED_CLASS(LOCK_CLASS_PAGE_TABLE),
 	.mm_count = 1,
 	.id = 0,
 };

@@ -17,7 +17,7 @@
 
 int console_loglevel = DEFAULT_CONSOLE_LOGLEVEL;
 
-static spinlock_t logbuf_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t logbuf_lock = SPIN_LOCK_UNLOCKED_CLASS(LOCK_CLASS_LOGBUF);
 static char printk_buf[1024];
 static int line_start = 1; /* the next character begins a line */
 static int line_level = DEFAULT_MESSAGE_LOGLEVEL;
@@ -36,10 +36,12 @@ static int parse_level(const char *p)
 
 int vprintk(const char *fmt, va_list args)
 {
+	unsigned long flags;
 	const char *p;
 	int len;
 
-	spin_lock(&logbuf_lock);
+	/* As 2.4: interrupts off, so that a handler's printk cannot spin on this CPU's own hold. */
+	spin_lock_irqsave(&logbuf_lock, flags);
 	len = vsnprintf(printk_buf, sizeof(printk_buf), fmt, args);
 	for (p = printk_buf; *p; p++) {
 		if (line_start) {
@@ -63,7 +65,7 @@ int vprintk(const char *fmt, va_list args)
 		if (*p == '\n')
 			line_start = 1;
 	}
-	spin_unlock(&logbuf_lock);
+	spin_unlock_irqrestore(&logbuf_lock, flags);
 	return len;
 }
 
@@ -81,7 +83,7 @@ int printk(const char *fmt, ...)
 /* For die() and panic(): whoever held the lock will never release it. */
 void bust_spinlocks(void)
 {
-	spin_lock_init(&logbuf_lock);
+	spin_lock_init(&logbuf_lock, LOCK_CLASS_LOGBUF);
 	if (!line_start)
 		printk("\n");
 }

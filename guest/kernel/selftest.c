@@ -49,8 +49,8 @@ DEFINE_SELFTEST(vsnprintf, selftest_vsnprintf);
 
 static int selftest_locks(void)
 {
-	spinlock_t s = SPIN_LOCK_UNLOCKED;
-	rwlock_t rw = RW_LOCK_UNLOCKED;
+	spinlock_t s = SPIN_LOCK_UNLOCKED_CLASS(LOCK_CLASS_NONE);
+	rwlock_t rw = RW_LOCK_UNLOCKED_CLASS(LOCK_CLASS_NONE);
 
 	if (spin_is_locked(&s) || !spin_trylock(&s) || spin_trylock(&s) || !spin_is_locked(&s)) {
 		printk(KERN_ERR "spinlock: trylock semantics\n");

@@ -204,6 +204,15 @@ static void parse_option(char *word, int first)
 	} else if (!strcmp(word, "novmallocfault") && !val) {
 		no_vmalloc_fault = 1;
 		return;
+	} else if (!strcmp(word, "novmlistlock") && !val) {
+		vmlist_no_lock = 1;
+		return;
+	} else if (!strcmp(word, "noptlock") && !val) {
+		vmalloc_no_ptlock = 1;
+		return;
+	} else if (!strcmp(word, "lockinvert") && !val) {
+		lock_invert_pending = 1;
+		return;
 	} else if (!strcmp(word, "nonx") && !val) {
 		boot_cpu_data.x86_ext_capability &= ~X86_FEATURE_NX;
 		return;

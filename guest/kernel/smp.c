@@ -25,6 +25,7 @@
 #include <kernel.h>
 #include <mailbox.h>
 #include <page.h>
+#include <percpu.h>
 #include <pgtable.h>
 #include <sched.h>
 #include <processor.h>
@@ -95,24 +96,6 @@ static inline uint64_t get_cycles(void)
 
 	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
-}
-
-/*
- * The number of the CPU this runs on, from the stack it runs on: each AP's
- * is its own block from smp_init(), anything else is the boot CPU's.  No
- * APIC read, so no exit: a hot CPU may call it.  (To be replaced by 2.4's
- * stack-based smp_processor_id().)
- */
-static unsigned int smp_current_cpu(void)
-{
-	unsigned long sp = (unsigned long)__builtin_frame_address(0);
-	unsigned int cpu;
-
-	for (cpu = 1; cpu < NR_CPUS; cpu++)
-		if (ap_boot_stack_top[cpu] && sp < ap_boot_stack_top[cpu] &&
-		    sp >= ap_boot_stack_top[cpu] - (1ul << AP_STACK_SHIFT))
-			return cpu;
-	return 0;
 }
 
 /* A CPU in its idle loop, no longer running on the identity entry. */
@@ -294,7 +277,7 @@ static void post(unsigned int cpu, uint32_t op, const uint32_t *args)
 	s->req = s->req + 1;
 	barrier();
 	send_IPI_single(cpu_apicid[cpu], RESCHEDULE_VECTOR);
-	smp_ipis_sent[smp_current_cpu()]++;
+	smp_ipis_sent[smp_processor_id()]++;
 }
 
 static void wait_ack(unsigned int cpu)
@@ -325,7 +308,7 @@ struct call_data_struct {
 	volatile uint32_t answered; /* bit n: CPU n counted itself (for the timeout's message) */
 };
 
-static spinlock_t call_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t call_lock = SPIN_LOCK_UNLOCKED_CLASS(LOCK_CLASS_CALL);
 static struct call_data_struct *volatile call_data;
 
 void smp_call_function_interrupt(struct pt_regs *regs);
@@ -338,7 +321,7 @@ void smp_call_function_interrupt(struct pt_regs *regs)
 	void (*func)(void *) = data->func;
 	void *info = data->info;
 	int wait = data->wait;
-	unsigned int cpu = smp_current_cpu();
+	unsigned int cpu = smp_processor_id();
 
 	(void)regs;
 	ack_APIC_irq();
@@ -398,7 +381,7 @@ static void call_wait(volatile uint32_t *count, uint32_t want, uint32_t mask,
 static int smp_call_function_mask(uint32_t mask, void (*func)(void *info), void *info, int wait)
 {
 	struct call_data_struct data;
-	unsigned int cpu, self = smp_current_cpu(), cpus = 0;
+	unsigned int cpu, self = smp_processor_id(), cpus = 0;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		if (cpu == self || !cpu_up_or_boot(cpu))
@@ -444,7 +427,7 @@ int smp_call_function(void (*func)(void *info), void *info, int wait)
 static void flush_tlb_all_ipi(void *info)
 {
 	(void)info;
-	ap_flush(smp_current_cpu());
+	ap_flush(smp_processor_id());
 }
 
 /*
@@ -564,7 +547,7 @@ static volatile uint32_t selftest_ran[NR_CPUS];
 static void selftest_count_me(void *info)
 {
 	(void)info;
-	selftest_ran[smp_current_cpu()]++;
+	selftest_ran[smp_processor_id()]++;
 }
 
 static void selftest_flush_tlb_all(void *info)
@@ -641,6 +624,7 @@ void smp_init(void)
 			if (!stack)
 				panic("smp_init: no memory for CPU %u's stack", cpu);
 			ap_boot_stack_top[cpu] = stack + (1ul << AP_STACK_SHIFT);
+			((struct cpu_info *)stack)->cpu = cpu; /* smp_processor_id() */
 		}
 		ap_boot_cr3 = pae_enabled ? __pa(ap_boot_pdpt) : __pa(swapper_pg_dir);
 		ap_boot_cr4 = mmu_cr4_features & ~X86_CR4_PGE;

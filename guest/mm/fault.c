@@ -12,6 +12,7 @@
  */
 #include <extable.h>
 #include <kernel.h>
+#include <percpu.h>
 #include <pgtable.h>
 #include <processor.h>
 #include <ptrace.h>
@@ -50,7 +51,7 @@ static int vmalloc_fault(unsigned long address)
 		if (!pte_present(ptep_get(pte_k)))
 			return 0;
 	}
-	vmalloc_faults++;
+	stat_inc(vmalloc_faults);
 	return 1;
 }
 

@@ -10,6 +10,7 @@
  */
 #include <kernel.h>
 #include <mm.h>
+#include <percpu.h>
 #include <slab.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ void kmem_cache_init(void)
 		unsigned int shift = KMALLOC_MIN_SHIFT + cls;
 
 		memset(cache, 0, sizeof(*cache));
-		spin_lock_init(&cache->lock);
+		spin_lock_init(&cache->lock, LOCK_CLASS_KMALLOC);
 		cache->cls = cls;
 		cache->size = 1u << shift;
 		if (cache->size <= PAGE_SIZE / 2)
@@ -116,27 +117,29 @@ static struct page *slab_grow(struct kmalloc_cache *cache, unsigned int gfp)
 	page->slab_cache = (uint32_t)(cache - kmalloc_caches);
 	SetPageSlab(page);
 	partial_add(cache, page);
-	kmalloc_stats[cache->cls].pages++;
+	stat_inc(kmalloc_stats[cache->cls].pages);
 	return page;
 }
 
 static void *slab_alloc(struct kmalloc_cache *cache, unsigned int gfp)
 {
+	unsigned long flags;
 	struct page *page;
 	void *obj;
 
-	spin_lock(&cache->lock);
+	/* As 2.4's kmem_cache_alloc: interrupts off while the cache is locked. */
+	spin_lock_irqsave(&cache->lock, flags);
 	page = cache->partial;
 	if (!page)
 		page = slab_grow(cache, gfp);
 	if (!page) {
-		spin_unlock(&cache->lock);
+		spin_unlock_irqrestore(&cache->lock, flags);
 		return NULL;
 	}
 	obj = page->freelist;
 	page->freelist = *(void **)obj;
 	if (page->freelist && !slab_obj_ok(cache, page, page->freelist)) {
-		kmalloc_errors++;
+		stat_inc(kmalloc_errors);
 		printk(KERN_ERR
 		       "kmalloc: free %u-byte object %p in pfn %#lx was written after kfree\n",
 		       cache->size, obj, page_to_pfn(page));
@@ -145,7 +148,7 @@ static void *slab_alloc(struct kmalloc_cache *cache, unsigned int gfp)
 	page->inuse++;
 	if (!page->freelist)
 		partial_del(cache, page);
-	spin_unlock(&cache->lock);
+	spin_unlock_irqrestore(&cache->lock, flags);
 	return obj;
 }
 
@@ -157,7 +160,7 @@ static void *large_alloc(struct kmalloc_cache *cache, unsigned int gfp)
 		return NULL;
 	page->slab_cache = (uint32_t)(cache - kmalloc_caches);
 	SetPageSlab(page);
-	kmalloc_stats[cache->cls].pages += 1u << cache->order;
+	stat_add(kmalloc_stats[cache->cls].pages, 1u << cache->order);
 	return page_address(page);
 }
 
@@ -167,7 +170,7 @@ void *kmalloc(size_t size, int gfp)
 	unsigned int page_gfp = ((unsigned int)gfp & ~__GFP_HIGHMEM);
 	void *obj;
 
-	failslab_calls++;
+	stat_inc(failslab_calls);
 	if (should_fail(&failslab_nth, &failslab_injected, "kmalloc"))
 		return NULL;
 	if (size > KMALLOC_MAX_SIZE) {
@@ -179,15 +182,15 @@ void *kmalloc(size_t size, int gfp)
 				(page_gfp & __GFP_DMA ? KMALLOC_NR_CLASSES : 0)];
 	obj = cache->objs_per_page ? slab_alloc(cache, page_gfp) : large_alloc(cache, page_gfp);
 	if (obj) {
-		kmalloc_stats[cache->cls].in_use++;
-		kmalloc_stats[cache->cls].allocs++;
+		stat_inc(kmalloc_stats[cache->cls].in_use);
+		stat_inc(kmalloc_stats[cache->cls].allocs);
 	}
 	return obj;
 }
 
 static void bad_kfree(const void *objp, const char *why)
 {
-	kmalloc_errors++;
+	stat_inc(kmalloc_errors);
 	printk(KERN_ERR "kfree: %p %s\n", objp, why);
 }
 
@@ -200,7 +203,7 @@ static int slab_obj_free(const struct kmalloc_cache *cache, const struct page *p
 
 	for (n = 0; p; n++, p = *(void *const *)p) {
 		if (n >= cache->objs_per_page || !slab_obj_ok(cache, page, p)) {
-			kmalloc_errors++;
+			stat_inc(kmalloc_errors);
 			printk(KERN_ERR
 			       "kfree: free list of %u-byte objects in pfn %#lx is corrupt at %p\n",
 			       cache->size, page_to_pfn(page), (const void *)p);
@@ -216,24 +219,25 @@ static int slab_obj_free(const struct kmalloc_cache *cache, const struct page *p
 static int slab_free(struct kmalloc_cache *cache, struct page *page, void *obj)
 {
 	uintptr_t off = (uintptr_t)obj & (PAGE_SIZE - 1);
+	unsigned long flags;
 	int was_full;
 
 	if (off % cache->size) {
 		bad_kfree(obj, "is not the start of an object of its page's class");
 		return -1;
 	}
-	spin_lock(&cache->lock);
+	spin_lock_irqsave(&cache->lock, flags);
 	switch (slab_obj_free(cache, page, obj)) {
 	case 1:
-		spin_unlock(&cache->lock);
+		spin_unlock_irqrestore(&cache->lock, flags);
 		bad_kfree(obj, "is already free (double kfree)");
 		return -1;
 	case -1:
-		spin_unlock(&cache->lock);
+		spin_unlock_irqrestore(&cache->lock, flags);
 		return -1;
 	}
 	if (page->inuse == 0) {
-		spin_unlock(&cache->lock);
+		spin_unlock_irqrestore(&cache->lock, flags);
 		bad_kfree(obj, "is in a kmalloc page with no object in use");
 		return -1;
 	}
@@ -247,14 +251,14 @@ static int slab_free(struct kmalloc_cache *cache, struct page *page, void *obj)
 			partial_del(cache, page);
 		ClearPageSlab(page);
 		page->freelist = NULL;
-		kmalloc_stats[cache->cls].pages--;
-		spin_unlock(&cache->lock);
+		stat_dec(kmalloc_stats[cache->cls].pages);
+		spin_unlock_irqrestore(&cache->lock, flags);
 		__free_page(page);
 		return 0;
 	}
 	if (was_full)
 		partial_add(cache, page);
-	spin_unlock(&cache->lock);
+	spin_unlock_irqrestore(&cache->lock, flags);
 	return 0;
 }
 
@@ -289,11 +293,11 @@ void kfree(const void *objp)
 			return;
 		}
 		ClearPageSlab(page);
-		kmalloc_stats[cache->cls].pages -= 1u << cache->order;
+		stat_sub(kmalloc_stats[cache->cls].pages, 1u << cache->order);
 		__free_pages(page, cache->order);
 	}
-	kmalloc_stats[cache->cls].in_use--;
-	kmalloc_stats[cache->cls].frees++;
+	stat_dec(kmalloc_stats[cache->cls].in_use);
+	stat_inc(kmalloc_stats[cache->cls].frees);
 }
 
 unsigned long kmalloc_objects_in_use(void)

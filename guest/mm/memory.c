@@ -7,6 +7,7 @@
 #include <pgtable.h>
 #include <sched.h>
 #include <spinlock.h>
+#include <vmalloc.h>
 
 pmd_t *pmd_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long address)
 {
@@ -20,10 +21,15 @@ pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address)
 	if (pmd_none(pmdp_get(pmd))) {
 		pte_t *new;
 
+		/* noptlock (vmalloc.h): the caller did not take init_mm's lock. */
+		int locked = !(vmalloc_no_ptlock && mm == &init_mm);
+
 		/* The allocator may sleep in the kernel; keep 2.4's locking shape. */
-		spin_unlock(&mm->page_table_lock);
+		if (locked)
+			spin_unlock(&mm->page_table_lock);
 		new = pte_alloc_one(mm, address);
-		spin_lock(&mm->page_table_lock);
+		if (locked)
+			spin_lock(&mm->page_table_lock);
 		if (!new)
 			return NULL;
 		if (!pmd_none(pmdp_get(pmd))) {

@@ -12,6 +12,7 @@
 #include <bootmem.h>
 #include <kernel.h>
 #include <mm.h>
+#include <percpu.h>
 #include <string.h>
 
 #include "shared/multiboot.h"
@@ -50,7 +51,7 @@ static const int *gfp_zonelist(unsigned int gfp_mask)
 
 static void bad_page(const char *fn, const struct page *page, const char *why)
 {
-	page_alloc_errors++;
+	stat_inc(page_alloc_errors);
 	printk(KERN_ERR "%s: pfn %#lx %s (flags %#x count %d order %u)\n", fn, page_to_pfn(page),
 	       why, (unsigned int)page->flags, (int)page->count, (unsigned int)page->order);
 }
@@ -91,8 +92,10 @@ static void __free_pages_ok(struct page *page, unsigned int order)
 {
 	zone_t *zone = page_zone(page);
 	unsigned long pfn = page_to_pfn(page);
+	unsigned long flags;
 
-	spin_lock(&zone->lock);
+	/* As 2.4: interrupts off while the zone is locked. */
+	spin_lock_irqsave(&zone->lock, flags);
 	zone->free_pages += 1u << order;
 	while (order < MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1ul << order);
@@ -112,14 +115,15 @@ static void __free_pages_ok(struct page *page, unsigned int order)
 	page->flags |= 1u << PG_buddy;
 	page->order = order;
 	list_add_block(&zone->free_area[order], page);
-	spin_unlock(&zone->lock);
+	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
 struct page *rmqueue(zone_t *zone, unsigned int order)
 {
+	unsigned long flags;
 	unsigned int cur;
 
-	spin_lock(&zone->lock);
+	spin_lock_irqsave(&zone->lock, flags);
 	for (cur = order; cur < MAX_ORDER; cur++) {
 		struct page *page = zone->free_area[cur].free_list;
 
@@ -138,7 +142,7 @@ struct page *rmqueue(zone_t *zone, unsigned int order)
 			half->order = cur;
 			list_add_block(&zone->free_area[cur], half);
 		}
-		spin_unlock(&zone->lock);
+		spin_unlock_irqrestore(&zone->lock, flags);
 		if (page->count != 0 || PageReserved(page) || PageSlab(page))
 			bad_page("rmqueue", page, "was on a free list but is in use");
 		page->order = order;
@@ -146,7 +150,7 @@ struct page *rmqueue(zone_t *zone, unsigned int order)
 		kasan_alloc_pages(page, order);
 		return page;
 	}
-	spin_unlock(&zone->lock);
+	spin_unlock_irqrestore(&zone->lock, flags);
 	return NULL;
 }
 
@@ -154,7 +158,7 @@ struct page *alloc_pages(unsigned int gfp_mask, unsigned int order)
 {
 	const int *z;
 
-	fail_page_alloc_calls++;
+	stat_inc(fail_page_alloc_calls);
 	if (order >= MAX_ORDER)
 		return NULL;
 	if (should_fail(&fail_page_alloc_nth, &fail_page_alloc_injected, "alloc_pages"))
@@ -190,12 +194,12 @@ unsigned long get_zeroed_page(unsigned int gfp_mask)
 static int bad_free(const char *fn, struct page *page, unsigned int order)
 {
 	if (!page) {
-		page_alloc_errors++;
+		stat_inc(page_alloc_errors);
 		printk(KERN_ERR "%s: NULL page\n", fn);
 		return 1;
 	}
 	if (!VALID_PAGE(page)) {
-		page_alloc_errors++;
+		stat_inc(page_alloc_errors);
 		printk(KERN_ERR "%s: %p is not a page of mem_map\n", fn, (void *)page);
 		return 1;
 	}
@@ -216,7 +220,7 @@ static int bad_free(const char *fn, struct page *page, unsigned int order)
 		return 1;
 	}
 	if (page->order != order) {
-		page_alloc_errors++;
+		stat_inc(page_alloc_errors);
 		printk(KERN_ERR "%s: pfn %#lx was allocated with order %u, freed with order %u\n",
 		       fn, page_to_pfn(page), (unsigned int)page->order, order);
 		return 1;
@@ -246,7 +250,7 @@ void free_pages(unsigned long addr, unsigned int order)
 	if (addr == 0)
 		return;
 	if (!virt_addr_valid((void *)addr) || (addr & (PAGE_SIZE - 1))) {
-		page_alloc_errors++;
+		stat_inc(page_alloc_errors);
 		printk(KERN_ERR "free_pages: %#lx is not a page of the direct map\n", addr);
 		return;
 	}
@@ -313,9 +317,10 @@ int check_zone(zone_t *zone)
 	unsigned long pfn, end = zone->zone_start_pfn + zone->size;
 	unsigned long listed = 0, scanned_free = 0, used = 0;
 	unsigned int k;
+	unsigned long flags;
 	int ret = 0;
 
-	spin_lock(&zone->lock);
+	spin_lock_irqsave(&zone->lock, flags);
 	for (k = 0; k < MAX_ORDER && !ret; k++) {
 		const struct page *page, *prev = NULL;
 		unsigned long n = 0;
@@ -370,7 +375,7 @@ int check_zone(zone_t *zone)
 	if (!ret && scanned_free + used != zone->managed_pages)
 		ret = zone_err(zone, "free + used != total (free + used, total)",
 			       scanned_free + used, zone->managed_pages);
-	spin_unlock(&zone->lock);
+	spin_unlock_irqrestore(&zone->lock, flags);
 	return ret;
 }
 
@@ -388,7 +393,7 @@ static void zone_init(int nr, unsigned long start_pfn, unsigned long end_pfn)
 	zone_t *zone = &zone_table[nr];
 
 	memset(zone, 0, sizeof(*zone));
-	spin_lock_init(&zone->lock);
+	spin_lock_init(&zone->lock, LOCK_CLASS_ZONE);
 	zone->name = zone_names[nr];
 	if (end_pfn > start_pfn) {
 		zone->zone_start_pfn = start_pfn;

@@ -8,6 +8,7 @@
 #include <bootmem.h>
 #include <extable.h>
 #include <kernel.h>
+#include <percpu.h>
 #include <mm.h>
 #include <pgtable.h>
 #include <processor.h>
@@ -91,8 +92,8 @@ static void switch_to_swapper(void)
 	nx_enabled = cpu_has_nx;
 	mmu_cr4_features |= X86_CR4_PAE | (cpu_has_pse ? X86_CR4_PSE : 0);
 	enable_pae_paging(pdpt, mmu_cr4_features, nx_enabled);
-	tlb_counters.cr4_writes++;
-	tlb_counters.cr3_writes++;
+	stat_inc(tlb_counters.cr4_writes);
+	stat_inc(tlb_counters.cr3_writes);
 	pmd_clear(ident);
 	__flush_tlb();
 }

@@ -6,6 +6,7 @@
  */
 #include <extable.h>
 #include <kernel.h>
+#include <percpu.h>
 #include <page.h>
 #include <pgtable.h>
 #include <sched.h>
@@ -82,26 +83,26 @@ static void write_cr_pae_safe(int cr, unsigned long val, unsigned long cr3)
 
 void write_cr3(unsigned long val)
 {
-	tlb_counters.cr3_writes++;
+	stat_inc(tlb_counters.cr3_writes);
 	write_cr_pae_safe(3, val, val);
 }
 
 void write_cr4(unsigned long val)
 {
-	tlb_counters.cr4_writes++;
+	stat_inc(tlb_counters.cr4_writes);
 	write_cr_pae_safe(4, val, read_cr3());
 }
 
 void __flush_tlb(void)
 {
-	tlb_counters.flush_tlb++;
+	stat_inc(tlb_counters.flush_tlb);
 	write_cr3(read_cr3());
 }
 
 /* Clearing CR4.PGE flushes everything, global entries included (SDM 4.10.4.1). */
 void __flush_tlb_global(void)
 {
-	tlb_counters.flush_all++;
+	stat_inc(tlb_counters.flush_all);
 	if (tlb_no_pge_flush)
 		return; /* nopgeflush (a negative control): counted, CR4.PGE never toggled */
 	write_cr4(mmu_cr4_features & ~X86_CR4_PGE);
@@ -115,13 +116,13 @@ void __flush_tlb_all(void)
 		return;
 	}
 	/* No global entries: a CR3 reload is a full flush. */
-	tlb_counters.flush_all++;
+	stat_inc(tlb_counters.flush_all);
 	write_cr3(read_cr3());
 }
 
 void __flush_tlb_one(unsigned long addr)
 {
-	tlb_counters.flush_one++;
+	stat_inc(tlb_counters.flush_one);
 	__asm__ __volatile__("invlpg (%0)" : : "r"(addr) : "memory");
 }
 

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <gfp.h>
 #include <kernel.h>
+#include <percpu.h>
 #include <mm.h>
 #include <pgalloc.h>
 #include <pgtable.h>
@@ -33,9 +34,25 @@
 #include <vmalloc.h>
 #include <vmap_area.h>
 
-rwlock_t vmlist_lock = RW_LOCK_UNLOCKED;
+rwlock_t vmlist_lock = RW_LOCK_UNLOCKED_CLASS(LOCK_CLASS_VMLIST);
 struct vm_struct *vmlist;
 struct vmalloc_counters vmalloc_counters;
+int vmlist_no_lock;
+int vmalloc_no_ptlock;
+int lock_invert_pending;
+
+/* init_mm.page_table_lock around the mapping walk, unless noptlock (a negative control). */
+static void pt_lock(void)
+{
+	if (!vmalloc_no_ptlock)
+		spin_lock(&init_mm.page_table_lock);
+}
+
+static void pt_unlock(void)
+{
+	if (!vmalloc_no_ptlock)
+		spin_unlock(&init_mm.page_table_lock);
+}
 
 /*
  * End of [address, end) clipped to the block of @block_size bytes that
@@ -71,7 +88,7 @@ static void free_area_pte(pmd_t *pmd, unsigned long address, unsigned long size)
 		address += PAGE_SIZE;
 		if (pte_none(page))
 			continue;
-		vmalloc_counters.pte_clears++;
+		stat_inc(vmalloc_counters.pte_clears);
 		if (pte_present(page)) {
 			/* An ioremap'd frame outside RAM, or a reserved page: not ours to free. */
 			pfn = pte_pfn(page);
@@ -82,7 +99,7 @@ static void free_area_pte(pmd_t *pmd, unsigned long address, unsigned long size)
 				 * last one, so a vmap'd page its owner still holds stays.
 				 */
 				__free_page(pfn_to_page(pfn));
-				vmalloc_counters.pages_freed++;
+				stat_inc(vmalloc_counters.pages_freed);
 			}
 			continue;
 		}
@@ -144,11 +161,11 @@ static int alloc_area_pte(pmd_t *pmd, unsigned long address, unsigned long size,
 
 		if (!pages) {
 			/* alloc_page may sleep in a real kernel: not under a spinlock. */
-			spin_unlock(&init_mm.page_table_lock);
+			pt_unlock();
 			page = alloc_page(gfp_mask);
-			spin_lock(&init_mm.page_table_lock);
+			pt_lock();
 			if (page)
-				vmalloc_counters.pages_allocated++;
+				stat_inc(vmalloc_counters.pages_allocated);
 		} else {
 			page = **pages;
 			(*pages)++;
@@ -161,7 +178,7 @@ static int alloc_area_pte(pmd_t *pmd, unsigned long address, unsigned long size,
 		if (!page)
 			return -ENOMEM;
 		set_pte(pte, mk_pte(page, prot));
-		vmalloc_counters.pte_writes++;
+		stat_inc(vmalloc_counters.pte_writes);
 		address += PAGE_SIZE;
 	} while (address < end);
 	return 0;
@@ -191,7 +208,7 @@ int __vmalloc_area_pages(unsigned long address, unsigned long size, int gfp_mask
 	unsigned long end = address + size;
 	int ret = 0;
 
-	spin_lock(&init_mm.page_table_lock);
+	pt_lock();
 	do {
 		pgd_t *dir = pgd_offset_k(address);
 		pmd_t *pmd = pmd_alloc(&init_mm, dir, address);
@@ -204,7 +221,7 @@ int __vmalloc_area_pages(unsigned long address, unsigned long size, int gfp_mask
 		ret = 0;
 		address = (address + PGDIR_SIZE) & PGDIR_MASK;
 	} while (address && address < end);
-	spin_unlock(&init_mm.page_table_lock);
+	pt_unlock();
 	/* A no-op: x86 caches are coherent with each other and with the page tables. */
 	flush_cache_all();
 	return ret;
@@ -221,6 +238,8 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 {
 	unsigned long addr, next;
 	struct vm_struct **p, *tmp, *area;
+	zone_t *inverted = NULL;
+	unsigned long zflags = 0;
 	uint32_t links = 0;
 
 	if (vmalloc_mode == VMALLOC_MODE_MODERN) {
@@ -240,9 +259,21 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 	size = next;
 
 	addr = VMALLOC_START;
-	write_lock(&vmlist_lock);
+	/*
+	 * lockinvert: once, vmlist_lock under a zone->lock, the order vfree()
+	 * never takes them in.  Deadlock-free only because it is the first
+	 * get_vm_area() since boot: no area exists yet, so no vfree() can hold
+	 * vmlist_lock and wait for this zone, or for a flush this CPU (with
+	 * interrupts off) would not answer.
+	 */
+	if (lock_invert_pending && __atomic_exchange_n(&lock_invert_pending, 0, __ATOMIC_SEQ_CST)) {
+		inverted = &zone_table[ZONE_NORMAL];
+		spin_lock_irqsave(&inverted->lock, zflags);
+	}
+	if (!vmlist_no_lock)
+		write_lock(&vmlist_lock);
 	for (p = &vmlist; links++, (tmp = *p); p = &tmp->next) {
-		vmalloc_counters.vmlist_visited++;
+		stat_inc(vmalloc_counters.vmlist_visited);
 		if (addr + size < addr)
 			goto out_unlock;
 		if (addr + size <= (unsigned long)tmp->addr)
@@ -271,18 +302,24 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 	area->next = *p;
 	area->caller = caller;
 	*p = area;
-	write_unlock(&vmlist_lock);
+	if (!vmlist_no_lock)
+		write_unlock(&vmlist_lock);
+	if (inverted)
+		spin_unlock_irqrestore(&inverted->lock, zflags);
 	vmap_count_lookup(links);
-	vmalloc_counters.areas_allocated++;
+	stat_inc(vmalloc_counters.areas_allocated);
 	return area;
 
 out_unlock:
-	write_unlock(&vmlist_lock);
+	if (!vmlist_no_lock)
+		write_unlock(&vmlist_lock);
+	if (inverted)
+		spin_unlock_irqrestore(&inverted->lock, zflags);
 	vmap_count_lookup(links);
 out_free:
 	kfree(area);
 out_fail:
-	vmalloc_counters.get_vm_area_failed++;
+	stat_inc(vmalloc_counters.get_vm_area_failed);
 	return NULL;
 }
 
@@ -319,13 +356,13 @@ void vfree(void *addr)
 	}
 	write_lock(&vmlist_lock);
 	for (p = &vmlist; (tmp = *p); p = &tmp->next) {
-		vmalloc_counters.vmlist_visited++;
+		stat_inc(vmalloc_counters.vmlist_visited);
 		if (tmp->addr == addr) {
 			*p = tmp->next;
 			vmfree_area_pages((unsigned long)tmp->addr, tmp->size);
 			write_unlock(&vmlist_lock);
 			kfree(tmp);
-			vmalloc_counters.areas_freed++;
+			stat_inc(vmalloc_counters.areas_freed);
 			return;
 		}
 	}

@@ -31,6 +31,7 @@
  * use the trees through the symbols in shared/kstructs.h.
  */
 #include <kernel.h>
+#include <percpu.h>
 #include <mm.h>
 #include <pgtable.h>
 #include <slab.h>
@@ -90,11 +91,16 @@ static const struct rb_augment_callbacks free_augment = {
 
 void vmap_count_lookup(uint32_t nodes)
 {
-	vmap_stats[VMAP_STAT_LOOKUPS]++;
-	vmap_stats[VMAP_STAT_NODES] += nodes;
+	uint32_t max = vmap_stats[VMAP_STAT_MAX_NODES];
+
+	stat_inc(vmap_stats[VMAP_STAT_LOOKUPS]);
+	stat_add(vmap_stats[VMAP_STAT_NODES], nodes);
 	vmap_stats[VMAP_STAT_LAST_NODES] = nodes;
-	if (nodes > vmap_stats[VMAP_STAT_MAX_NODES])
-		vmap_stats[VMAP_STAT_MAX_NODES] = nodes;
+	/* Several CPUs: the larger value wins (a failed exchange reloads max). */
+	while (nodes > max &&
+	       !__atomic_compare_exchange_n(&vmap_stats[VMAP_STAT_MAX_NODES], &max, nodes, 0,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 }
 
 unsigned long lazy_max_pages(void)
@@ -273,8 +279,8 @@ unsigned long purge_vmap_area_lazy(void)
 	vmap_purge_list = NULL;
 	vmap_lazy_nr = 0;
 	write_unlock(&vmlist_lock);
-	vmap_stats[VMAP_STAT_PURGES]++;
-	vmap_stats[VMAP_STAT_PURGED_AREAS] += n;
+	stat_inc(vmap_stats[VMAP_STAT_PURGES]);
+	stat_add(vmap_stats[VMAP_STAT_PURGED_AREAS], n);
 	return n;
 }
 
@@ -340,14 +346,14 @@ struct vm_struct *modern_get_vm_area(unsigned long size, unsigned long flags)
 	insert_busy(&obj->va, &visited);
 	write_unlock(&vmlist_lock);
 	vmap_count_lookup(visited);
-	vmalloc_counters.vmlist_visited += visited;
-	vmalloc_counters.areas_allocated++;
+	stat_add(vmalloc_counters.vmlist_visited, visited);
+	stat_inc(vmalloc_counters.areas_allocated);
 	return &obj->vm;
 
 out_free:
 	kfree(obj);
 out_fail:
-	vmalloc_counters.get_vm_area_failed++;
+	stat_inc(vmalloc_counters.get_vm_area_failed);
 	return NULL;
 }
 
@@ -359,7 +365,7 @@ static struct vmap_area *find_busy(unsigned long addr)
 	while (n) {
 		struct vmap_area *va = va_of(n);
 
-		vmalloc_counters.vmlist_visited++;
+		stat_inc(vmalloc_counters.vmlist_visited);
 		if (addr < va->va_start)
 			n = n->left;
 		else if (addr >= va->va_end)
@@ -398,7 +404,7 @@ void modern_vfree(void *addr)
 	vmap_lazy_nr += va_size(va) >> PAGE_SHIFT;
 	purge = vmap_lazy_nr > lazy_max_pages();
 	write_unlock(&vmlist_lock);
-	vmalloc_counters.areas_freed++;
+	stat_inc(vmalloc_counters.areas_freed);
 	if (purge)
 		purge_vmap_area_lazy();
 }

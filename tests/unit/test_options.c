@@ -75,6 +75,18 @@ static const struct argv_case argv_cases[] = {
 	{ { "vmm" }, 0, "no guest ELF given" },
 	{ { "vmm", "a.elf", "b.elf" }, 0, "unexpected argument 'b.elf'" },
 	{ { "vmm", "guest.elf", "-m" }, 0, "needs a value" },
+	{ { "vmm", "--stress", "5000", "--seed", "7", "guest.elf" }, 1, "" },
+	{ { "vmm", "--stress", "0", "guest.elf" }, 0, "--stress 0: at least one operation" },
+	{ { "vmm", "--stress", "1000001", "guest.elf" }, 0, "--stress 1000001: at most 1000000" },
+	{ { "vmm", "--stress", "-3", "guest.elf" }, 0, "--stress '-3': not a number" },
+	{ { "vmm", "--seed", "3", "guest.elf" }, 0, "--seed needs --stress" },
+	{ { "vmm", "--stress-every", "3", "guest.elf" }, 0, "--stress-every needs --stress" },
+	{ { "vmm", "--stress", "9", "--stress-every", "0", "guest.elf" }, 0, "at least one" },
+	{ { "vmm", "--stress", "9", "--seed", "4294967296", "guest.elf" },
+	  0,
+	  "at most 4294967295" },
+	{ { "vmm", "--stress", "9", "--selftest", "guest.elf" }, 0, "--stress runs alone" },
+	{ { "vmm", "--stress", "9", "--no-check", "guest.elf" }, 0, "--stress runs alone" },
 };
 
 static void test_parse_options_table(void **state)
@@ -125,7 +137,7 @@ static void test_parse_options_values(void **state)
 static void test_default_cpus(void **state)
 {
 	static const struct {
-		const char *argv[5];
+		const char *argv[6];
 		unsigned int cpus;
 	} cases[] = {
 		{ { "vmm", "g.elf" }, DEMO_CPUS },
@@ -134,17 +146,19 @@ static void test_default_cpus(void **state)
 		{ { "vmm", "--script", "s.txt", "g.elf" }, 1 },
 		{ { "vmm", "--selftest", "g.elf" }, 1 },
 		{ { "vmm", "--dump", "tlb", "g.elf" }, 1 },
+		{ { "vmm", "--stress", "10", "g.elf" }, DEMO_CPUS },
+		{ { "vmm", "--stress", "10", "--cpus", "4", "g.elf" }, 4 },
 	};
 	size_t i, bad = 0;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *argv[6] = { NULL };
+		char *argv[7] = { NULL };
 		struct vmm_options opts;
 		char err[256] = "";
 		int argc = 0;
 
-		while (argc < 5 && cases[i].argv[argc]) {
+		while (argc < 6 && cases[i].argv[argc]) {
 			argv[argc] = (char *)cases[i].argv[argc];
 			argc++;
 		}
@@ -156,6 +170,25 @@ static void test_default_cpus(void **state)
 		}
 	}
 	assert_int_equal(bad, 0);
+}
+
+/* --stress's values and defaults, and the mode it selects. */
+static void test_stress_values(void **state)
+{
+	char *argv[] = { "vmm", "--stress", "20", "--seed", "9", "--stress-every", "5", "g.elf" };
+	char *dflt[] = { "vmm", "--stress", "20", "g.elf" };
+	struct vmm_options opts;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_options(8, argv, &opts, err, sizeof(err)), 0);
+	assert_int_equal(vmm_options_mode(&opts), MODE_STRESS);
+	assert_int_equal(opts.stress_ops, 20);
+	assert_int_equal(opts.stress_seed, 9);
+	assert_int_equal(opts.stress_every, 5);
+	assert_int_equal(parse_options(4, dflt, &opts, err, sizeof(err)), 0);
+	assert_int_equal(opts.stress_seed, 1);
+	assert_int_equal(opts.stress_every, STRESS_EVERY_DEFAULT);
 }
 
 static void test_guest_cmdline(void **state)
@@ -179,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_parse_options_table),
 		cmocka_unit_test(test_parse_options_values),
 		cmocka_unit_test(test_default_cpus),
+		cmocka_unit_test(test_stress_values),
 		cmocka_unit_test(test_guest_cmdline),
 	};
 

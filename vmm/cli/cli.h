@@ -46,6 +46,11 @@ struct vmm_options {
 	const char *vtop[OPT_VTOP_MAX]; /* --vtop ADDR: a number or a guest symbol[+off] */
 	const char *json_path;		/* --json FILE, "-" for stdout */
 	const char *html_path;		/* --html FILE */
+
+	/* --stress K: K operations per CPU (0: no stress run), in rounds of --stress-every. */
+	unsigned int stress_ops;
+	unsigned int stress_every; /* --stress-every M (default STRESS_EVERY_DEFAULT) */
+	uint32_t stress_seed;	   /* --seed S (default 1) */
 };
 
 /* vCPUs of the demo when --cpus is not given. */
@@ -57,6 +62,7 @@ enum vmm_mode {
 	MODE_SCRIPT,   /* --script FILE */
 	MODE_SELFTEST, /* --selftest */
 	MODE_INSPECT,  /* only --dump/--vtop: boot, dump, exit */
+	MODE_STRESS,   /* --stress K */
 };
 
 /* What the options ask for: the demo, a script, the self-tests or dumps only. */
@@ -381,6 +387,83 @@ json_t *demo_outcome_json(const struct op_outcome *o);
 /* The zone a guest-physical address lies in (ZONE_*), and a zone's name. */
 unsigned int demo_zone_of(uint64_t pa);
 const char *demo_zone_name(unsigned int zone);
+
+/* ---- stress ---- */
+
+/*
+ * --stress K (stress.c): every vCPU runs its own seeded stream of K
+ * vmalloc-family operations at the same time as the others, in rounds of
+ * CMD_STRESS of at most --stress-every operations each, then one last round
+ * (arg0 0) in which every CPU frees what it holds.  After each round (a
+ * quiescent point) every rule runs on the whole state, a hot vfree with
+ * every CPU joining gives T2/T4 their hardware evidence, and the guest's
+ * struct stress_state is read, validated and judged: its stale reads are
+ * T4, its lock-order inversion a "lock-order" violation.  At the end P2
+ * holds globally: the free pages equal those before the first round, less
+ * the page tables made meanwhile (2.4 never frees kernel page tables).
+ */
+
+#define STRESS_OPS_MAX	     1000000u /* --stress K: at most this many per CPU */
+#define STRESS_EVERY_DEFAULT 1000u    /* --stress-every: operations per CPU between checks */
+#define STRESS_HOT_PAGES     4u	      /* pages of the area each checkpoint frees hot */
+#define STRESS_MAX_ROUNDS    (STRESS_OPS_MAX + 1)
+
+struct stress_params {
+	unsigned int ops;   /* per CPU, 1..STRESS_OPS_MAX */
+	unsigned int every; /* per CPU and round, >= 1 */
+	uint32_t seed;
+};
+
+/* What the run measured, for the summary and the bench. */
+struct stress_totals {
+	unsigned int nr_cpus;
+	uint32_t cpu_mask;
+	unsigned int rounds;	 /* CMD_STRESS calls, the last (freeing) one included */
+	uint64_t operations;	 /* result0 of every round but the last */
+	uint64_t round_cycles;	 /* result1/2 of every round, summed (CPU 0's rdtsc) */
+	unsigned int hot_vfrees; /* checkpoints' CMD_VFREE_HOT */
+	unsigned int nr_checks;	 /* rule runs (the checker's, plus the stress_state rules) */
+	unsigned int nr_violations;
+	unsigned int rule_runs[CHECK_NR_RULES];
+	unsigned int lock_order_runs;		/* the guest's lock-order report judged */
+	uint64_t free_before, free_after;	/* CMD_FREE_PAGES: free + kmalloc-held pages */
+	uint32_t objects_before, objects_after; /* CMD_FREE_PAGES: kmalloc objects in use */
+	uint32_t pt_before, pt_after;		/* PTE pages over the vmalloc range */
+	bool have_state;
+	struct stress_state state; /* the last one read (validated) */
+};
+
+/* What a round's stress_state must agree with (stress_state_check). */
+struct stress_expect {
+	uint32_t rounds, cpus, seed;
+	uint64_t issued;	  /* operations each CPU of cpus was asked for since STRESS_BEGIN */
+	bool final;		  /* the freeing round: ops may exceed issued by what was held */
+	uint32_t held[MAX_CPUS];  /* final: live of each CPU before it */
+	uint32_t inversions_seen; /* the round's result4 */
+};
+
+/*
+ * Judge a stress_state the guest wrote (untrusted: any bytes) against what
+ * the host asked for: 0, or -EBADMSG with err naming the field and the defect.
+ */
+int stress_state_check(const struct stress_state *st, const struct stress_expect *x, char *err,
+		       size_t errlen);
+
+/*
+ * The whole run on a booted guest at DB_READY, printing each violation (with
+ * its walk) to out as it is found; *t is filled.  0 when it ran (see
+ * t->nr_violations); -ECANCELED when the VM stopped (*ev says why); another
+ * -errno (-EBADMSG: the guest refused CMD_STRESS or broke its contract, e.g. a
+ * bad stress_state; -EIO: the state could not be read or judged) with err naming what.
+ */
+int stress_run(struct vm *vm, const struct sym_table *syms, const struct stress_params *p,
+	       FILE *out, struct stress_totals *t, struct vm_event *ev, char *err, size_t errlen);
+
+/* The per-CPU table, the rules run and the final "stress: ..." line. */
+void stress_print_summary(FILE *out, const struct stress_totals *t);
+
+/* The summary as one JSON object (counts, cycles); NULL only when out of memory. */
+json_t *stress_json(const struct stress_totals *t);
 
 /* ---- html ---- */
 

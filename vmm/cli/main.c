@@ -191,6 +191,46 @@ static int run_operations(struct vm *vm, struct run *run, struct vm_event *ev)
 	return s->nr_violations ? VMM_EXIT_CHECK_FAILED : 0;
 }
 
+/* --stress: the rounds, their checks, the summary; the VMM exit status or -ECANCELED (ev). */
+static int run_stress(struct vm *vm, struct run *run, struct vm_event *ev)
+{
+	const struct vmm_options *opts = run->opts;
+	const struct stress_params p = { .ops = opts->stress_ops,
+					 .every = opts->stress_every,
+					 .seed = opts->stress_seed };
+	struct stress_totals *t = malloc(sizeof(*t));
+	char err[VM_ERR_LEN];
+	int ret;
+
+	if (!t) {
+		fprintf(stderr, "vmm: out of memory for the stress run\n");
+		return VMM_EXIT_INTERNAL;
+	}
+	printf("stress: %u CPUs, %u operations each, seed %u, checks every %u operations\n",
+	       vm->nr_vcpus, p.ops, p.seed, p.every);
+	ret = stress_run(vm, &run->syms, &p, stdout, t, ev, err, sizeof(err));
+	if (ret == -ECANCELED) {
+		free(t);
+		return ret;
+	}
+	if (ret) {
+		fflush(stdout);
+		fprintf(stderr, "vmm: %s\n", err);
+		free(t);
+		/* A stress_state that breaks the contract is the guest's protocol error. */
+		return ret == -EBADMSG ? VMM_EXIT_PROTOCOL : VMM_EXIT_INTERNAL;
+	}
+	stress_print_summary(stdout, t);
+	fflush(stdout);
+	ret = t->nr_violations ? VMM_EXIT_CHECK_FAILED : 0;
+	if (run->json_file && json_write_line(run->json_file, stress_json(t))) {
+		fprintf(stderr, "vmm: --json %s: cannot write the summary\n", opts->json_path);
+		ret = VMM_EXIT_INTERNAL;
+	}
+	free(t);
+	return ret;
+}
+
 /* What the VM does once the guest is up; returns the exit status. */
 static int drive_guest(struct vm *vm, struct run *run)
 {
@@ -209,6 +249,13 @@ static int drive_guest(struct vm *vm, struct run *run)
 	case MODE_DEMO:
 	case MODE_SCRIPT:
 		status = run_operations(vm, run, &ev);
+		if (status < 0)
+			goto stopped;
+		if (status && status != VMM_EXIT_CHECK_FAILED)
+			return status;
+		break;
+	case MODE_STRESS:
+		status = run_stress(vm, run, &ev);
 		if (status < 0)
 			goto stopped;
 		if (status && status != VMM_EXIT_CHECK_FAILED)

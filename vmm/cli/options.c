@@ -15,6 +15,8 @@
 #include "vmm/core/core.h"
 
 #define DEFAULT_TIMEOUT_SEC 60u
+/* A stress run of the largest K takes hours in a nested machine; a stuck one still ends. */
+#define STRESS_TIMEOUT_SEC 3600u
 
 static int bad(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -104,7 +106,8 @@ void print_usage(FILE *out, const char *prog)
 		"      --cpus N         vCPUs, at most 8 (default: 2 for the demo, so that\n"
 		"                       rule T4 runs; 1 otherwise)\n"
 		"      --timeout SEC    stop a guest still running after SEC seconds\n"
-		"                       (default %u; 0 = never); exit status 124\n"
+		"                       (default %u, with --stress %u; 0 = never); exit status "
+		"124\n"
 		"      --selftest       run the guest's self-tests and report each\n"
 		"\n"
 		"With no --script, --selftest, --dump or --vtop: the demo, a built-in script\n"
@@ -121,6 +124,12 @@ void print_usage(FILE *out, const char *prog)
 		"      --json FILE      a JSON-lines trace of every operation ('-': stdout)\n"
 		"      --html FILE      one self-contained HTML page of the run (the same "
 		"outcomes)\n"
+		"      --stress K       the stress run instead: every vCPU runs K seeded\n"
+		"                       vmalloc/vmap/vfree/probe operations at once (K <= %u),\n"
+		"                       all rules checked every M operations; 2 vCPUs unless\n"
+		"                       --cpus (1..8); prints per-CPU counts and a summary\n"
+		"      --seed S         the stress streams' seed (default 1)\n"
+		"      --stress-every M operations per CPU between checks (default %u)\n"
 		"      --no-sandbox     no seccomp allowlists (for debugging; README, Sandbox)\n"
 		"  -q, --quiet          do not echo the guest console\n"
 		"  -h, --help           this text\n"
@@ -131,8 +140,10 @@ void print_usage(FILE *out, const char *prog)
 		"fault, 72 KVM internal error or failed entry, 73 unexpected port/MMIO access,\n"
 		"74 host/guest protocol error, 75 guest oops or panic, 76 check failed,\n"
 		"77 guest halted, 78 forbidden system call (sandbox), 124 timeout.  A demo\n"
-		"or script exits 0 when every check passed, else 76; a bad script line is 64.\n",
-		prog, DEFAULT_TIMEOUT_SEC);
+		"or script exits 0 when every check passed, else 76; a bad script line is 64.\n"
+		"So does --stress.\n",
+		prog, DEFAULT_TIMEOUT_SEC, STRESS_TIMEOUT_SEC, STRESS_OPS_MAX,
+		STRESS_EVERY_DEFAULT);
 }
 
 enum {
@@ -151,10 +162,15 @@ enum {
 	OPT_VTOP,
 	OPT_JSON,
 	OPT_HTML,
+	OPT_STRESS,
+	OPT_SEED,
+	OPT_STRESS_EVERY,
 };
 
 enum vmm_mode vmm_options_mode(const struct vmm_options *opts)
 {
+	if (opts->stress_ops)
+		return MODE_STRESS;
 	if (opts->selftest)
 		return MODE_SELFTEST;
 	if (opts->script_path)
@@ -242,10 +258,13 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		{ "vtop", required_argument, NULL, OPT_VTOP },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "html", required_argument, NULL, OPT_HTML },
+		{ "stress", required_argument, NULL, OPT_STRESS },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "stress-every", required_argument, NULL, OPT_STRESS_EVERY },
 		{ NULL, 0, NULL, 0 },
 	};
 	char sizeerr[256];
-	bool cpus_given = false;
+	bool cpus_given = false, seed_given = false, every_given = false, timeout_given = false;
 	int c, ret;
 
 	memset(opts, 0, sizeof(*opts));
@@ -255,6 +274,8 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 	opts->vm.timeout_sec = DEFAULT_TIMEOUT_SEC;
 	opts->check = true;
 	opts->vm.sandbox = true;
+	opts->stress_every = STRESS_EVERY_DEFAULT;
+	opts->stress_seed = 1;
 
 	optind = 0; /* full reset: parse_options may be called more than once */
 	opterr = 0;
@@ -300,6 +321,7 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 					 errlen);
 			if (ret)
 				return ret;
+			timeout_given = true;
 			break;
 		case OPT_SELFTEST:
 			opts->selftest = true;
@@ -351,6 +373,31 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 				return bad(err, errlen, "--html: empty file name");
 			opts->html_path = optarg;
 			break;
+		case OPT_STRESS:
+			ret = parse_uint("--stress", optarg, STRESS_OPS_MAX, &opts->stress_ops, err,
+					 errlen);
+			if (ret)
+				return ret;
+			if (!opts->stress_ops)
+				return bad(err, errlen,
+					   "--stress 0: at least one operation per CPU");
+			break;
+		case OPT_SEED:
+			ret = parse_uint("--seed", optarg, UINT32_MAX, &opts->stress_seed, err,
+					 errlen);
+			if (ret)
+				return ret;
+			seed_given = true;
+			break;
+		case OPT_STRESS_EVERY:
+			ret = parse_uint("--stress-every", optarg, STRESS_OPS_MAX,
+					 &opts->stress_every, err, errlen);
+			if (ret)
+				return ret;
+			if (!opts->stress_every)
+				return bad(err, errlen, "--stress-every 0: at least one operation");
+			every_given = true;
+			break;
 		case 'h':
 			opts->help = true;
 			return 0;
@@ -374,6 +421,19 @@ int parse_options(int argc, char **argv, struct vmm_options *opts, char *err, si
 		return bad(err, errlen, "--selftest cannot be combined with --script or --demo");
 	if (opts->script_path && opts->demo)
 		return bad(err, errlen, "--script and --demo: choose one");
+	if (!opts->stress_ops && (seed_given || every_given))
+		return bad(err, errlen, "--%s needs --stress",
+			   seed_given ? "seed" : "stress-every");
+	if (opts->stress_ops && (opts->selftest || opts->script_path || opts->demo ||
+				 opts->html_path || opts->dumps || opts->nr_vtop || !opts->check))
+		return bad(err, errlen,
+			   "--stress runs alone: not with --selftest, --script, --demo, --html, "
+			   "--dump, --vtop or --no-check");
+	/* The stress run is about several CPUs at once. */
+	if (!cpus_given && opts->stress_ops)
+		opts->vm.nr_vcpus = DEMO_CPUS;
+	if (!timeout_given && opts->stress_ops)
+		opts->vm.timeout_sec = STRESS_TIMEOUT_SEC;
 	/* The demo shows every rule of checks.md, and T4 needs a second vCPU. */
 	if (!cpus_given && vmm_options_mode(opts) == MODE_DEMO)
 		opts->vm.nr_vcpus = DEMO_CPUS;
