@@ -302,7 +302,7 @@ static void stress_free(unsigned int cpu, struct stress_block *b, uint32_t i)
 	__atomic_store_n(&f->seq, seq + 2, __ATOMIC_SEQ_CST);
 }
 
-/* Read a page of another CPU's live area, so that this CPU's TLB holds it (a fault is allowed). */
+/* Read another CPU's live area, so that this CPU's TLB holds its last page (a fault is allowed). */
 static void probe_other_live(unsigned int cpu, uint32_t r)
 {
 	unsigned int other = r % NR_CPUS;
@@ -315,7 +315,8 @@ static void probe_other_live(unsigned int cpu, uint32_t r)
 	pages = ob->pub[(r >> 8) % STRESS_MAX_LIVE].pages;
 	if (!addr || !pages || pages > STRESS_LARGE_MIN + STRESS_LARGE_SPAN)
 		return;
-	(void)probe_read_u32(addr + ((r >> 16) % pages) * PAGE_SIZE + 4, &val);
+	/* The last page: the one its owner publishes once freed (stress_free). */
+	(void)probe_read_u32(addr + (pages - 1) * PAGE_SIZE + 4, &val);
 }
 
 /* Read a page another CPU has freed: returning its stamp is a stale translation. */
@@ -329,7 +330,8 @@ static void probe_other_freed(unsigned int cpu, uint32_t r)
 
 	if (other == cpu || !ob)
 		return;
-	f = &ob->freed[(r >> 8) % STRESS_FREED];
+	/* One of the two latest: the likeliest to be still cached here, and its frame still held. */
+	f = &ob->freed[(ob->freed_next - 1 - (r >> 8) % 2) % STRESS_FREED];
 	seq = __atomic_load_n(&f->seq, __ATOMIC_ACQUIRE);
 	va = f->va;
 	stamp = f->stamp;
