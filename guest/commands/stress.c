@@ -584,17 +584,9 @@ static unsigned long vmalloc_page_tables(void)
  * lock inversion may appear, and every page comes back but the page
  * tables vmalloc made.
  */
-/*
- * Any CPU can flush every other only with the LAPIC transport (the apic
- * branch's smp_call_function); the port-based one serves the boot CPU
- * alone, and an AP's vfree there would wait for ever.  A weak reference
- * tells which this kernel has, until the two are merged.
- */
-extern int smp_call_function(void (*func)(void *), void *info, int wait) __attribute__((weak));
-
 static int selftest_stress(void)
 {
-	uint32_t cpus = smp_call_function ? (uint32_t)((1ull << smp_cpus_online) - 1) : 1u;
+	uint32_t cpus = (uint32_t)((1ull << smp_cpus_online) - 1);
 	uint32_t args[MBOX_ARGS] = { 0 };
 	uint32_t results[MBOX_RESULTS], inversions = lockdep_graph.inv.found, total = 0;
 	unsigned long free0, tables0, tables, objs0;

@@ -27,11 +27,13 @@ int tlb_no_pge_flush;
  * (TCG, which also implements nested paging under tools/kvm-run) sets
  * the accessed bit, bit 5, in PDPT entries as if they were long-mode
  * ones, and may do so again on any TLB miss between our clearing the bit
- * and the control-register write.  So the write retries: its #GP is
- * fixed up (exception table) to clear the bits again and write again.
+ * and the control-register write, as may every other CPU's TLB miss, all
+ * CPUs sharing swapper_pg_dir's PDPT: with four busy CPUs 16 tries were
+ * seen to run out.  So the write retries: its #GP is fixed up (exception
+ * table) to clear the bits again and write again.
  * On real CPUs the first write succeeds and nothing is ever cleared.
  */
-#define PDPTE_RETRIES 16
+#define PDPTE_RETRIES 4096
 
 static void pdpt_clear_reserved(volatile uint32_t *pdpt)
 {

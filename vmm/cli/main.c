@@ -273,8 +273,18 @@ stopped:
 		return status ? status : ev.status;
 	fflush(stdout);
 	fprintf(stderr, "vmm: %s: %s\n", opts->guest_path, ev.msg);
-	if (ev.kind != VM_EV_PROTOCOL && ev.kind != VM_EV_INTERRUPTED)
-		vcpu_dump_state(&vm->vcpus[0], stderr);
+	if (ev.kind != VM_EV_PROTOCOL && ev.kind != VM_EV_INTERRUPTED) {
+		unsigned int i;
+
+		/* The vCPU it happened on first (an AP's triple fault), then every
+		 * other, each stopped first (KVM_GET_REGS waits for KVM_RUN). */
+		vm_stop_for_post_mortem(vm);
+		if (ev.vcpu < vm->nr_vcpus)
+			vcpu_dump_state(&vm->vcpus[ev.vcpu], stderr);
+		for (i = 0; i < vm->nr_vcpus; i++)
+			if (i != ev.vcpu)
+				vcpu_dump_state(&vm->vcpus[i], stderr);
+	}
 	return vm_event_exit_status(&ev);
 }
 

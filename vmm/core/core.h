@@ -287,6 +287,7 @@ enum vm_event_kind {
 struct vm_event {
 	enum vm_event_kind kind;
 	int status;	      /* VM_EV_EXIT: the guest's status */
+	unsigned int vcpu;    /* the vCPU it happened on (an AP's event stops vCPU 0 too) */
 	char msg[VM_ERR_LEN]; /* human-readable account of what happened */
 };
 
@@ -378,6 +379,9 @@ void vm_destroy(struct vm *vm);
 int vm_start_aps(struct vm *vm, char *err, size_t errlen);
 /* Kick and join them once vm->stopping is set (vm_destroy does both). */
 void vm_stop_aps(struct vm *vm);
+/* Set vm->stopping and stop the APs (for a post-mortem of their registers: a
+ * running vCPU's registers cannot be read); the VM cannot run again after it. */
+void vm_stop_for_post_mortem(struct vm *vm);
 /* KVM_GET_SREGS of a vCPU that is not running: 0 or -errno. */
 int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs);
 /* KVM_SET_SREGS of a vCPU that is not running (tests plant hostile state with it):

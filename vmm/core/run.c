@@ -556,6 +556,7 @@ static void *ap_main(void *arg)
 			 "only vCPU 0 talks to the host (%.800s)",
 			 vcpu->id, msg);
 	}
+	ev.vcpu = vcpu->id;
 	pthread_mutex_lock(&vm->lock);
 	if (!vm->ap_failed) {
 		vm->ap_event = ev;
@@ -582,6 +583,15 @@ int vm_start_aps(struct vm *vm, char *err, size_t errlen)
 		__atomic_store_n(&vcpu->thread_valid, true, __ATOMIC_SEQ_CST);
 	}
 	return 0;
+}
+
+void vm_stop_for_post_mortem(struct vm *vm)
+{
+	/* Under the lock, as vm_destroy(): the watchdog kicks only while !stopping. */
+	pthread_mutex_lock(&vm->lock);
+	__atomic_store_n(&vm->stopping, true, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&vm->lock);
+	vm_stop_aps(vm);
 }
 
 void vm_stop_aps(struct vm *vm)
