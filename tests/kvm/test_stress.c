@@ -134,7 +134,7 @@ static void run_stress(struct vmm_child *c, const char *paging, const char *cpus
 static void stress_clean(const char *paging)
 {
 	struct vmm_child c;
-	unsigned int cpus, total, checks, viol;
+	unsigned int cpus = 0, total = 0, checks = 0, viol = 0;
 	char line[256];
 
 	run_stress(&c, paging, STRESS_CPUS, stress_ops(), "1", NULL);
