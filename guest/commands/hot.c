@@ -15,22 +15,6 @@
 
 #include "shared/abi.h"
 
-/* The frame behind a kernel virtual address in swapper_pg_dir, or 0 if unmapped. */
-static unsigned long kernel_pfn(unsigned long va)
-{
-	pgd_t *pgd = pgd_offset_k(va);
-	pmd_t *pmd;
-	pte_t pte;
-
-	if (!pgd_present(pgdp_get(pgd)))
-		return 0;
-	pmd = pmd_offset(pgd, va);
-	if (!pmd_present(pmdp_get(pmd)) || pmd_large(pmdp_get(pmd)))
-		return 0;
-	pte = ptep_get(pte_offset(pmd, va));
-	return pte_present(pte) ? pte_pfn(pte) : 0;
-}
-
 /*
  * The pages probed: the first, the last before the guard, the guard, and
  * between them every k-th page, k chosen so that at most HOT_MAX_PAGES are

@@ -133,22 +133,6 @@ static uint32_t stress_next(unsigned int cpu)
 	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
 }
 
-/* The frame behind a kernel virtual address in swapper_pg_dir, or 0 if unmapped. */
-static unsigned long stress_pfn(unsigned long va)
-{
-	pgd_t *pgd = pgd_offset_k(va);
-	pmd_t *pmd;
-	pte_t pte;
-
-	if (!pgd_present(pgdp_get(pgd)))
-		return 0;
-	pmd = pmd_offset(pgd, va);
-	if (!pmd_present(pmdp_get(pmd)) || pmd_large(pmdp_get(pmd)))
-		return 0;
-	pte = ptep_get(pte_offset(pmd, va));
-	return pte_present(pte) ? pte_pfn(pte) : 0;
-}
-
 /* Write each page's tag and stamp; 1 if a page was unmapped or a write faulted. */
 static int stress_tag(const struct stress_area *a)
 {
@@ -156,7 +140,7 @@ static int stress_tag(const struct stress_area *a)
 	int bad = 0;
 
 	for (i = 0; i < a->pages; i++) {
-		unsigned long va = a->addr + i * PAGE_SIZE, pfn = stress_pfn(va);
+		unsigned long va = a->addr + i * PAGE_SIZE, pfn = kernel_pfn(va);
 
 		if (!pfn || probe_write_u32(va, HOT_TAG(pfn)) || probe_write_u32(va + 4, a->stamp))
 			bad = 1;
@@ -167,7 +151,7 @@ static int stress_tag(const struct stress_area *a)
 /* Read one page of one's own area back: 1 if it faulted or does not name its frame and area. */
 static int stress_check(const struct stress_area *a, uint32_t page)
 {
-	unsigned long va = a->addr + page * PAGE_SIZE, pfn = stress_pfn(va);
+	unsigned long va = a->addr + page * PAGE_SIZE, pfn = kernel_pfn(va);
 	uint32_t tag, stamp;
 
 	if (probe_read_u32(va, &tag) || probe_read_u32(va + 4, &stamp))
@@ -265,7 +249,7 @@ static void stress_free(unsigned int cpu, struct stress_block *b, uint32_t i)
 	struct stress_cpu *c = &stress_state.cpu[cpu];
 	struct stress_area a = b->area[i];
 	struct stress_freed *f;
-	unsigned long last = a.addr + (a.pages - 1) * PAGE_SIZE, pfn = stress_pfn(last);
+	unsigned long last = a.addr + (a.pages - 1) * PAGE_SIZE, pfn = kernel_pfn(last);
 	uint32_t seq;
 
 	__atomic_store_n(&b->pub[i].addr, 0, __ATOMIC_RELEASE);

@@ -325,6 +325,8 @@ struct pt_walk {
 };
 
 void pt_walk(unsigned long cr3, unsigned long address, struct pt_walk *w);
+/* The frame a 4 KiB PTE of swapper_pg_dir maps at va, or 0 (not mapped, or a large page). */
+unsigned long kernel_pfn(unsigned long va);
 /* printk the walk, one level a line, at @level (a KERN_* string). */
 void show_pt_walk(const char *level, unsigned long cr3, unsigned long address);
 

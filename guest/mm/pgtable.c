@@ -170,6 +170,22 @@ static unsigned long walk_index(int level, unsigned long address)
 	return pmd_index(address);
 }
 
+/* The frame a 4 KiB PTE of swapper_pg_dir maps at va (hot and stress tags name it), or 0. */
+unsigned long kernel_pfn(unsigned long va)
+{
+	pgd_t *pgd = pgd_offset_k(va);
+	pmd_t *pmd;
+	pte_t pte;
+
+	if (!pgd_present(pgdp_get(pgd)))
+		return 0;
+	pmd = pmd_offset(pgd, va);
+	if (!pmd_present(pmdp_get(pmd)) || pmd_large(pmdp_get(pmd)))
+		return 0;
+	pte = ptep_get(pte_offset(pmd, va));
+	return pte_present(pte) ? pte_pfn(pte) : 0;
+}
+
 void pt_walk(unsigned long cr3, unsigned long address, struct pt_walk *w)
 {
 	static const char *const names_2l[PT_LEVELS_2L] = { "pgd", "pte" };
