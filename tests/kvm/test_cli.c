@@ -524,6 +524,30 @@ static const struct bad_run bad_runs[] = {
 	{ NULL, { "--json" }, 64, "option --json needs a value" },
 };
 
+/*
+ * The post-mortem of a run an AP stopped: every vCPU stopped and dumped, the
+ * one it happened on first (with vCPU 0's alone, an AP's triple fault or a
+ * CPU that never answered showed nothing of it), and the reset state of a
+ * triple-faulted vCPU said to be one.
+ */
+static void test_post_mortem_every_vcpu(void **state)
+{
+	static const char *const args[] = { "--cpus", "2", TEST_GUEST("ap_triple_fault"), NULL };
+	const char *ap, *boot;
+	struct vmm_child c;
+
+	(void)state;
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, VMM_EXIT_TRIPLE_FAULT);
+	ap = strstr(c.err, "--- vCPU 1 state ---");
+	boot = strstr(c.err, "--- vCPU 0 state ---");
+	if (!ap || !boot || ap > boot || !strstr(c.err, "vCPU 1's registers below are its reset"))
+		fail_msg("expected vCPU 1's state, said to be its reset state, then vCPU 0's; "
+			 "stderr:\n%s",
+			 c.err);
+	vmm_child_free(&c);
+}
+
 static void test_bad_input(void **state)
 {
 	size_t i, j, nbad = 0;
@@ -570,6 +594,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_post_mortem_every_vcpu),
 		cmocka_unit_test(test_script_exact),
 		cmocka_unit_test(test_dumps_after_script),
 		cmocka_unit_test(test_vtop_pae),

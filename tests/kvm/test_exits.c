@@ -60,6 +60,7 @@ static void run_case(const struct exit_case *c)
 	struct vm_config cfg = testvm_config();
 	char console[4096];
 	struct vm_event ev;
+	unsigned int want_vcpu;
 	struct testvm t;
 
 	if (c->timeout_sec)
@@ -68,14 +69,17 @@ static void run_case(const struct exit_case *c)
 	testvm_boot(&t, c->guest, &cfg);
 	assert_int_equal(vm_run(t.vm, &ev), 0);
 	vm_console_tail(t.vm, console, sizeof(console));
+	/* The event names the vCPU it happened on (an AP's: CPU 1 in these guests). */
+	want_vcpu = strstr(c->msg_part, "vCPU 1") ? 1 : 0;
 	if (ev.kind != c->kind || vm_event_exit_status(&ev) != c->exit_status ||
-	    !strstr(ev.msg, c->msg_part) || !strstr(console, c->console_part)) {
-		print_error("%s on %s:\n  expected event %s, exit status %d, message containing "
-			    "'%s', console containing '%s'\n  got      event %s, exit status %d, "
-			    "message '%s'\n  console: '%s'\n",
-			    c->guest, testvm_where(), vm_event_name(c->kind), c->exit_status,
-			    c->msg_part, c->console_part, vm_event_name(ev.kind),
-			    vm_event_exit_status(&ev), ev.msg, console);
+	    !strstr(ev.msg, c->msg_part) || !strstr(console, c->console_part) ||
+	    ev.vcpu != want_vcpu) {
+		print_error("%s on %s:\n  expected event %s on vCPU %u, exit status %d, message "
+			    "containing '%s', console containing '%s'\n  got      event %s on vCPU "
+			    "%u, exit status %d, message '%s'\n  console: '%s'\n",
+			    c->guest, testvm_where(), vm_event_name(c->kind), want_vcpu,
+			    c->exit_status, c->msg_part, c->console_part, vm_event_name(ev.kind),
+			    ev.vcpu, vm_event_exit_status(&ev), ev.msg, console);
 		vcpu_dump_state(&t.vm->vcpus[0], stderr);
 		testvm_destroy(&t);
 		fail();

@@ -279,6 +279,11 @@ stopped:
 		/* The vCPU it happened on first (an AP's triple fault), then every
 		 * other, each stopped first (KVM_GET_REGS waits for KVM_RUN). */
 		vm_stop_for_post_mortem(vm);
+		if (ev.kind == VM_EV_TRIPLE_FAULT)
+			fprintf(stderr,
+				"(KVM resets a vCPU at KVM_EXIT_SHUTDOWN: vCPU %u's registers "
+				"below are its reset state, not where it faulted)\n",
+				ev.vcpu);
 		if (ev.vcpu < vm->nr_vcpus)
 			vcpu_dump_state(&vm->vcpus[ev.vcpu], stderr);
 		for (i = 0; i < vm->nr_vcpus; i++)
