@@ -62,7 +62,11 @@ exception_stubs:
 	EXC_ERR 30	/* #SX */
 	EXC_NOERR 31
 
-exception_common:
+/*
+ * The frame every entry builds under the vector and error code (struct
+ * pt_regs, from %ebx up), and its undoing: 2.4's SAVE_ALL and RESTORE_ALL.
+ */
+	.macro SAVE_ALL
 	cld
 	pushl %es
 	pushl %ds
@@ -76,9 +80,9 @@ exception_common:
 	movl $__KERNEL_DS, %eax
 	movl %eax, %ds
 	movl %eax, %es
-	pushl %esp			/* struct pt_regs * */
-	call do_exception
-	addl $4, %esp
+	.endm
+
+	.macro RESTORE_ALL
 	popl %ebx
 	popl %ecx
 	popl %edx
@@ -88,6 +92,14 @@ exception_common:
 	popl %eax
 	popl %ds
 	popl %es
+	.endm
+
+exception_common:
+	SAVE_ALL
+	pushl %esp			/* struct pt_regs * */
+	call do_exception
+	addl $4, %esp
+	RESTORE_ALL
 	addl $8, %esp			/* vector, error code */
 	iret
 
@@ -98,31 +110,11 @@ exception_common:
 \name:
 	pushl $0
 	pushl $\vec
-	cld
-	pushl %es
-	pushl %ds
-	pushl %eax
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %edx
-	pushl %ecx
-	pushl %ebx
-	movl $__KERNEL_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
+	SAVE_ALL
 	pushl %esp
 	call \fn
 	addl $4, %esp
-	popl %ebx
-	popl %ecx
-	popl %edx
-	popl %esi
-	popl %edi
-	popl %ebp
-	popl %eax
-	popl %ds
-	popl %es
+	RESTORE_ALL
 	addl $8, %esp
 	iret
 	.endm
