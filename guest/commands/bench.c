@@ -24,14 +24,6 @@
 
 #include "shared/abi.h"
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 /* What one run of a scenario measured; the loops' share is bracketed by bench_begin/bench_end. */
 struct bench_run {
 	uint64_t loop_cycles;
@@ -49,12 +41,12 @@ static void bench_begin(struct bench_run *b)
 {
 	b->nodes0 = vmap_stats[VMAP_STAT_NODES];
 	b->flushes0 = flushes_now();
-	b->t0 = rdtsc();
+	b->t0 = get_cycles();
 }
 
 static void bench_end(struct bench_run *b)
 {
-	uint64_t t1 = rdtsc();
+	uint64_t t1 = get_cycles();
 
 	b->loop_cycles += t1 - b->t0;
 	b->nodes += vmap_stats[VMAP_STAT_NODES] - b->nodes0;
@@ -341,14 +333,14 @@ static int cmd_bench_scenario(const uint32_t *args, uint32_t *results)
 	    args[1] > BENCH_MAX_AREAS)
 		return ST_EINVAL;
 	purge_vmap_area_lazy();
-	t0 = rdtsc();
+	t0 = get_cycles();
 	for (r = 0; r < repeat; r++) {
 		if (run_scenario(args[0], args[1], &seed, &b))
 			results[1]++;
 		else
 			results[0]++;
 	}
-	total = rdtsc() - t0;
+	total = get_cycles() - t0;
 	results[2] = (uint32_t)total;
 	results[3] = (uint32_t)(total >> 32);
 	results[4] = (uint32_t)b.loop_cycles;

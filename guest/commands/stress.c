@@ -102,14 +102,6 @@ struct stress_round {
 	uint32_t done[NR_CPUS];
 };
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 /* splitmix64: a well-spread state from (seed, cpu), never 0. */
 static uint64_t stress_seed(uint32_t seed, unsigned int cpu)
 {
@@ -401,7 +393,7 @@ static void stress_run(void *arg)
 	unsigned int cpu = smp_processor_id();
 	struct stress_cpu *c = &stress_state.cpu[cpu];
 	struct stress_block *b = stress_blocks[cpu];
-	uint64_t t0 = rdtsc(), cycles;
+	uint64_t t0 = get_cycles(), cycles;
 	uint32_t i, done = 0;
 
 	if (!b && round->ops) {
@@ -431,7 +423,7 @@ static void stress_run(void *arg)
 			kfree(b);
 		}
 	}
-	cycles = ((uint64_t)c->cycles_hi << 32 | c->cycles_lo) + (rdtsc() - t0);
+	cycles = ((uint64_t)c->cycles_hi << 32 | c->cycles_lo) + (get_cycles() - t0);
 	c->cycles_lo = (uint32_t)cycles;
 	c->cycles_hi = (uint32_t)(cycles >> 32);
 	round->done[cpu] = done;
@@ -517,7 +509,7 @@ static int cmd_stress(const uint32_t *args, uint32_t *results)
 	}
 	memset(&round, 0, sizeof(round));
 	round.ops = args[0];
-	t0 = rdtsc();
+	t0 = get_cycles();
 	for (cpu = 1; cpu < NR_CPUS; cpu++) {
 		if (!(cpus >> cpu & 1))
 			continue;
@@ -530,7 +522,7 @@ static int cmd_stress(const uint32_t *args, uint32_t *results)
 	for (cpu = 1; cpu < NR_CPUS; cpu++)
 		if (cpus >> cpu & 1)
 			smp_wait_for(cpu);
-	cycles = rdtsc() - t0;
+	cycles = get_cycles() - t0;
 	stress_state.rounds++;
 	stress_state.cpus = cpus;
 	stress_counts(cpus);

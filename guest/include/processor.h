@@ -91,6 +91,15 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
 }
 
 /* The body of every spin-wait loop. */
+/* The time-stamp counter (2.4's get_cycles(), asm-i386/timex.h). */
+static inline uint64_t get_cycles(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ __volatile__("pause" : : : "memory");

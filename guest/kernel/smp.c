@@ -90,14 +90,6 @@ static uint32_t cpu_apicid[NR_CPUS];
 
 #define barrier() __asm__ __volatile__("" : : : "memory")
 
-static inline uint64_t get_cycles(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 /* A CPU in its idle loop, no longer running on the identity entry. */
 static int cpu_online(unsigned int cpu)
 {
