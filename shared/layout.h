@@ -48,6 +48,10 @@
 #define VMALLOC_START_FOR(high_memory)                                                             \
 	(((high_memory) + 2 * VMALLOC_OFFSET - 1) & ~(VMALLOC_OFFSET - 1))
 
+/* Each CPU's kernel stack: THREAD_SIZE bytes, THREAD_SIZE aligned, its lowest word the CPU's
+ * number (guest/include/percpu.h). */
+#define KERNEL_STACK_SIZE 8192u
+
 /* Zone boundaries (physical). */
 #define ZONE_DMA_LIMIT	  (16u << 20)
 #define ZONE_NORMAL_LIMIT MAXMEM

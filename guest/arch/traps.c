@@ -14,6 +14,7 @@
 #include <io.h>
 #include <kernel.h>
 #include <mailbox.h>
+#include <percpu.h>
 #include <pgtable.h>
 #include <processor.h>
 #include <ptrace.h>
@@ -36,6 +37,7 @@ _Static_assert(BOOT_MB_FLAGS == (MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO), 
 _Static_assert(BOOT_CR0_PG == X86_CR0_PG && BOOT_CR0_WP == X86_CR0_WP, "boot_defs.h");
 _Static_assert(BOOT_MSR_EFER == MSR_EFER && BOOT_EFER_NXE == EFER_NXE, "boot_defs.h");
 _Static_assert(NR_CPUS == MAX_CPUS, "boot_defs.h: NR_CPUS must be shared/abi.h's MAX_CPUS");
+_Static_assert(THREAD_SIZE == KERNEL_STACK_SIZE, "percpu.h: the host finds stacks by it");
 
 #define NR_EXCEPTIONS 32
 #define NR_VECTORS    256

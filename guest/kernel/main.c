@@ -29,11 +29,26 @@ __weak void kmem_cache_init(void)
 	printk(KERN_DEBUG "kmem_cache_init missing\n");
 }
 
-/* crash=KIND: show the host (and a reader) what an oops or a panic looks like. */
+/*
+ * A stack pointer gone wild: the push faults, and so does the #PF's own
+ * push, and the #DF's: the CPU shuts down (a triple fault, exit 71), and
+ * the host can show only what is left on the stack it ran on.
+ */
+static void wild_stack(void *unused)
+{
+	(void)unused;
+	__asm__ __volatile__("movl $0x1000, %%esp; pushl $0" : : : "memory");
+}
+
+/* crash=KIND: show the host (and a reader) what an oops, a panic or a triple fault looks like. */
 static void crash(const char *kind)
 {
 	printk(KERN_NOTICE "crash=%s: crashing on purpose\n", kind);
-	if (!strcmp(kind, "null"))
+	if (!strcmp(kind, "stack"))
+		wild_stack(NULL);
+	else if (!strcmp(kind, "ap_stack") && smp_start_on(1, wild_stack, NULL) == 0)
+		smp_wait_for(1);
+	else if (!strcmp(kind, "null"))
 		(void)*(volatile uint32_t *)0;
 	else if (!strcmp(kind, "page_fault"))
 		*(volatile uint32_t *)FIXADDR_START = 1;

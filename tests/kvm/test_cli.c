@@ -548,6 +548,47 @@ static void test_post_mortem_every_vcpu(void **state)
 	vmm_child_free(&c);
 }
 
+/*
+ * A triple fault's vCPU has lost its registers, but not its stack: the
+ * post-mortem finds it through the guest's symbols and names the calls on
+ * it.  crash=stack on the boot CPU of a one-vCPU guest, crash=ap_stack on
+ * vCPU 1 of two (guest/kernel/main.c: %esp gone wild, then a push).  A
+ * guest without symbols (ap_triple_fault above) gets a line saying why not.
+ */
+static void expect_stack(const char *cpus, const char *kind, const char *header,
+			 const char *frame)
+{
+	const char *args[] = { "--cpus", cpus, "--cmdline", kind, GUEST_ELF, NULL };
+	struct vmm_child c;
+	const char *h;
+
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, VMM_EXIT_TRIPLE_FAULT);
+	h = strstr(c.err, header);
+	if (!h || !strstr(h, frame))
+		fail_msg("%s: expected \"%s\", then a frame of %s; stderr:\n%s", kind, header,
+			 frame, c.err);
+	vmm_child_free(&c);
+}
+
+static void test_post_mortem_stack(void **state)
+{
+	static const char *const args[] = { "--cpus", "2", TEST_GUEST("ap_triple_fault"), NULL };
+	struct vmm_child c;
+
+	(void)state;
+	expect_stack("1", "crash=stack", "vCPU 0's kernel stack [0xc", " start_kernel+0x");
+	expect_stack("2", "crash=ap_stack",
+		     "vCPU 1's kernel stack [0xc7", "bottom word 1 (its CPU number)");
+	expect_stack("2", "crash=ap_stack", "vCPU 1's kernel stack [0xc7", " ap_start_kernel+0x");
+	vmm_child_run(&c, args, NULL);
+	vmm_child_expect_status(&c, VMM_EXIT_TRIPLE_FAULT);
+	if (!strstr(c.err, "(no stack of vCPU 1: guest has no symbol"))
+		fail_msg("expected why a guest without symbols has no stack shown; stderr:\n%s",
+			 c.err);
+	vmm_child_free(&c);
+}
+
 static void test_bad_input(void **state)
 {
 	size_t i, j, nbad = 0;
@@ -595,6 +636,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_post_mortem_every_vcpu),
+		cmocka_unit_test(test_post_mortem_stack),
 		cmocka_unit_test(test_script_exact),
 		cmocka_unit_test(test_dumps_after_script),
 		cmocka_unit_test(test_vtop_pae),

@@ -231,6 +231,15 @@ static int run_stress(struct vm *vm, struct run *run, struct vm_event *ev)
 	return ret;
 }
 
+/* A triple-faulted vCPU's stack, since its registers are gone (vmm/inspect/stack.c). */
+static void post_mortem_stack(struct vm *vm, struct run *run, unsigned int vcpu)
+{
+	char err[VM_ERR_LEN];
+
+	if (inspect_stack_scan(vm, &run->syms, vcpu, stderr, err, sizeof(err)))
+		fprintf(stderr, "(no stack of vCPU %u: %s)\n", vcpu, err);
+}
+
 /* What the VM does once the guest is up; returns the exit status. */
 static int drive_guest(struct vm *vm, struct run *run)
 {
@@ -286,6 +295,8 @@ stopped:
 				ev.vcpu);
 		if (ev.vcpu < vm->nr_vcpus)
 			vcpu_dump_state(&vm->vcpus[ev.vcpu], stderr);
+		if (ev.kind == VM_EV_TRIPLE_FAULT)
+			post_mortem_stack(vm, run, ev.vcpu);
 		for (i = 0; i < vm->nr_vcpus; i++)
 			if (i != ev.vcpu)
 				vcpu_dump_state(&vm->vcpus[i], stderr);

@@ -278,6 +278,15 @@ int inspect_ipis_sent(struct vm *vm, const struct sym_table *syms, uint64_t *sum
 
 /* Read a 32-bit word at a kernel (direct-map) virtual address: 0, -EINVAL (not in the
  * direct map) or -EFAULT (outside RAM), with err naming the address. */
+/*
+ * Post-mortem (vmm/inspect/stack.c): print to out the kernel stack of guest
+ * CPU cpu, found through the guest's symbols: its bottom word and every word
+ * on it that is a kernel text address, with its symbol.  For a vCPU whose
+ * registers are gone (a triple fault).  0, or -errno with err.
+ */
+int inspect_stack_scan(struct vm *vm, const struct sym_table *syms, unsigned int cpu, FILE *out,
+		       char *err, size_t errlen);
+
 int inspect_read_kva32(const struct guest_kernel *gk, uint64_t kva, uint32_t *val, char *err,
 		       size_t errlen);
 
