@@ -309,8 +309,9 @@ static void judge_hot_probe(struct check_ctx *ctx, const struct snapshot *prev, 
 }
 
 /*
- * T2 (vCPU 0) and T4 (every other vCPU) judged from CMD_VFREE_HOT's
- * evidence: each probe must have faulted not-present with CR2 = the page.
+ * T2 (vCPU 0) and T4 (every other vCPU that joined) judged from
+ * CMD_VFREE_HOT's evidence: each probe must have faulted not-present with
+ * CR2 = the page.
  * A touch that failed before vfree is T1's (the area was not usable).
  */
 static int check_hot(struct check_ctx *ctx, const struct check_op *op, const struct snapshot *prev,
@@ -339,6 +340,9 @@ static int check_hot(struct check_ctx *ctx, const struct check_op *op, const str
 		return 0;
 	}
 	for (cpu = 0; cpu < ctx->vm->nr_vcpus; cpu++) {
+		/* A vCPU that did not join has no evidence (its rows are zero). */
+		if (!(e.cpus >> cpu & 1))
+			continue;
 		if (e.touch_bad >> cpu & 1) {
 			ran(ctx, R_T1);
 			v = viol(ctx, R_T1, a->addr, -1, 0, 0);
