@@ -75,6 +75,16 @@ extern int vmalloc_no_ptlock;
 extern int lock_invert_pending;
 
 /*
+ * How long novmlistlock and noptlock hold their unlocked window open
+ * (between get_vm_area's walk and its link; between pte_alloc's last
+ * pmd_none and its pmd_populate), in TSC cycles, as an interrupt there
+ * would in a kernel that runs other work: left a few instructions wide,
+ * two CPUs meet in it too seldom for a test to see the damage.
+ */
+#define CONTROL_WINDOW_CYCLES (4ull * 1000 * 1000)
+void control_window(void);
+
+/*
  * What vmalloc did since boot, read by the host through the ELF symbol
  * `vmalloc_counters` (eight uint32_t, in this order):
  *

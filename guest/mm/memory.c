@@ -36,6 +36,9 @@ pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address)
 			/* Someone else populated it meanwhile. */
 			pte_free(new);
 		} else {
+			/* Without the lock, check and populate are two steps (vmalloc.h). */
+			if (!locked)
+				control_window();
 			set_pmd(pmd, __pmd(__pa(new) | _KERNPG_TABLE)); /* pmd_populate */
 		}
 	}

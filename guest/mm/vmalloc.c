@@ -41,6 +41,14 @@ int vmlist_no_lock;
 int vmalloc_no_ptlock;
 int lock_invert_pending;
 
+void control_window(void)
+{
+	uint64_t start = get_cycles();
+
+	while (get_cycles() - start < CONTROL_WINDOW_CYCLES)
+		cpu_relax();
+}
+
 /* init_mm.page_table_lock around the mapping walk, unless noptlock (a negative control). */
 static void pt_lock(void)
 {
@@ -296,6 +304,8 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 	if (addr + size < addr || addr > VMALLOC_END - size)
 		goto out_unlock;
 
+	if (vmlist_no_lock)
+		control_window();
 	area->flags = flags;
 	area->addr = (void *)addr;
 	area->size = size;
