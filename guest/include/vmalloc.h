@@ -79,10 +79,13 @@ extern int lock_invert_pending;
  * (between get_vm_area's walk and its link; between pte_alloc's last
  * pmd_none and its pmd_populate), in TSC cycles, as an interrupt there
  * would in a kernel that runs other work: left a few instructions wide,
- * two CPUs meet in it too seldom for a test to see the damage.
+ * two CPUs meet in it too seldom for a test to see the damage.  noptlock's
+ * window opens only when a page table is made, a few times a run, so it
+ * stays open longer.
  */
-#define CONTROL_WINDOW_CYCLES (4ull * 1000 * 1000)
-void control_window(void);
+#define VMLIST_CONTROL_WINDOW_CYCLES  (4ull * 1000 * 1000)
+#define PTLOCK_CONTROL_WINDOW_CYCLES (40ull * 1000 * 1000)
+void control_window(uint64_t cycles);
 
 /*
  * What vmalloc did since boot, read by the host through the ELF symbol

@@ -38,7 +38,7 @@ pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address)
 		} else {
 			/* Without the lock, check and populate are two steps (vmalloc.h). */
 			if (!locked)
-				control_window();
+				control_window(PTLOCK_CONTROL_WINDOW_CYCLES);
 			set_pmd(pmd, __pmd(__pa(new) | _KERNPG_TABLE)); /* pmd_populate */
 		}
 	}

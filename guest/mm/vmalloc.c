@@ -41,11 +41,11 @@ int vmlist_no_lock;
 int vmalloc_no_ptlock;
 int lock_invert_pending;
 
-void control_window(void)
+void control_window(uint64_t cycles)
 {
 	uint64_t start = get_cycles();
 
-	while (get_cycles() - start < CONTROL_WINDOW_CYCLES)
+	while (get_cycles() - start < cycles)
 		cpu_relax();
 }
 
@@ -305,7 +305,7 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 		goto out_unlock;
 
 	if (vmlist_no_lock)
-		control_window();
+		control_window(VMLIST_CONTROL_WINDOW_CYCLES);
 	area->flags = flags;
 	area->addr = (void *)addr;
 	area->size = size;
