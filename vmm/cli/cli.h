@@ -395,8 +395,8 @@ const char *demo_zone_name(unsigned int zone);
  * vmalloc-family operations at the same time as the others, in rounds of
  * CMD_STRESS of at most --stress-every operations each, then one last round
  * (arg0 0) in which every CPU frees what it holds.  After each round (a
- * quiescent point) every rule runs on the whole state, a hot vfree with
- * every CPU joining gives T2/T4 their hardware evidence, and the guest's
+ * quiescent point) every rule runs on the whole state, a hot vfree per AP
+ * (CPU 0 and that AP joining) gives T2/T4 their hardware evidence, and the guest's
  * struct stress_state is read, validated and judged: its stale reads are
  * T4, its lock-order inversion a "lock-order" violation.  At the end P2
  * holds globally: the free pages equal those before the first round, less

@@ -184,26 +184,12 @@ static void op_from(struct check_op *op, uint32_t cmd, const uint32_t *args, uns
 }
 
 /*
- * The CPUs that join a checkpoint's hot vfree: CPU 0 and one AP, the next
- * in turn.  The evidence needs each joined vCPU to stay in guest mode from
- * its touch to its probe (a VM exit may empty its TLB, checks.md); with
- * every CPU spinning, four vCPUs on two nested CPUs are time-sliced, and
- * each slice ends in an exit.  Two spinning vCPUs fit two nested CPUs, the
- * others halt, and every AP has its turn over the run.
- */
-static uint32_t hot_cpus(const struct stress_totals *t)
-{
-	if (t->nr_cpus < 2)
-		return 1;
-	return 1u | 1u << (1 + t->hot_vfrees % (t->nr_cpus - 1));
-}
-
-/*
  * T2/T4 by hardware evidence: a small area vmalloc'd and freed hot with
- * CPU 0 and one AP joining (hot_cpus); each command is checked.  0,
- * -ECANCELED or -EIO.
+ * CPU 0 and AP ap joining (with one vCPU, CPU 0 alone); each command is
+ * checked.  0, -ECANCELED or -EIO.
  */
-static int hot_vfree(struct stress_run_ctx *r, struct vm_event *ev, char *err, size_t errlen)
+static int hot_vfree(struct stress_run_ctx *r, unsigned int ap, struct vm_event *ev, char *err,
+		     size_t errlen)
 {
 	uint32_t args[2] = { STRESS_HOT_PAGES * PAGE_SIZE, 0 };
 	struct guest_reply reply;
@@ -223,12 +209,31 @@ static int hot_vfree(struct stress_run_ctx *r, struct vm_event *ev, char *err, s
 			"after %s: vmalloc of %u pages for the hot vfree failed (status %u)",
 			r->where, STRESS_HOT_PAGES, reply.status);
 	args[0] = addr;
-	args[1] = hot_cpus(r->t);
+	args[1] = 1u | (ap ? 1u << ap : 0);
 	if (guest_vfree_hot(r->vm, addr, args[1], &reply, ev))
 		return -ECANCELED;
 	op_from(&op, CMD_VFREE_HOT, args, 2, &reply);
 	r->t->hot_vfrees++;
 	return run_check(r, &op, "the hot vfree", err, errlen);
+}
+
+/*
+ * The quiescent point's hot vfrees: one for each AP, CPU 0 and that AP
+ * joining, so that T4 has evidence from every CPU at every point.  Not all
+ * at once: the evidence needs each joined vCPU to stay in guest mode from
+ * its touch to its probe (a VM exit may empty its TLB, checks.md), and four
+ * spinning vCPUs on fewer nested CPUs are time-sliced, each slice ending in
+ * an exit.  The APs that do not join halt, and take the flush as an IPI.
+ */
+static int hot_vfrees(struct stress_run_ctx *r, struct vm_event *ev, char *err, size_t errlen)
+{
+	unsigned int ap = r->t->nr_cpus > 1 ? 1 : 0;
+	int ret;
+
+	do
+		ret = hot_vfree(r, ap, ev, err, errlen);
+	while (!ret && ++ap < r->t->nr_cpus);
+	return ret;
 }
 
 /* One more run of the checker's rule named name, judged here. */
@@ -422,7 +427,7 @@ static int stress_round(struct stress_run_ctx *r, uint32_t n, bool begin, uint64
 	op_from(&op, CMD_STRESS, args, 4, &reply);
 	ret = run_check(r, &op, "the round", err, errlen);
 	if (!ret)
-		ret = hot_vfree(r, ev, err, errlen);
+		ret = hot_vfrees(r, ev, err, errlen);
 	return ret;
 }
 
