@@ -39,8 +39,8 @@ echo "== the two allocators side by side: vmalloc=2.4 and vmalloc=modern, one bo
 tools/kvm-run "$B/bench_modes" --tsc-hz "$("$B/bench_modes" --measure-tsc)"
 
 echo
-echo "== the stress run: 1, 2 and 4 vCPUs at once (npt, two nested CPUs; bench/stress.sh)"
-tools/kvm-run --mmu npt --smp 2 --timeout 3600 bench/stress.sh
+echo "== the stress run: 1, 2 and 4 vCPUs at once (npt, four nested CPUs; bench/stress.sh)"
+tools/kvm-run --mmu npt --smp 4 --timeout 3600 bench/stress.sh
 
 echo
 echo "== the --html page in headless chromium: the demo's against 10,000 operations"
