@@ -81,10 +81,11 @@ extern int lock_invert_pending;
  * would in a kernel that runs other work: left a few instructions wide,
  * two CPUs meet in it too seldom for a test to see the damage.  noptlock's
  * window opens only when a page table is made, a few times a run, so it
- * stays open longer.
+ * stays open longer: long enough for the other CPUs to do a few operations
+ * each under shadow paging, where one takes some 20 ms (README).
  */
 #define VMLIST_CONTROL_WINDOW_CYCLES  (4ull * 1000 * 1000)
-#define PTLOCK_CONTROL_WINDOW_CYCLES (40ull * 1000 * 1000)
+#define PTLOCK_CONTROL_WINDOW_CYCLES (200ull * 1000 * 1000)
 void control_window(uint64_t cycles);
 
 /*
