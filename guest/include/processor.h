@@ -90,7 +90,6 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
 			     : "memory");
 }
 
-/* The body of every spin-wait loop. */
 /* The time-stamp counter (2.4's get_cycles(), asm-i386/timex.h). */
 static inline uint64_t get_cycles(void)
 {
@@ -100,6 +99,7 @@ static inline uint64_t get_cycles(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* The body of every spin-wait loop. */
 static inline void cpu_relax(void)
 {
 	__asm__ __volatile__("pause" : : : "memory");
