@@ -17,9 +17,14 @@
 
 #define THREAD_SIZE (1ul << AP_STACK_SHIFT)
 
-/* The bottom of each CPU's stack; a stack deeper than THREAD_SIZE overwrites it. */
+/*
+ * The bottom of each CPU's stack, as 2.4 keeps its task_struct there; a
+ * stack deeper than THREAD_SIZE overwrites it.  pdpt: under PAE, an AP's
+ * own copy of swapper_pg_dir's four PDPT entries, its CR3 (kernel/smp.c).
+ */
 struct cpu_info {
 	uint32_t cpu;
+	uint64_t pdpt[4] __attribute__((aligned(32)));
 };
 
 static inline struct cpu_info *current_cpu_info(void)

@@ -61,7 +61,8 @@ uint32_t ap_boot_stack_top[NR_CPUS];
  * PAE: the APs turn paging on with a private copy of swapper_pg_dir's
  * PDPT, whose reserved bits only they could have set (tlb.c: QEMU's
  * software MMU sets bit 5 in PDPT entries); ap_boot_cr3 points here.
- * Once high, they load swapper_pg_dir through the retrying write_cr3.
+ * Once high, each loads its own copy (struct cpu_info's pdpt, copy_pdpt())
+ * through the retrying write_cr3.
  */
 static uint64_t ap_boot_pdpt[PTRS_PER_PGD_PAE] __aligned(32);
 
@@ -239,7 +240,8 @@ void ap_start_kernel(unsigned int cpu) __noreturn;
 void ap_start_kernel(unsigned int cpu)
 {
 	load_idt();
-	__write_cr3_uncounted(__pa(swapper_pg_dir));
+	/* Under PAE its own PDPT (smp_init), else swapper_pg_dir itself. */
+	__write_cr3_uncounted(pae_enabled ? __pa(current_cpu_info()->pdpt) : __pa(swapper_pg_dir));
 	/* PGE last, as on the boot CPU: this write also flushes everything. */
 	__write_cr4_uncounted(mmu_cr4_features);
 	if (cpu >= NR_CPUS)
@@ -297,7 +299,8 @@ struct call_data_struct {
 	int wait;
 	volatile uint32_t started;  /* CPUs that have read func and info */
 	volatile uint32_t finished; /* CPUs whose func(info) returned (wait only) */
-	volatile uint32_t answered; /* bit n: CPU n counted itself (for the timeout's message) */
+	volatile uint32_t answered; /* bit n: CPU n counted itself started (for the timeout's message) */
+	volatile uint32_t returned; /* bit n: CPU n counted itself finished (the same) */
 };
 
 static spinlock_t call_lock = SPIN_LOCK_UNLOCKED_CLASS(LOCK_CLASS_CALL);
@@ -322,8 +325,10 @@ void smp_call_function_interrupt(struct pt_regs *regs)
 	__atomic_or_fetch(&data->answered, 1u << cpu, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&data->started, 1, __ATOMIC_SEQ_CST);
 	func(info);
-	if (wait)
+	if (wait) {
+		__atomic_or_fetch(&data->returned, 1u << cpu, __ATOMIC_SEQ_CST);
 		__atomic_add_fetch(&data->finished, 1, __ATOMIC_SEQ_CST);
+	}
 }
 
 /* A wake-up for the idle loop (post()): the interrupt ending its HLT is all it does. */
@@ -339,9 +344,10 @@ void smp_spurious_interrupt(struct pt_regs *regs)
 	(void)regs;
 }
 
-/* Wait until *count reaches want; on timeout, panic naming the CPUs in mask that did not answer. */
+/* Wait until *count reaches want; on timeout, panic naming the CPUs in mask whose bit in
+ * *counted (answered or returned) is not set. */
 static void call_wait(volatile uint32_t *count, uint32_t want, uint32_t mask,
-		      const struct call_data_struct *data, const char *what)
+		      const volatile uint32_t *counted, const char *what)
 {
 	uint64_t start = get_cycles();
 	char names[3 * NR_CPUS + 1];
@@ -353,7 +359,7 @@ static void call_wait(volatile uint32_t *count, uint32_t want, uint32_t mask,
 			continue;
 		}
 		for (cpu = 0; cpu < NR_CPUS; cpu++)
-			if ((mask & ~data->answered) >> cpu & 1)
+			if ((mask & ~*counted) >> cpu & 1)
 				n += snprintf(names + n, sizeof(names) - n, " %u", cpu);
 		panic("smp_call_function: no answer (%s) from CPU%s%s after %llu cycles: "
 		      "%u of %u",
@@ -392,6 +398,7 @@ static int smp_call_function_mask(uint32_t mask, void (*func)(void *info), void 
 	data.started = 0;
 	data.finished = 0;
 	data.answered = 0;
+	data.returned = 0;
 
 	spin_lock(&call_lock);
 	call_data = &data;
@@ -402,9 +409,9 @@ static int smp_call_function_mask(uint32_t mask, void (*func)(void *info), void 
 		send_IPI_single(cpu_apicid[cpu], CALL_FUNCTION_VECTOR);
 		smp_ipis_sent[self]++;
 	}
-	call_wait(&data.started, cpus, mask, &data, "started");
+	call_wait(&data.started, cpus, mask, &data.answered, "started");
 	if (wait)
-		call_wait(&data.finished, cpus, mask, &data, "finished");
+		call_wait(&data.finished, cpus, mask, &data.returned, "finished");
 	spin_unlock(&call_lock);
 	return 0;
 }
@@ -593,6 +600,25 @@ static int selftest_smp_ipi(void)
 DEFINE_SELFTEST(smp_ipi, selftest_smp_ipi);
 
 /*
+ * swapper_pg_dir's four PDPT entries into pdpt, without the reserved bits
+ * QEMU's software MMU sets (mm/tlb.c).  Under PAE each AP runs on a copy of
+ * its own, the same PMD pages behind it, as CPUs running different tasks
+ * do in 2.4: a CR3 or CR4 write reloads the four entries and KVM refuses
+ * one with a reserved bit set, and on a shared PDPT every other CPU's
+ * walks set that bit again between a CPU's clearing and its write.  With
+ * four busy CPUs a flush IPI's CR4 write was seen to retry for seconds.
+ * The PDPT entries never change after paging_init(), so the copies stay
+ * true.
+ */
+static void copy_pdpt(uint64_t *pdpt)
+{
+	unsigned int i;
+
+	for (i = 0; i < PTRS_PER_PGD_PAE; i++)
+		pdpt[i] = ((volatile uint64_t *)swapper_pg_dir)[i] & ~(uint64_t)PDPTE_RESERVED_PAE;
+}
+
+/*
  * Bring the APs up.  They turn paging on at ap_startup_32, which runs at
  * its physical address, so swapper_pg_dir maps the first PMD at 0 while
  * they do (without G: it must not survive a flush); the entry goes once
@@ -617,6 +643,8 @@ void smp_init(void)
 				panic("smp_init: no memory for CPU %u's stack", cpu);
 			ap_boot_stack_top[cpu] = stack + (1ul << AP_STACK_SHIFT);
 			((struct cpu_info *)stack)->cpu = cpu; /* smp_processor_id() */
+			if (pae_enabled)
+				copy_pdpt(((struct cpu_info *)stack)->pdpt);
 		}
 		ap_boot_cr3 = pae_enabled ? __pa(ap_boot_pdpt) : __pa(swapper_pg_dir);
 		ap_boot_cr4 = mmu_cr4_features & ~X86_CR4_PGE;
@@ -634,11 +662,7 @@ void smp_init(void)
 		 */
 		for (cpu = 1; cpu < smp_cpus_expected; cpu++) {
 			if (pae_enabled) {
-				unsigned int i;
-
-				for (i = 0; i < PTRS_PER_PGD_PAE; i++)
-					ap_boot_pdpt[i] = ((volatile uint64_t *)swapper_pg_dir)[i] &
-							  ~(uint64_t)PDPTE_RESERVED_PAE;
+				copy_pdpt(ap_boot_pdpt);
 				barrier();
 			}
 			ap_boot_turn = cpu;
